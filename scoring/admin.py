@@ -1,0 +1,135 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from simple_history.admin import SimpleHistoryAdmin
+
+from scoring import services
+from scoring.models import (
+    Assessment,
+    ClassificationBand,
+    Criterion,
+    Department,
+    Framework,
+    Official,
+    Period,
+    Score,
+    Unit,
+)
+
+
+class DepartmentInline(admin.TabularInline):
+    model = Department
+    extra = 0
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "kind", "parent", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "code")
+    autocomplete_fields = ("parent",)
+    filter_horizontal = ("merged_from",)
+    inlines = [DepartmentInline]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "unit", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "unit__name")
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(Official)
+class OfficialAdmin(admin.ModelAdmin):
+    list_display = ("user", "title", "role", "unit", "department", "is_active")
+    list_filter = ("role", "is_active")
+    search_fields = ("user__full_name", "user__username", "unit__name")
+    autocomplete_fields = ("user", "unit", "department")
+    list_select_related = ("user", "unit", "department")
+
+
+class ClassificationBandInline(admin.TabularInline):
+    model = ClassificationBand
+    extra = 0
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    list_display = ("name", "unit_level", "year_from", "year_to", "max_total", "is_active")
+    list_filter = ("unit_level", "is_active")
+    search_fields = ("name", "decision")
+    readonly_fields = ("is_active",)
+    inlines = [ClassificationBandInline]
+    actions = ["activate"]
+
+    @admin.action(description="Kiểm tra và đưa vào áp dụng")
+    def activate(self, request, queryset):
+        for framework in queryset:
+            try:
+                services.framework_activate(framework=framework)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    self.message_user(request, f"{framework}: {message}", messages.ERROR)
+            else:
+                self.message_user(request, f"Đã đưa “{framework}” vào áp dụng.", messages.SUCCESS)
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "maximum", "method", "framework")
+    list_display_links = ("code", "title")
+    list_filter = ("framework", "method")
+    search_fields = ("code", "title")
+    autocomplete_fields = ("parent",)
+    list_select_related = ("framework",)
+    ordering = ("framework", "sort_key")
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "year", "kind")
+    list_filter = ("kind",)
+
+
+class ScoreInline(admin.TabularInline):
+    model = Score
+    extra = 0
+    can_delete = False
+    fields = ("criterion", "maximum", "self_value", "appraised_value", "appraisal_comment")
+    readonly_fields = ("criterion", "maximum")
+    ordering = ("criterion__sort_key",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ("unit", "period", "framework", "status", "published_at")
+    list_filter = ("status", "period", "framework")
+    search_fields = ("unit__name", "unit__code")
+    list_select_related = ("unit", "period", "framework")
+    autocomplete_fields = ("unit",)
+    inlines = [ScoreInline]
+
+
+@admin.register(Score)
+class ScoreAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "criterion",
+        "assessment",
+        "maximum",
+        "self_value",
+        "appraised_value",
+        "responsible_department",
+    )
+    list_filter = ("assessment__period", "assessment__unit")
+    search_fields = ("criterion__code", "assessment__unit__name")
+    list_select_related = (
+        "criterion",
+        "assessment__unit",
+        "assessment__period",
+        "responsible_department",
+    )
+    readonly_fields = ("maximum",)
+    raw_id_fields = ("assessment", "criterion", "responsible_department")

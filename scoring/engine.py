@@ -1,0 +1,411 @@
+"""The numbers of the CCHC index, in one place.
+
+Plain functions over plain values: Decimal in, Decimal out, no Django import. Views, exports,
+PDFs, the dashboard and the command line all call these; nothing else derives a score, a
+total, points lost, a classification or a rank on its own.
+
+Vocabulary (see shared/docs/domain.md):
+- points lost (điểm bị trừ) = maximum − appraised, over appraised criteria only;
+- cut by appraisal = self-assessed − appraised, where both exist (how far a unit over-claimed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any, TypeVar
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+
+K = TypeVar("K", bound=Hashable)
+
+
+class Rounding(StrEnum):
+    HALF_UP = "half_up"
+    CUT = "cut"
+
+
+class Method(StrEnum):
+    JUDGEMENT = "judgement"
+    YES_NO = "yes_no"
+    LEVELS = "levels"
+    RATIO = "ratio"
+    RATIO_FLOOR = "ratio_floor"
+    RATIO_TARGET = "ratio_target"
+
+
+RATIO_METHODS = frozenset({Method.RATIO, Method.RATIO_FLOOR, Method.RATIO_TARGET})
+
+
+class ScoringError(ValueError):
+    """Bad input to a scoring function; the message is Vietnamese and shown to users."""
+
+
+def vn_number(value: Decimal | int | None, places: int = 2) -> str:
+    """Format a number the Vietnamese way, with a decimal comma: Decimal("91") -> "91,00"."""
+    if value is None:
+        return ""
+    return f"{Decimal(value):.{places}f}".replace(".", ",")
+
+
+def round_score(value: Decimal, rounding: Rounding | str) -> Decimal:
+    """Two decimals, either rounded half up or cut off (truncated), as the framework says."""
+    mode = ROUND_HALF_UP if Rounding(rounding) == Rounding.HALF_UP else ROUND_DOWN
+    return value.quantize(CENT, rounding=mode)
+
+
+# --- one criterion ------------------------------------------------------------------------
+
+
+def counts_problems(b: int | None, a: int | None) -> list[str]:
+    """What is wrong with the counts b of a that a ratio criterion needs (empty if nothing)."""
+    if b is None or a is None:
+        return ["Cần nhập đủ hai số b và a."]
+    problems = []
+    if b < 0 or a < 0:
+        problems.append("Số b và a không được âm.")
+    if a == 0:
+        problems.append("Số a (tổng số) phải lớn hơn 0.")
+    if b > a:
+        problems.append(f"Số b ({b}) không được lớn hơn số a ({a}).")
+    return problems
+
+
+def ratio_score(
+    maximum: Decimal,
+    b: int,
+    a: int,
+    *,
+    rounding: Rounding | str,
+    floor: Decimal | None = None,
+    target: Decimal | None = None,
+) -> Decimal:
+    """max × b/a; 0 below `floor`; with `target`, the ratio is divided by it and capped at max.
+
+    3.12.2, 73 of 757 files against a 30 % target: 1 × (73/757)/0.30 = 0.3214… → 0.32.
+    """
+    problems = counts_problems(b, a)
+    if problems:
+        raise ScoringError(" ".join(problems))
+    if floor is not None and Decimal(b) < floor * a:
+        return round_score(ZERO, rounding)
+    if target is not None:
+        if target <= 0:
+            raise ScoringError("Chỉ tiêu (mục tiêu tỷ lệ) phải lớn hơn 0.")
+        return round_score(min(maximum, maximum * b / (a * target)), rounding)
+    return round_score(maximum * b / a, rounding)
+
+
+def level_choices(maximum: Decimal, params: Mapping[str, Any]) -> list[tuple[str, Decimal]]:
+    """The named levels of a "levels" criterion with the points each is worth."""
+    return [
+        (str(level["label"]), maximum * Decimal(str(level["percent"])) / HUNDRED)
+        for level in params.get("levels", [])
+    ]
+
+
+def suggested_score(
+    method: Method | str,
+    maximum: Decimal,
+    params: Mapping[str, Any],
+    rounding: Rounding | str,
+    *,
+    b: int | None = None,
+    a: int | None = None,
+    level: str | None = None,
+) -> Decimal | None:
+    """The score a criterion's method gives for its inputs, or None when it takes a plain value.
+
+    For ratio criteria this is a suggestion: the entered value is what counts, and the app
+    points out where the two differ (rounding in published tables is not uniform).
+    """
+    method = Method(method)
+    if method in RATIO_METHODS:
+        return ratio_score(
+            maximum,
+            b,
+            a,
+            rounding=rounding,
+            floor=_param(params, "floor") if method == Method.RATIO_FLOOR else None,
+            target=_param(params, "target") if method == Method.RATIO_TARGET else None,
+        )
+    if method == Method.LEVELS and level is not None:
+        for label, points in level_choices(maximum, params):
+            if label == level:
+                return round_score(points, rounding)
+        raise ScoringError(f"Mức “{level}” không có trong tiêu chí này.")
+    return None
+
+
+def _param(params: Mapping[str, Any], name: str) -> Decimal:
+    try:
+        return Decimal(str(params[name]))
+    except (KeyError, InvalidOperation) as exc:
+        raise ScoringError(f"Thiếu hoặc sai tham số “{name}” của phương pháp chấm.") from exc
+
+
+def params_problems(code: str, method: Method | str, params: Mapping[str, Any]) -> list[str]:
+    """What is missing or wrong in the parameters a leaf's method needs."""
+    try:
+        method = Method(method)
+    except ValueError:
+        return [f"Tiêu chí {code}: phương pháp chấm “{method}” không được hỗ trợ."]
+    if method == Method.RATIO_FLOOR:
+        floor = _param_or_none(params, "floor")
+        if floor is None or not ZERO < floor <= 1:
+            return [f"Tiêu chí {code}: ngưỡng (floor) phải là tỷ lệ từ 0 đến 1, ví dụ 0.70."]
+    if method == Method.RATIO_TARGET:
+        target = _param_or_none(params, "target")
+        if target is None or not ZERO < target <= 1:
+            return [f"Tiêu chí {code}: chỉ tiêu (target) phải là tỷ lệ từ 0 đến 1, ví dụ 0.30."]
+    if method == Method.LEVELS:
+        levels = params.get("levels") or []
+        percents = [_param_or_none(level, "percent") for level in levels if isinstance(level, dict)]
+        labels = [level.get("label") for level in levels if isinstance(level, dict)]
+        if (
+            len(levels) < 2
+            or len(percents) != len(levels)
+            or any(p is None or not ZERO <= p <= HUNDRED for p in percents)
+            or not all(labels)
+            or len(set(labels)) != len(labels)
+        ):
+            return [
+                f"Tiêu chí {code}: chấm theo mức cần ít nhất hai mức, mỗi mức có tên riêng và "
+                "tỷ lệ phần trăm từ 0 đến 100."
+            ]
+    return []
+
+
+def _param_or_none(params: Mapping[str, Any], name: str) -> Decimal | None:
+    try:
+        return _param(params, name)
+    except ScoringError:
+        return None
+
+
+def rule_text(method: Method | str, maximum: Decimal, params: Mapping[str, Any]) -> str:
+    """The scoring rule in words, as shown next to a criterion's input."""
+    if not method:
+        return "Tổng điểm các tiêu chí con."
+    method = Method(method)
+    top = vn_number(maximum)
+    if method == Method.JUDGEMENT:
+        return f"Chấm từ 0 đến {top} điểm."
+    if method == Method.YES_NO:
+        return f"Đạt: {top} điểm; không đạt: 0 điểm."
+    if method == Method.LEVELS:
+        levels = "; ".join(
+            f"{label}: {vn_number(points)}" for label, points in level_choices(maximum, params)
+        )
+        return f"Theo mức — {levels}."
+    if method == Method.RATIO:
+        return f"Điểm = {top} × b/a."
+    if method == Method.RATIO_FLOOR:
+        floor = _param(params, "floor")
+        return f"Điểm = {top} × b/a; tỷ lệ dưới {vn_number(floor * HUNDRED)}% được 0 điểm."
+    target = _param(params, "target")
+    return f"Điểm = {top} × (b/a) / {vn_number(target * HUNDRED)}%, không quá {top} điểm."
+
+
+def value_problems(
+    code: str,
+    method: Method | str,
+    maximum: Decimal,
+    params: Mapping[str, Any],
+    value: Decimal,
+) -> list[str]:
+    """Why `value` cannot be a score of criterion `code` (empty if it can)."""
+    if value < 0:
+        return [f"Điểm {vn_number(value)} của tiêu chí {code} không được âm."]
+    if value > maximum:
+        return [
+            f"Điểm {vn_number(value)} vượt quá điểm tối đa {vn_number(maximum)} "
+            f"của tiêu chí {code}."
+        ]
+    if value != value.quantize(CENT, rounding=ROUND_DOWN):
+        return [f"Điểm của tiêu chí {code} chỉ có tối đa hai chữ số thập phân."]
+    method = Method(method)
+    if method == Method.YES_NO and value not in (ZERO, maximum):
+        return [f"Tiêu chí {code} chấm đạt/không đạt: điểm chỉ là 0 hoặc {vn_number(maximum)}."]
+    if method == Method.LEVELS:
+        allowed = [points for _, points in level_choices(maximum, params)]
+        if allowed and value not in allowed:
+            listed = "; ".join(vn_number(p) for p in allowed)
+            return [f"Tiêu chí {code} chấm theo mức: điểm chỉ là một trong {listed}."]
+    return []
+
+
+# --- the tree -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    """One criterion of a framework as the engine sees it."""
+
+    code: str
+    maximum: Decimal
+    parent_code: str | None = None
+
+
+def code_parts(code: str) -> tuple[int, ...]:
+    """ "3.12.2" -> (3, 12, 2); refuses anything that is not numbers joined by dots."""
+    parts = code.strip().split(".")
+    if not all(part.isdigit() for part in parts):
+        raise ScoringError(
+            f"Mã tiêu chí “{code}” không hợp lệ: mã gồm các số cách nhau bởi dấu chấm, "
+            "ví dụ 3.12.2."
+        )
+    return tuple(int(part) for part in parts)
+
+
+def sort_key(code: str) -> str:
+    """A string that sorts codes numerically: 3.2 before 3.12."""
+    return ".".join(f"{part:04d}" for part in code_parts(code))
+
+
+def tree_problems(nodes: Sequence[Node], max_total: Decimal) -> list[str]:
+    """Everything that makes a framework's tree unusable, each message naming the node.
+
+    A parent's maximum must equal the sum of its children's, and the framework's total the
+    sum of its fields.
+    """
+    problems: list[str] = []
+    by_code: dict[str, Node] = {}
+    for node in nodes:
+        try:
+            code_parts(node.code)
+        except ScoringError as exc:
+            problems.append(str(exc))
+            continue
+        if node.code in by_code:
+            problems.append(f"Mã tiêu chí {node.code} xuất hiện hai lần.")
+        by_code[node.code] = node
+    children: dict[str | None, list[Node]] = {}
+    for node in by_code.values():
+        children.setdefault(node.parent_code, []).append(node)
+        if node.parent_code is not None:
+            if node.parent_code not in by_code:
+                problems.append(
+                    f"Tiêu chí {node.code} thuộc tiêu chí {node.parent_code}, "
+                    "nhưng tiêu chí này không có trong bộ chỉ số."
+                )
+            elif code_parts(node.code)[:-1] != code_parts(node.parent_code):
+                problems.append(
+                    f"Mã tiêu chí {node.code} không nối tiếp mã tiêu chí cha {node.parent_code}."
+                )
+        elif len(code_parts(node.code)) != 1:
+            problems.append(f"Tiêu chí {node.code} phải nằm trong một lĩnh vực hoặc tiêu chí cha.")
+        if node.maximum is None or node.maximum < 0:
+            problems.append(f"Điểm tối đa của tiêu chí {node.code} không được âm.")
+    for node in by_code.values():
+        kids = children.get(node.code)
+        if not kids:
+            if node.maximum is not None and node.maximum <= 0:
+                problems.append(f"Tiêu chí {node.code} phải có điểm tối đa lớn hơn 0.")
+            continue
+        total = sum((kid.maximum for kid in kids), ZERO)
+        if total != node.maximum:
+            problems.append(
+                f"Tiêu chí {node.code}: điểm tối đa {vn_number(node.maximum)} khác tổng điểm "
+                f"tối đa các tiêu chí con {vn_number(total)}."
+            )
+    fields_total = sum((node.maximum for node in children.get(None, [])), ZERO)
+    if fields_total != max_total:
+        problems.append(
+            f"Tổng điểm tối đa các lĩnh vực là {vn_number(fields_total)}, khác điểm tối đa "
+            f"của bộ chỉ số {vn_number(max_total)}."
+        )
+    return problems
+
+
+def rollup(nodes: Iterable[Node], leaf_values: Mapping[str, Decimal | None]) -> dict:
+    """Sum leaf values up the tree: every node's subtotal, None where no leaf below has one."""
+    parent_of = {node.code: node.parent_code for node in nodes}
+    sums: dict[str, Decimal | None] = dict.fromkeys(parent_of)
+    for code, value in leaf_values.items():
+        if value is None:
+            continue
+        current: str | None = code
+        while current is not None:
+            sums[current] = (sums.get(current) or ZERO) + value
+            current = parent_of.get(current)
+    return sums
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One leaf criterion's numbers in one assessment."""
+
+    maximum: Decimal
+    self_value: Decimal | None
+    appraised: Decimal | None
+
+    @property
+    def lost(self) -> Decimal | None:
+        return None if self.appraised is None else self.maximum - self.appraised
+
+    @property
+    def cut(self) -> Decimal | None:
+        if self.appraised is None or self.self_value is None:
+            return None
+        return self.self_value - self.appraised
+
+
+def points_lost(lines: Iterable[Line]) -> Decimal:
+    """Maximum − appraised, summed over appraised criteria only."""
+    return sum((line.lost for line in lines if line.lost is not None), ZERO)
+
+
+def cut_by_appraisal(lines: Iterable[Line]) -> Decimal:
+    """Self-assessed − appraised, summed where both exist."""
+    return sum((line.cut for line in lines if line.cut is not None), ZERO)
+
+
+def total(
+    appraised: Iterable[Decimal | None],
+    *,
+    bonus: Decimal = ZERO,
+    penalty: Decimal = ZERO,
+    bonus_cap: Decimal | None = None,
+    penalty_cap: Decimal | None = None,
+) -> Decimal:
+    """Sum of appraised scores, plus bonus and minus penalty, each held to its cap."""
+    if bonus_cap is not None:
+        bonus = min(bonus, bonus_cap)
+    if penalty_cap is not None:
+        penalty = min(penalty, penalty_cap)
+    return sum((v for v in appraised if v is not None), ZERO) + bonus - penalty
+
+
+def percentage(value: Decimal, maximum: Decimal) -> Decimal:
+    """`value` as a percentage of `maximum`, two decimals, half up."""
+    if maximum <= 0:
+        raise ScoringError("Điểm tối đa phải lớn hơn 0.")
+    return (value * HUNDRED / maximum).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def classify(percent: Decimal, bands: Iterable[tuple[str, Decimal]]) -> str | None:
+    """The label of the highest band whose lower bound (a percentage) the result reaches."""
+    reached = [(lower, label) for label, lower in bands if percent >= lower]
+    return max(reached)[1] if reached else None
+
+
+def rank(totals: Mapping[K, Decimal]) -> dict[K, int]:
+    """Competition ranking, highest first; equal totals share a rank (1, 2, 2, 4)."""
+    ordered = sorted(totals.values(), reverse=True)
+    first_place = {}
+    for position, value in enumerate(ordered, start=1):
+        first_place.setdefault(value, position)
+    return {key: first_place[value] for key, value in totals.items()}
+
+
+def change(current: Decimal, previous: Decimal | None) -> Decimal | None:
+    """Points gained (+) or lost (−) against the previous period; None without one."""
+    return None if previous is None else current - previous

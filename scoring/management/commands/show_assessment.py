@@ -1,0 +1,108 @@
+import textwrap
+
+from django.core.management.base import BaseCommand, CommandError
+
+from scoring import engine
+from scoring.engine import vn_number
+from scoring.models import Assessment, PeriodKind
+from scoring.selectors import assessment_sheet, unit_for_code
+
+TITLE_WIDTH = 58
+
+
+def _line(code: str, title: str, *numbers) -> str:
+    maximum, self_value, appraised, lost = (vn_number(n) for n in numbers)
+    return f"{code:<9}{title:<{TITLE_WIDTH}}{maximum:>8}{self_value:>8}{appraised:>10}{lost:>8}"
+
+
+class Command(BaseCommand):
+    help = (
+        "In bảng điểm của một đơn vị trong một kỳ: mã, nội dung, điểm tối đa, tự đánh giá, "
+        "thẩm định, bị trừ; kèm tổng điểm, xếp loại và xếp hạng."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("unit_code", help="Mã đơn vị, ví dụ TXQT-P1")
+        parser.add_argument("year", type=int, help="Năm đánh giá, ví dụ 2023")
+        parser.add_argument(
+            "--mid-year", action="store_true", help="Kỳ đánh giá 6 tháng đầu năm thay vì cả năm"
+        )
+        parser.add_argument(
+            "--lost-only", action="store_true", help="Chỉ in các tiêu chí bị trừ điểm"
+        )
+
+    def handle(self, *args, unit_code, year, mid_year, lost_only, **options) -> None:
+        unit = unit_for_code(unit_code)
+        if unit is None:
+            raise CommandError(f"Không có đơn vị mã “{unit_code}”.")
+        kind = PeriodKind.MID_YEAR if mid_year else PeriodKind.ANNUAL
+        assessment = (
+            Assessment.objects.filter(unit=unit, period__year=year, period__kind=kind)
+            .select_related("unit", "period", "framework")
+            .first()
+        )
+        if assessment is None:
+            raise CommandError(f"{unit} chưa có bản đánh giá kỳ {kind.label.lower()} {year}.")
+        sheet = assessment_sheet(assessment)
+        out = self.stdout.write
+        out(f"{unit} – {assessment.period} – {assessment.framework}")
+        out(f"Trạng thái: {assessment.get_status_display()}")
+        header = (
+            f"{'Mã':<9}{'Nội dung':<{TITLE_WIDTH}}{'Tối đa':>8}{'Tự ĐG':>8}"
+            f"{'Thẩm định':>10}{'Bị trừ':>8}"
+        )
+        out(header)
+        out("-" * len(header))
+        rows = sheet.lost_rows if lost_only else sheet.rows
+        for row in rows:
+            indent = "" if lost_only else "  " * row.depth
+            title = textwrap.shorten(row.criterion.title, TITLE_WIDTH - 2, placeholder="…")
+            out(
+                _line(
+                    indent + row.criterion.code,
+                    title,
+                    row.maximum,
+                    row.self_value,
+                    row.appraised,
+                    row.lost,
+                )
+            )
+        out("-" * len(header))
+        leaves = [row for row in rows if row.is_leaf]
+        out(
+            _line(
+                "Tổng cộng",
+                "",
+                engine.total(row.maximum for row in leaves),
+                engine.total(row.self_value for row in leaves),
+                engine.total(row.appraised for row in leaves),
+                engine.total(row.lost for row in leaves),
+            )
+        )
+        self._results(sheet.results, assessment)
+
+    def _results(self, r, assessment) -> None:
+        out = self.stdout.write
+        out("")
+        out(f"Tổng điểm: {vn_number(r.total)}/{vn_number(r.maximum)} ({vn_number(r.percentage)}%)")
+        if assessment.bonus or assessment.penalty:
+            out(
+                f"  gồm điểm thưởng {vn_number(assessment.bonus)}, "
+                f"điểm trừ ngoài bộ tiêu chí {vn_number(assessment.penalty)}"
+            )
+        out(f"Xếp loại: {r.classification or '—'}")
+        if r.rank is not None:
+            out(f"Xếp hạng: thứ {r.rank}/{r.rank_of}")
+        else:
+            out("Xếp hạng: chưa có (bản đánh giá chưa công bố)")
+        if r.change is not None:
+            direction = "Tăng" if r.change >= 0 else "Giảm"
+            out(
+                f"{direction} {vn_number(abs(r.change))} điểm so với kỳ trước "
+                f"({vn_number(r.previous_total)} điểm)"
+            )
+        out(
+            f"Điểm bị trừ: {vn_number(r.points_lost)} "
+            f"({r.appraised_count}/{r.leaf_count} tiêu chí đã thẩm định)"
+        )
+        out(f"Điểm tự đánh giá bị cắt khi thẩm định: {vn_number(r.cut_by_appraisal)}")

@@ -1,0 +1,242 @@
+"""Periods, assessments (one unit × framework × period) and their scores."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from scoring import engine
+from scoring.models.frameworks import SCORE_DIGITS, Criterion, Framework
+from scoring.models.units import Department, Unit
+
+
+class PeriodKind(models.TextChoices):
+    ANNUAL = "annual", "Cả năm"
+    MID_YEAR = "mid_year", "6 tháng đầu năm"
+
+
+class Period(models.Model):
+    year = models.PositiveSmallIntegerField("năm")
+    kind = models.CharField("kỳ đánh giá", max_length=10, choices=PeriodKind.choices)
+
+    class Meta:
+        verbose_name = "kỳ đánh giá"
+        verbose_name_plural = "kỳ đánh giá"
+        # "mid_year" sorts after "annual", so descending kind puts a year's mid-year round first.
+        ordering = ["year", "-kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "kind"], name="period_unique_year_kind"),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == PeriodKind.MID_YEAR:
+            return f"6 tháng đầu năm {self.year}"
+        return f"Năm {self.year}"
+
+    def previous(self) -> "Period | None":
+        """The round a result is compared with: the same kind of round a year earlier."""
+        return Period.objects.filter(year=self.year - 1, kind=self.kind).first()
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", "Đang tự đánh giá"
+    SUBMITTED = "submitted", "Đã gửi thẩm định"
+    APPRAISED = "appraised", "Đã thẩm định"
+    PUBLISHED = "published", "Đã công bố"
+
+
+class Assessment(models.Model):
+    """One unit's index in one period, scored on one framework."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="assessments"
+    )
+    framework = models.ForeignKey(
+        Framework, verbose_name="bộ chỉ số", on_delete=models.PROTECT, related_name="assessments"
+    )
+    period = models.ForeignKey(
+        Period, verbose_name="kỳ đánh giá", on_delete=models.PROTECT, related_name="assessments"
+    )
+    status = models.CharField(
+        "trạng thái",
+        max_length=10,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.DRAFT,
+    )
+    self_deadline = models.DateTimeField("hạn tự đánh giá", null=True, blank=True)
+    response_deadline = models.DateTimeField("hạn giải trình", null=True, blank=True)
+    appraisal_deadline = models.DateTimeField("hạn thẩm định", null=True, blank=True)
+    bonus = models.DecimalField("điểm thưởng", **SCORE_DIGITS, default=0)
+    bonus_note = models.TextField("lý do điểm thưởng", blank=True)
+    penalty = models.DecimalField("điểm trừ ngoài bộ tiêu chí", **SCORE_DIGITS, default=0)
+    penalty_note = models.TextField("lý do điểm trừ", blank=True)
+    published_decision = models.CharField(
+        "quyết định công bố",
+        max_length=300,
+        blank=True,
+        help_text="Ví dụ: Quyết định số 1299/QĐ-UBND ngày 29/12/2023 của UBND thị xã Quảng Trị",
+    )
+    published_at = models.DateTimeField("ngày công bố", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "bản đánh giá"
+        verbose_name_plural = "bản đánh giá"
+        ordering = ["-period__year", "period__kind", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period"], name="assessment_one_per_unit_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(bonus__gte=0, penalty__gte=0),
+                name="assessment_bonus_penalty_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.period}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.framework_id and self.unit_id and self.framework.unit_level != self.unit.level:
+            errors["framework"] = (
+                f"Bộ chỉ số áp dụng cho {self.framework.get_unit_level_display().lower()}, "
+                f"không áp dụng cho {self.unit}."
+            )
+        if (
+            self.framework_id
+            and self.period_id
+            and not self.framework.applies_to_year(self.period.year)
+        ):
+            errors["period"] = (
+                f"Bộ chỉ số “{self.framework}” không áp dụng cho năm {self.period.year}."
+            )
+        if self.framework_id:
+            if self.bonus > self.framework.bonus_cap:
+                errors["bonus"] = (
+                    f"Điểm thưởng {engine.vn_number(self.bonus)} vượt mức tối đa "
+                    f"{engine.vn_number(self.framework.bonus_cap)} của bộ chỉ số."
+                )
+            if self.penalty > self.framework.penalty_cap:
+                errors["penalty"] = (
+                    f"Điểm trừ {engine.vn_number(self.penalty)} vượt mức tối đa "
+                    f"{engine.vn_number(self.framework.penalty_cap)} của bộ chỉ số."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+def _within_maximum(field: str) -> models.Q:
+    return models.Q(**{f"{field}__isnull": True}) | models.Q(
+        **{f"{field}__gte": 0, f"{field}__lte": models.F("maximum")}
+    )
+
+
+def _counts_consistent(b: str, a: str) -> models.Q:
+    both_empty = models.Q(**{f"{b}__isnull": True, f"{a}__isnull": True})
+    valid_pair = models.Q(**{f"{a}__gt": 0, f"{b}__lte": models.F(a), f"{b}__isnull": False})
+    return both_empty | valid_pair
+
+
+class Score(models.Model):
+    """One leaf criterion in one assessment: what the unit claims and what the council awards.
+
+    `maximum` is copied from the criterion so that the database itself can hold
+    0 ≤ value ≤ maximum. An empty appraised value means "not yet appraised": it counts neither
+    as earned nor as lost.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name="bản đánh giá", on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name="tiêu chí", on_delete=models.PROTECT, related_name="scores"
+    )
+    maximum = models.DecimalField("điểm tối đa", **SCORE_DIGITS, editable=False)
+    self_value = models.DecimalField("điểm tự đánh giá", **SCORE_DIGITS, null=True, blank=True)
+    self_b = models.PositiveIntegerField("số b (tự đánh giá)", null=True, blank=True)
+    self_a = models.PositiveIntegerField("số a (tự đánh giá)", null=True, blank=True)
+    self_note = models.TextField(
+        "giải thích của đơn vị",
+        blank=True,
+        help_text="Bắt buộc khi điểm tự đánh giá không có tài liệu kiểm chứng.",
+    )
+    appraised_value = models.DecimalField("điểm thẩm định", **SCORE_DIGITS, null=True, blank=True)
+    appraised_b = models.PositiveIntegerField("số b (thẩm định)", null=True, blank=True)
+    appraised_a = models.PositiveIntegerField("số a (thẩm định)", null=True, blank=True)
+    appraisal_comment = models.TextField("ý kiến hội đồng thẩm định", blank=True)
+    responsible_department = models.ForeignKey(
+        Department,
+        verbose_name="bộ phận phụ trách",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="scores",
+    )
+    responsible_note = models.CharField(
+        "trách nhiệm (ghi như văn bản)",
+        max_length=300,
+        blank=True,
+        help_text="Ví dụ: “Các công chức liên quan”.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "điểm tiêu chí"
+        verbose_name_plural = "điểm tiêu chí"
+        ordering = ["assessment", "criterion__sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "criterion"], name="score_one_per_criterion"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(maximum__gte=0), name="score_max_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=_within_maximum("self_value"), name="score_self_in_range"
+            ),
+            models.CheckConstraint(
+                condition=_within_maximum("appraised_value"), name="score_appraised_in_range"
+            ),
+            models.CheckConstraint(
+                condition=_counts_consistent("self_b", "self_a"), name="score_self_counts_valid"
+            ),
+            models.CheckConstraint(
+                condition=_counts_consistent("appraised_b", "appraised_a"),
+                name="score_appraised_counts_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} – {self.criterion.code}"
+
+    def line(self) -> engine.Line:
+        return engine.Line(self.maximum, self.self_value, self.appraised_value)
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        criterion = self.criterion
+        for field in ("self_value", "appraised_value"):
+            value = getattr(self, field)
+            if value is not None:
+                problems = engine.value_problems(
+                    criterion.code, criterion.method, criterion.maximum, criterion.params, value
+                )
+                if problems:
+                    errors[field] = problems
+        for b_field, a_field in (("self_b", "self_a"), ("appraised_b", "appraised_a")):
+            b, a = getattr(self, b_field), getattr(self, a_field)
+            if b is not None or a is not None:
+                problems = engine.counts_problems(b, a)
+                if problems:
+                    errors[b_field] = problems
+        if self.responsible_department_id and (
+            self.responsible_department.unit_id != self.assessment.unit_id
+        ):
+            errors["responsible_department"] = [
+                "Bộ phận phụ trách không thuộc đơn vị được đánh giá."
+            ]
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,196 @@
+"""Frameworks (bộ chỉ số) and their criteria trees."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from scoring import engine
+from scoring.models.units import Unit, UnitLevel
+
+SCORE_DIGITS = {"max_digits": 6, "decimal_places": 2}
+
+
+class Framework(models.Model):
+    """The index as a province issues it for one level of units, for one or more years.
+
+    A framework is assembled in draft, then activated: activation checks the whole tree
+    (every parent is the sum of its children, the fields sum to the maximum total) and refuses
+    a broken one. Only active frameworks take assessments.
+    """
+
+    name = models.CharField("tên bộ chỉ số", max_length=300)
+    decision = models.CharField("quyết định ban hành", max_length=300, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+    issuing_unit = models.ForeignKey(
+        Unit,
+        verbose_name="cơ quan ban hành",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="frameworks_issued",
+    )
+    year_from = models.PositiveSmallIntegerField("áp dụng từ năm")
+    year_to = models.PositiveSmallIntegerField(
+        "áp dụng đến năm",
+        null=True,
+        blank=True,
+        help_text="Để trống nếu chưa có bộ chỉ số thay thế.",
+    )
+    unit_level = models.CharField("áp dụng cho", max_length=20, choices=UnitLevel.choices)
+    max_total = models.DecimalField("tổng điểm tối đa", **SCORE_DIGITS, default=Decimal("100"))
+    rounding = models.CharField(
+        "làm tròn điểm tính toán",
+        max_length=10,
+        choices=[
+            (engine.Rounding.HALF_UP, "Làm tròn (từ 0,005 lên 0,01)"),
+            (engine.Rounding.CUT, "Cắt bỏ sau hai chữ số thập phân"),
+        ],
+        default=engine.Rounding.HALF_UP,
+    )
+    bonus_cap = models.DecimalField("điểm thưởng tối đa", **SCORE_DIGITS, default=Decimal("0"))
+    penalty_cap = models.DecimalField("điểm trừ tối đa", **SCORE_DIGITS, default=Decimal("0"))
+    is_active = models.BooleanField("đang áp dụng", default=False, editable=False)
+
+    class Meta:
+        verbose_name = "bộ chỉ số"
+        verbose_name_plural = "bộ chỉ số"
+        ordering = ["-year_from", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_total__gt=0), name="framework_max_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(bonus_cap__gte=0, penalty_cap__gte=0),
+                name="framework_caps_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year_to__isnull=True)
+                | models.Q(year_to__gte=models.F("year_from")),
+                name="framework_years_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def applies_to_year(self, year: int) -> bool:
+        return self.year_from <= year and (self.year_to is None or year <= self.year_to)
+
+    def bands(self) -> list[tuple[str, Decimal]]:
+        return [(band.label, band.lower_bound) for band in self.classification_bands.all()]
+
+
+class ClassificationBand(models.Model):
+    """A classification (xếp loại) and the percentage of the maximum it starts at."""
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="classification_bands"
+    )
+    label = models.CharField("xếp loại", max_length=50)
+    lower_bound = models.DecimalField("từ (% điểm tối đa)", **SCORE_DIGITS)
+
+    class Meta:
+        verbose_name = "mức xếp loại"
+        verbose_name_plural = "mức xếp loại"
+        ordering = ["framework", "-lower_bound"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "label"], name="band_unique_label"),
+            models.CheckConstraint(
+                condition=models.Q(lower_bound__gte=0, lower_bound__lte=100),
+                name="band_bound_is_percentage",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} (từ {engine.vn_number(self.lower_bound)}%)"
+
+
+class Criterion(models.Model):
+    """A field (lĩnh vực), criterion (tiêu chí) or component criterion of a framework.
+
+    Leaves carry a scoring method; parents take the sum of their children.
+    """
+
+    framework = models.ForeignKey(
+        Framework, verbose_name="bộ chỉ số", on_delete=models.CASCADE, related_name="criteria"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="tiêu chí cha",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    code = models.CharField("mã", max_length=32)
+    sort_key = models.CharField(max_length=80, editable=False, db_index=True)
+    title = models.TextField("nội dung")
+    maximum = models.DecimalField("điểm tối đa", **SCORE_DIGITS)
+    method = models.CharField(
+        "phương pháp chấm",
+        max_length=20,
+        blank=True,
+        choices=[
+            (engine.Method.JUDGEMENT, "Hội đồng đánh giá (0 đến điểm tối đa)"),
+            (engine.Method.YES_NO, "Đạt / không đạt"),
+            (engine.Method.LEVELS, "Theo mức"),
+            (engine.Method.RATIO, "Theo tỷ lệ b/a"),
+            (engine.Method.RATIO_FLOOR, "Theo tỷ lệ b/a, dưới ngưỡng được 0 điểm"),
+            (engine.Method.RATIO_TARGET, "Theo tỷ lệ b/a so với chỉ tiêu"),
+        ],
+        help_text="Để trống với lĩnh vực và tiêu chí có tiêu chí con.",
+    )
+    params = models.JSONField(
+        "tham số",
+        default=dict,
+        blank=True,
+        help_text='Ví dụ: {"floor": "0.70"}, {"target": "0.30"}, '
+        '{"levels": [{"label": "Tốt", "percent": "100"}, …]}',
+    )
+    guidance = models.TextField("hướng dẫn chấm", blank=True)
+    evidence_required = models.TextField("tài liệu kiểm chứng", blank=True)
+    default_department = models.CharField(
+        "bộ phận phụ trách mặc định",
+        max_length=200,
+        blank=True,
+        help_text="Tên bộ phận; điểm của mỗi đơn vị được giao cho bộ phận cùng tên.",
+    )
+
+    class Meta:
+        verbose_name = "tiêu chí"
+        verbose_name_plural = "tiêu chí"
+        ordering = ["framework", "sort_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="criterion_unique_code"),
+            models.CheckConstraint(
+                condition=models.Q(maximum__gte=0), name="criterion_max_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.sort_key = engine.sort_key(self.code)
+        super().save(*args, **kwargs)
+
+    @property
+    def depth(self) -> int:
+        return self.code.count(".")
+
+    def clean(self) -> None:
+        try:
+            self.sort_key = engine.sort_key(self.code)
+        except engine.ScoringError as exc:
+            raise ValidationError({"code": str(exc)}) from exc
+        if self.parent_id and self.parent.framework_id != self.framework_id:
+            raise ValidationError({"parent": "Tiêu chí cha phải thuộc cùng bộ chỉ số."})
+        if self.method:
+            problems = engine.params_problems(self.code, self.method, self.params or {})
+            if problems:
+                raise ValidationError({"params": problems})
+
+    def rule_text(self) -> str:
+        """The scoring rule in words, shown next to the input."""
+        return engine.rule_text(self.method, self.maximum, self.params or {})

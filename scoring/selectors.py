@@ -1,0 +1,345 @@
+"""Reads: the score sheet and results of an assessment, rankings, framework checks.
+
+Each costs a fixed number of queries whatever the number of criteria or units; the numbers
+themselves come from `scoring.engine`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from scoring import engine
+from scoring.models import (
+    Assessment,
+    AssessmentStatus,
+    Criterion,
+    Framework,
+    Official,
+    Period,
+    Score,
+    Unit,
+)
+
+
+def framework_problems(framework: Framework) -> list[str]:
+    """Everything that keeps a saved framework from being put in force (2 queries)."""
+    criteria = list(framework.criteria.all())
+    code_by_id = {c.id: c.code for c in criteria}
+    has_children = {c.parent_id for c in criteria if c.parent_id}
+    problems = []
+    for c in criteria:
+        if c.id not in has_children and not c.method:
+            problems.append(
+                f"Tiêu chí {c.code} không có tiêu chí con nên phải có phương pháp chấm."
+            )
+        elif c.id in has_children and c.method:
+            problems.append(
+                f"Tiêu chí {c.code} có tiêu chí con nên không có phương pháp chấm riêng."
+            )
+        elif c.method:
+            problems.extend(engine.params_problems(c.code, c.method, c.params or {}))
+    nodes = [engine.Node(c.code, c.maximum, code_by_id.get(c.parent_id)) for c in criteria]
+    if not framework.classification_bands.exists():
+        problems.append("Bộ chỉ số chưa có mức xếp loại nào.")
+    return problems + engine.tree_problems(nodes, framework.max_total)
+
+
+@dataclass
+class SheetRow:
+    """One line of a score sheet: a field, a criterion or a component criterion."""
+
+    criterion: Criterion
+    is_leaf: bool
+    maximum: Decimal
+    self_value: Decimal | None
+    appraised: Decimal | None
+    lost: Decimal | None
+    cut: Decimal | None
+    score: Score | None = None
+    # For ratio criteria: the value the counts give, where it differs from the entered one.
+    counts_suggest: Decimal | None = None
+
+    @property
+    def depth(self) -> int:
+        return self.criterion.depth
+
+
+@dataclass
+class Results:
+    maximum: Decimal
+    self_total: Decimal
+    appraised_total: Decimal
+    total: Decimal
+    percentage: Decimal
+    classification: str | None
+    points_lost: Decimal
+    cut_by_appraisal: Decimal
+    appraised_count: int
+    leaf_count: int
+    rank: int | None = None
+    rank_of: int | None = None
+    previous_total: Decimal | None = None
+    change: Decimal | None = None
+
+
+@dataclass
+class Sheet:
+    assessment: Assessment
+    rows: list[SheetRow]
+    results: Results
+    lost_rows: list[SheetRow] = field(default_factory=list)
+
+    @property
+    def fields(self) -> list[SheetRow]:
+        return [row for row in self.rows if row.depth == 0]
+
+
+def _counts_suggestion(score: Score, rounding: str) -> Decimal | None:
+    criterion = score.criterion
+    if criterion.method not in engine.RATIO_METHODS or score.appraised_a is None:
+        return None
+    try:
+        suggested = engine.suggested_score(
+            criterion.method,
+            criterion.maximum,
+            criterion.params,
+            rounding,
+            b=score.appraised_b,
+            a=score.appraised_a,
+        )
+    except engine.ScoringError:
+        return None
+    return suggested if suggested != score.appraised_value else None
+
+
+def assessment_sheet(assessment: Assessment) -> Sheet:
+    """The full score sheet of an assessment with its results (7 queries)."""
+    framework = assessment.framework
+    criteria = list(framework.criteria.all())
+    scores = {
+        s.criterion_id: s
+        for s in assessment.scores.select_related("criterion", "responsible_department")
+    }
+    code_by_id = {c.id: c.code for c in criteria}
+    nodes = [engine.Node(c.code, c.maximum, code_by_id.get(c.parent_id)) for c in criteria]
+    leaf_ids = set(code_by_id) - {c.parent_id for c in criteria}
+    lines = {c.code: scores[c.id].line() for c in criteria if c.id in scores}
+    self_sums = engine.rollup(nodes, {code: ln.self_value for code, ln in lines.items()})
+    appraised_sums = engine.rollup(nodes, {code: ln.appraised for code, ln in lines.items()})
+    lost_sums = engine.rollup(nodes, {code: ln.lost for code, ln in lines.items()})
+    cut_sums = engine.rollup(nodes, {code: ln.cut for code, ln in lines.items()})
+    rows = []
+    for c in criteria:
+        score = scores.get(c.id)
+        rows.append(
+            SheetRow(
+                criterion=c,
+                is_leaf=c.id in leaf_ids,
+                maximum=c.maximum,
+                self_value=self_sums[c.code],
+                appraised=appraised_sums[c.code],
+                lost=lost_sums[c.code],
+                cut=cut_sums[c.code],
+                score=score,
+                counts_suggest=_counts_suggestion(score, framework.rounding) if score else None,
+            )
+        )
+    results = _results(assessment, list(lines.values()), len(leaf_ids))
+    lost_rows = [row for row in rows if row.is_leaf and row.lost]
+    return Sheet(assessment=assessment, rows=rows, results=results, lost_rows=lost_rows)
+
+
+def _results(assessment: Assessment, lines: list[engine.Line], leaf_count: int) -> Results:
+    framework = assessment.framework
+    appraised_total = engine.total(line.appraised for line in lines)
+    total = engine.total(
+        [appraised_total],
+        bonus=assessment.bonus,
+        penalty=assessment.penalty,
+        bonus_cap=framework.bonus_cap,
+        penalty_cap=framework.penalty_cap,
+    )
+    percent = engine.percentage(total, framework.max_total)
+    results = Results(
+        maximum=framework.max_total,
+        self_total=engine.total(line.self_value for line in lines),
+        appraised_total=appraised_total,
+        total=total,
+        percentage=percent,
+        classification=engine.classify(percent, framework.bands()),
+        points_lost=engine.points_lost(lines),
+        cut_by_appraisal=engine.cut_by_appraisal(lines),
+        appraised_count=sum(1 for line in lines if line.appraised is not None),
+        leaf_count=leaf_count,
+    )
+    if assessment.status == AssessmentStatus.PUBLISHED:
+        ranks = period_ranking(framework_id=framework.id, period_id=assessment.period_id)
+        results.rank = ranks.get(assessment.id)
+        results.rank_of = len(ranks)
+    previous = previous_assessment(assessment)
+    if previous is not None:
+        results.previous_total = published_totals([previous])[previous.id]
+        results.change = engine.change(total, results.previous_total)
+    return results
+
+
+def published_totals(assessments: Iterable[Assessment]) -> dict[int, Decimal]:
+    """Totals (appraised sum, bonus, penalty) of the given assessments, in one query."""
+    ids = [a.id for a in assessments]
+    rows = (
+        Assessment.objects.filter(id__in=ids)
+        .annotate(appraised_sum=Sum("scores__appraised_value"))
+        .values(
+            "id",
+            "appraised_sum",
+            "bonus",
+            "penalty",
+            "framework__bonus_cap",
+            "framework__penalty_cap",
+        )
+    )
+    return {row["id"]: _total_of(row) for row in rows}
+
+
+def _total_of(row: dict) -> Decimal:
+    return engine.total(
+        [row["appraised_sum"]],
+        bonus=row["bonus"],
+        penalty=row["penalty"],
+        bonus_cap=row["framework__bonus_cap"],
+        penalty_cap=row["framework__penalty_cap"],
+    )
+
+
+def period_ranking(*, framework_id: int, period_id: int) -> dict[int, int]:
+    """Rank of every published assessment of a framework and period, by id (1 query)."""
+    rows = (
+        Assessment.objects.filter(
+            framework_id=framework_id, period_id=period_id, status=AssessmentStatus.PUBLISHED
+        )
+        .annotate(appraised_sum=Sum("scores__appraised_value"))
+        .values(
+            "id",
+            "appraised_sum",
+            "bonus",
+            "penalty",
+            "framework__bonus_cap",
+            "framework__penalty_cap",
+        )
+    )
+    return engine.rank({row["id"]: _total_of(row) for row in rows})
+
+
+def previous_assessment(assessment: Assessment) -> Assessment | None:
+    """The unit's published assessment of the same kind of round a year earlier (1 query)."""
+    period = assessment.period
+    return (
+        Assessment.objects.filter(
+            unit_id=assessment.unit_id,
+            period__year=period.year - 1,
+            period__kind=period.kind,
+            status=AssessmentStatus.PUBLISHED,
+        )
+        .only("id")
+        .first()
+    )
+
+
+def unit_for_code(code: str) -> Unit | None:
+    return Unit.objects.filter(code__iexact=code.strip()).first()
+
+
+@dataclass
+class RankingRow:
+    assessment: Assessment
+    total: Decimal
+    percentage: Decimal
+    classification: str | None
+    rank: int
+    change: Decimal | None
+
+
+def _annotated_totals(queryset) -> list[tuple[Assessment, Decimal]]:
+    rows = queryset.annotate(appraised_sum=Sum("scores__appraised_value")).select_related(
+        "framework", "unit", "period"
+    )
+    return [
+        (
+            a,
+            engine.total(
+                [a.appraised_sum],
+                bonus=a.bonus,
+                penalty=a.penalty,
+                bonus_cap=a.framework.bonus_cap,
+                penalty_cap=a.framework.penalty_cap,
+            ),
+        )
+        for a in rows
+    ]
+
+
+def period_results(framework: Framework, period) -> list[RankingRow]:
+    """Every published assessment of a framework and period, ranked, with change (3 queries)."""
+    current = _annotated_totals(
+        Assessment.objects.filter(
+            framework=framework, period=period, status=AssessmentStatus.PUBLISHED
+        )
+    )
+    previous = {
+        a.unit_id: total
+        for a, total in _annotated_totals(
+            Assessment.objects.filter(
+                unit_id__in=[a.unit_id for a, _ in current],
+                period__year=period.year - 1,
+                period__kind=period.kind,
+                status=AssessmentStatus.PUBLISHED,
+            )
+        )
+    }
+    ranks = engine.rank({a.id: total for a, total in current})
+    bands = framework.bands()
+    rows = []
+    for a, total in current:
+        percent = engine.percentage(total, framework.max_total)
+        rows.append(
+            RankingRow(
+                assessment=a,
+                total=total,
+                percentage=percent,
+                classification=engine.classify(percent, bands),
+                rank=ranks[a.id],
+                change=engine.change(total, previous.get(a.unit_id)),
+            )
+        )
+    return sorted(rows, key=lambda row: (row.rank, row.assessment.unit.name))
+
+
+def units_in_view(user) -> set[int]:
+    """Ids of the units a user works in and the units directly below them."""
+    own = set(Official.objects.filter(user=user, is_active=True).values_list("unit_id", flat=True))
+    below = set(Unit.objects.filter(parent_id__in=own).values_list("id", flat=True))
+    return own | below
+
+
+def home_results(user, periods: int = 4) -> list[tuple[Framework, object, list[RankingRow]]]:
+    """The rankings of the latest published periods that involve the user's units."""
+    units = units_in_view(user)
+    published = Assessment.objects.filter(status=AssessmentStatus.PUBLISHED)
+    if not user.is_superuser:
+        published = published.filter(unit_id__in=units)
+    groups = (
+        published.values_list("framework_id", "period_id")
+        .order_by("-period__year", "period__kind")
+        .distinct()[:periods]
+    )
+    frameworks = {f.id: f for f in Framework.objects.filter(id__in=[g[0] for g in groups])}
+    period_by_id = Period.objects.in_bulk([g[1] for g in groups])
+    sections = []
+    for framework_id, period_id in groups:
+        framework, period = frameworks[framework_id], period_by_id[period_id]
+        sections.append((framework, period, period_results(framework, period)))
+    return sections
