@@ -12,7 +12,7 @@ TITLE_WIDTH = 58
 
 def _line(code: str, title: str, *numbers) -> str:
     maximum, self_value, appraised, lost = (vn_number(n) for n in numbers)
-    return f"{code:<9}{title:<{TITLE_WIDTH}}{maximum:>8}{self_value:>8}{appraised:>10}{lost:>8}"
+    return f"{code:<12}{title:<{TITLE_WIDTH}}{maximum:>8}{self_value:>8}{appraised:>10}{lost:>8}"
 
 
 class Command(BaseCommand):
@@ -48,7 +48,7 @@ class Command(BaseCommand):
         out(f"{unit} – {assessment.period} – {assessment.framework}")
         out(f"Trạng thái: {assessment.get_status_display()}")
         header = (
-            f"{'Mã':<9}{'Nội dung':<{TITLE_WIDTH}}{'Tối đa':>8}{'Tự ĐG':>8}"
+            f"{'Mã':<12}{'Nội dung':<{TITLE_WIDTH}}{'Tối đa':>8}{'Tự ĐG':>8}"
             f"{'Thẩm định':>10}{'Bị trừ':>8}"
         )
         out(header)

@@ -1,0 +1,67 @@
+"""The pages the foundation serves: login, home, and the admin with the demo data."""
+
+import pytest
+from django.urls import reverse
+
+from scoring.models import Assessment
+from scoring.selectors import assessment_sheet
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitors_are_sent_to_the_vietnamese_login_page(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    page = client.get(response["Location"]).content.decode()
+    assert "Tên đăng nhập" in page and "Mật khẩu" in page
+
+
+def test_a_wrong_password_is_answered_in_vietnamese(client):
+    response = client.post(reverse("login"), {"username": "chutich.p1", "password": "sai"})
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.content.decode()
+
+
+def test_the_chairperson_sees_her_units_rank_with_a_decimal_comma(client, chairperson):
+    client.force_login(chairperson)
+    page = client.get(reverse("home")).content.decode()
+    assert "Năm 2023" in page
+    assert "91,00" in page and "+9,18" in page and "3/5" in page
+
+
+def test_a_user_with_no_unit_sees_no_results(client, outsider):
+    client.force_login(outsider)
+    page = client.get(reverse("home")).content.decode()
+    assert "91,00" not in page
+    assert "Chưa có kết quả" in page
+
+
+def test_the_home_page_costs_the_same_queries_whatever_the_number_of_units(
+    client, appraiser, django_assert_max_num_queries
+):
+    client.force_login(appraiser)
+    with django_assert_max_num_queries(16):
+        client.get(reverse("home"))
+
+
+def test_the_score_sheet_costs_a_fixed_number_of_queries(phuong1_2023, django_assert_num_queries):
+    assessment = Assessment.objects.select_related("framework", "period", "unit").get(
+        pk=phuong1_2023.pk
+    )
+    with django_assert_num_queries(6):
+        assessment_sheet(assessment)
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["unit", "department", "official", "framework", "criterion", "period", "assessment", "score"],
+)
+def test_the_admin_lists_the_demo_data(admin_client, model):
+    response = admin_client.get(reverse(f"admin:scoring_{model}_changelist"))
+    assert response.status_code == 200
+
+
+def test_the_admin_shows_phuong_1_2023_with_its_scores(admin_client, phuong1_2023):
+    url = reverse("admin:scoring_assessment_change", args=[phuong1_2023.pk])
+    page = admin_client.get(url).content.decode()
+    assert "Phường 1" in page and "Mức độ thực hiện kế hoạch CCHC" in page

@@ -1,0 +1,85 @@
+"""Settings come from the environment; a malformed value stops start-up with a clear message."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from cchc.env import env_bool, env_database, env_hosts
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_database_url_selects_postgresql(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+    config = env_database("DATABASE_URL", "/tmp/x.sqlite3")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["NAME"], config["HOST"], config["PORT"]) == ("test", "127.0.0.1", 5432)
+
+
+def test_without_database_url_sqlite_is_used(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert env_database("DATABASE_URL", "/tmp/x.sqlite3") == {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": "/tmp/x.sqlite3",
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://root@localhost/cchc", "chỉ hỗ trợ PostgreSQL hoặc SQLite"),
+        ("postgres://postgres@127.0.0.1:5432", "thiếu tên cơ sở dữ liệu"),
+        ("khong-phai-url", "DATABASE_URL không hợp lệ"),
+    ],
+)
+def test_a_malformed_database_url_is_refused(monkeypatch, url, message):
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(ImproperlyConfigured, match=message):
+        env_database("DATABASE_URL", "/tmp/x.sqlite3")
+
+
+@pytest.mark.parametrize(("raw", "value"), [("true", True), ("0", False), ("Off", False)])
+def test_debug_reads_the_usual_spellings(monkeypatch, raw, value):
+    monkeypatch.setenv("DEBUG", raw)
+    assert env_bool("DEBUG", default=False) is value
+
+
+def test_a_debug_value_that_is_not_a_boolean_is_refused(monkeypatch):
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG='maybe' không hợp lệ"):
+        env_bool("DEBUG", default=False)
+
+
+def test_allowed_hosts_is_a_comma_separated_list(monkeypatch):
+    monkeypatch.setenv("ALLOWED_HOSTS", "cchc.quangtri.gov.vn, 127.0.0.1,.example.vn")
+    assert env_hosts("ALLOWED_HOSTS", "") == ["cchc.quangtri.gov.vn", "127.0.0.1", ".example.vn"]
+
+
+def test_an_allowed_host_written_as_a_url_is_refused(monkeypatch):
+    monkeypatch.setenv("ALLOWED_HOSTS", "https://cchc.quangtri.gov.vn")
+    with pytest.raises(ImproperlyConfigured, match="không kèm http://"):
+        env_hosts("ALLOWED_HOSTS", "")
+
+
+def test_the_app_refuses_to_start_with_a_malformed_setting():
+    env = {**os.environ, "DATABASE_URL": "mysql://root@localhost/cchc"}
+    run = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert run.returncode != 0
+    assert "DATABASE_URL chỉ hỗ trợ PostgreSQL hoặc SQLite" in run.stderr
+
+
+def test_vietnamese_is_the_default_language_with_a_decimal_comma(settings):
+    from decimal import Decimal
+
+    from django.utils import formats, translation
+
+    assert settings.LANGUAGE_CODE == "vi"
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+    with translation.override("vi"):
+        assert formats.number_format(Decimal("91.00"), 2) == "91,00"
