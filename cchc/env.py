@@ -42,6 +42,19 @@ def env_hosts(name: str, default: str) -> list[str]:
     return hosts
 
 
+def env_secret_key(name: str, development_key: str) -> str:
+    """The secret key; a development key when unset, which `check --deploy` flags."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return development_key
+    if len(raw) < 32 or len(set(raw)) < 5:
+        raise ImproperlyConfigured(
+            f"Biến môi trường {name} quá ngắn hoặc quá đơn giản: cần ít nhất 32 ký tự ngẫu nhiên "
+            "(tạo bằng: python3 -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    return raw
+
+
 def env_database(name: str, default_sqlite_path: str) -> dict:
     """Parse DATABASE_URL; SQLite at `default_sqlite_path` when it is unset."""
     import dj_database_url

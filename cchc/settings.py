@@ -3,14 +3,14 @@
 import os
 from pathlib import Path
 
-from cchc.env import env_bool, env_database, env_hosts
+from cchc.env import env_bool, env_database, env_hosts, env_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
 # Without SECRET_KEY a development key is used; its "django-insecure-" prefix makes
 # `manage.py check --deploy` flag it, so a production install cannot miss it.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-cchc-development-only-key"
+SECRET_KEY = env_secret_key("SECRET_KEY", "django-insecure-cchc-development-only-key")
 ALLOWED_HOSTS = env_hosts("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [

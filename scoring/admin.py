@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
@@ -14,6 +15,7 @@ from scoring.models import (
     Score,
     Unit,
 )
+from scoring.selectors import framework_problems
 
 
 class DepartmentInline(admin.TabularInline):
@@ -74,8 +76,39 @@ class FrameworkAdmin(admin.ModelAdmin):
                 self.message_user(request, f"Đã đưa “{framework}” vào áp dụng.", messages.SUCCESS)
 
 
+class CriterionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = (
+            "framework",
+            "parent",
+            "code",
+            "title",
+            "maximum",
+            "method",
+            "params",
+            "guidance",
+            "evidence_required",
+            "default_department",
+        )
+
+    def _post_clean(self) -> None:
+        # Runs after the instance holds the submitted values: check the whole tree with them.
+        super()._post_clean()
+        framework = getattr(self.instance, "framework", None)
+        if self.errors or framework is None or not framework.is_active:
+            return
+        problems = framework_problems(framework, pending=self.instance)
+        if problems:
+            self.add_error(
+                None,
+                ["Bộ chỉ số đang áp dụng: thay đổi này làm bộ chỉ số không còn hợp lệ.", *problems],
+            )
+
+
 @admin.register(Criterion)
 class CriterionAdmin(admin.ModelAdmin):
+    form = CriterionAdminForm
     list_display = ("code", "title", "maximum", "method", "framework")
     list_display_links = ("code", "title")
     list_filter = ("framework", "method")
@@ -83,6 +116,12 @@ class CriterionAdmin(admin.ModelAdmin):
     autocomplete_fields = ("parent",)
     list_select_related = ("framework",)
     ordering = ("framework", "sort_key")
+
+    def has_delete_permission(self, request, obj=None):
+        # Removing a node from a framework in force would break its sums.
+        if obj is not None and obj.framework.is_active:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Period)

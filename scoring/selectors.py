@@ -25,9 +25,15 @@ from scoring.models import (
 )
 
 
-def framework_problems(framework: Framework) -> list[str]:
-    """Everything that keeps a saved framework from being put in force (2 queries)."""
-    criteria = list(framework.criteria.all())
+def framework_problems(framework: Framework, pending: Criterion | None = None) -> list[str]:
+    """Everything that keeps a framework from being put in force (2 queries).
+
+    `pending` is a criterion being edited and not yet saved: the check sees the tree as it
+    would be after the edit, so an edit that would break an active framework can be refused.
+    """
+    criteria = [c for c in framework.criteria.all() if pending is None or c.pk != pending.pk]
+    if pending is not None:
+        criteria.append(pending)
     code_by_id = {c.id: c.code for c in criteria}
     has_children = {c.parent_id for c in criteria if c.parent_id}
     problems = []

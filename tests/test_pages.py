@@ -1,9 +1,11 @@
 """The pages the foundation serves: login, home, and the admin with the demo data."""
 
+from decimal import Decimal as D
+
 import pytest
 from django.urls import reverse
 
-from scoring.models import Assessment
+from scoring.models import Assessment, Criterion
 from scoring.selectors import assessment_sheet
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +67,26 @@ def test_the_admin_shows_phuong_1_2023_with_its_scores(admin_client, phuong1_202
     url = reverse("admin:scoring_assessment_change", args=[phuong1_2023.pk])
     page = admin_client.get(url).content.decode()
     assert "Phường 1" in page and "Mức độ thực hiện kế hoạch CCHC" in page
+
+
+def test_the_admin_refuses_an_edit_that_breaks_a_framework_in_force(admin_client):
+    criterion = Criterion.objects.get(code="1.1.3")
+    url = reverse("admin:scoring_criterion_change", args=[criterion.pk])
+    form = {
+        "framework": criterion.framework_id,
+        "parent": criterion.parent_id,
+        "code": "1.1.3",
+        "title": criterion.title,
+        "maximum": "3.00",
+        "method": "ratio",
+        "params": "{}",
+    }
+    page = admin_client.post(url, form).content.decode()
+    assert "Tiêu chí 1.1: điểm tối đa 4,00 khác tổng điểm tối đa các tiêu chí con 5,00." in page
+    criterion.refresh_from_db()
+    assert criterion.maximum == D("2.00")
+    form["title"] = "Mức độ thực hiện kế hoạch cải cách hành chính"
+    form["maximum"] = "2.00"
+    assert admin_client.post(url, form).status_code == 302
+    criterion.refresh_from_db()
+    assert criterion.title == "Mức độ thực hiện kế hoạch cải cách hành chính"

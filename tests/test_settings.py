@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from cchc.env import env_bool, env_database, env_hosts
+from cchc.env import env_bool, env_database, env_hosts, env_secret_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,3 +83,16 @@ def test_vietnamese_is_the_default_language_with_a_decimal_comma(settings):
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     with translation.override("vi"):
         assert formats.number_format(Decimal("91.00"), 2) == "91,00"
+
+
+def test_a_short_secret_key_is_refused(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "abc123")
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY quá ngắn"):
+        env_secret_key("SECRET_KEY", "dev")
+
+
+def test_a_long_random_secret_key_is_used_and_none_falls_back_to_the_flagged_dev_key(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "k3J9-x8QpL2_vN7rT5wZ1yB4mC6dF0gH")
+    assert env_secret_key("SECRET_KEY", "dev") == "k3J9-x8QpL2_vN7rT5wZ1yB4mC6dF0gH"
+    monkeypatch.delenv("SECRET_KEY")
+    assert env_secret_key("SECRET_KEY", "django-insecure-x") == "django-insecure-x"
