@@ -123,7 +123,7 @@ def _counts_suggestion(score: Score, rounding: str) -> Decimal | None:
 
 
 def assessment_sheet(assessment: Assessment) -> Sheet:
-    """The full score sheet of an assessment with its results (7 queries)."""
+    """The full score sheet of an assessment with its results (5 queries)."""
     framework = assessment.framework
     criteria = list(framework.criteria.all())
     scores = {
@@ -162,13 +162,7 @@ def assessment_sheet(assessment: Assessment) -> Sheet:
 def _results(assessment: Assessment, lines: list[engine.Line], leaf_count: int) -> Results:
     framework = assessment.framework
     appraised_total = engine.total(line.appraised for line in lines)
-    total = engine.total(
-        [appraised_total],
-        bonus=assessment.bonus,
-        penalty=assessment.penalty,
-        bonus_cap=framework.bonus_cap,
-        penalty_cap=framework.penalty_cap,
-    )
+    total = _assessment_total(assessment, appraised_total)
     percent = engine.percentage(total, framework.max_total)
     results = Results(
         maximum=framework.max_total,
@@ -186,73 +180,45 @@ def _results(assessment: Assessment, lines: list[engine.Line], leaf_count: int) 
         ranks = period_ranking(framework_id=framework.id, period_id=assessment.period_id)
         results.rank = ranks.get(assessment.id)
         results.rank_of = len(ranks)
-    previous = previous_assessment(assessment)
-    if previous is not None:
-        results.previous_total = published_totals([previous])[previous.id]
+    previous = _totals(_previous_round(assessment.period, [assessment.unit_id]))
+    if previous:
+        results.previous_total = previous[0][1]
         results.change = engine.change(total, results.previous_total)
     return results
 
 
-def published_totals(assessments: Iterable[Assessment]) -> dict[int, Decimal]:
-    """Totals (appraised sum, bonus, penalty) of the given assessments, in one query."""
-    ids = [a.id for a in assessments]
-    rows = (
-        Assessment.objects.filter(id__in=ids)
-        .annotate(appraised_sum=Sum("scores__appraised_value"))
-        .values(
-            "id",
-            "appraised_sum",
-            "bonus",
-            "penalty",
-            "framework__bonus_cap",
-            "framework__penalty_cap",
-        )
-    )
-    return {row["id"]: _total_of(row) for row in rows}
-
-
-def _total_of(row: dict) -> Decimal:
+def _assessment_total(assessment: Assessment, appraised_sum: Decimal | None) -> Decimal:
+    framework = assessment.framework
     return engine.total(
-        [row["appraised_sum"]],
-        bonus=row["bonus"],
-        penalty=row["penalty"],
-        bonus_cap=row["framework__bonus_cap"],
-        penalty_cap=row["framework__penalty_cap"],
+        [appraised_sum],
+        bonus=assessment.bonus,
+        penalty=assessment.penalty,
+        bonus_cap=framework.bonus_cap,
+        penalty_cap=framework.penalty_cap,
     )
+
+
+def _totals(queryset) -> list[tuple[Assessment, Decimal]]:
+    """Each assessment of `queryset` with its total, summed by the database (1 query)."""
+    rows = queryset.annotate(appraised_sum=Sum("scores__appraised_value")).select_related(
+        "framework", "unit", "period"
+    )
+    return [(a, _assessment_total(a, a.appraised_sum)) for a in rows]
+
+
+def _published(**filters):
+    return Assessment.objects.filter(status=AssessmentStatus.PUBLISHED, **filters)
+
+
+def _previous_round(period: Period, unit_ids: Iterable[int]):
+    """Published assessments of these units in the same kind of round a year earlier."""
+    return _published(unit_id__in=unit_ids, period__year=period.year - 1, period__kind=period.kind)
 
 
 def period_ranking(*, framework_id: int, period_id: int) -> dict[int, int]:
     """Rank of every published assessment of a framework and period, by id (1 query)."""
-    rows = (
-        Assessment.objects.filter(
-            framework_id=framework_id, period_id=period_id, status=AssessmentStatus.PUBLISHED
-        )
-        .annotate(appraised_sum=Sum("scores__appraised_value"))
-        .values(
-            "id",
-            "appraised_sum",
-            "bonus",
-            "penalty",
-            "framework__bonus_cap",
-            "framework__penalty_cap",
-        )
-    )
-    return engine.rank({row["id"]: _total_of(row) for row in rows})
-
-
-def previous_assessment(assessment: Assessment) -> Assessment | None:
-    """The unit's published assessment of the same kind of round a year earlier (1 query)."""
-    period = assessment.period
-    return (
-        Assessment.objects.filter(
-            unit_id=assessment.unit_id,
-            period__year=period.year - 1,
-            period__kind=period.kind,
-            status=AssessmentStatus.PUBLISHED,
-        )
-        .only("id")
-        .first()
-    )
+    current = _totals(_published(framework_id=framework_id, period_id=period_id))
+    return engine.rank({a.id: total for a, total in current})
 
 
 def unit_for_code(code: str) -> Unit | None:
@@ -269,42 +235,12 @@ class RankingRow:
     change: Decimal | None
 
 
-def _annotated_totals(queryset) -> list[tuple[Assessment, Decimal]]:
-    rows = queryset.annotate(appraised_sum=Sum("scores__appraised_value")).select_related(
-        "framework", "unit", "period"
-    )
-    return [
-        (
-            a,
-            engine.total(
-                [a.appraised_sum],
-                bonus=a.bonus,
-                penalty=a.penalty,
-                bonus_cap=a.framework.bonus_cap,
-                penalty_cap=a.framework.penalty_cap,
-            ),
-        )
-        for a in rows
-    ]
-
-
-def period_results(framework: Framework, period) -> list[RankingRow]:
+def period_results(framework: Framework, period: Period) -> list[RankingRow]:
     """Every published assessment of a framework and period, ranked, with change (3 queries)."""
-    current = _annotated_totals(
-        Assessment.objects.filter(
-            framework=framework, period=period, status=AssessmentStatus.PUBLISHED
-        )
-    )
+    current = _totals(_published(framework=framework, period=period))
     previous = {
         a.unit_id: total
-        for a, total in _annotated_totals(
-            Assessment.objects.filter(
-                unit_id__in=[a.unit_id for a, _ in current],
-                period__year=period.year - 1,
-                period__kind=period.kind,
-                status=AssessmentStatus.PUBLISHED,
-            )
-        )
+        for a, total in _totals(_previous_round(period, [a.unit_id for a, _ in current]))
     }
     ranks = engine.rank({a.id: total for a, total in current})
     bands = framework.bands()
@@ -334,7 +270,7 @@ def units_in_view(user) -> set[int]:
 def home_results(user, periods: int = 4) -> list[tuple[Framework, object, list[RankingRow]]]:
     """The rankings of the latest published periods that involve the user's units."""
     units = units_in_view(user)
-    published = Assessment.objects.filter(status=AssessmentStatus.PUBLISHED)
+    published = _published()
     if not user.is_superuser:
         published = published.filter(unit_id__in=units)
     groups = (

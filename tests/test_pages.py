@@ -50,7 +50,7 @@ def test_the_score_sheet_costs_a_fixed_number_of_queries(phuong1_2023, django_as
     assessment = Assessment.objects.select_related("framework", "period", "unit").get(
         pk=phuong1_2023.pk
     )
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assessment_sheet(assessment)
 
 
