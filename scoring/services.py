@@ -213,6 +213,39 @@ def _resolve_value(
     return value
 
 
+class ConcurrentEdit(ValidationError):
+    """Someone saved this criterion after the form being saved was loaded."""
+
+    def __init__(self, current: Score, field: str):
+        self.current = current
+        who = current.updated_by or "người khác"
+        when = timezone.localtime(current.updated_at).strftime("%H:%M ngày %d/%m/%Y")
+        value = engine.vn_number(getattr(current, field)) or "(để trống)"
+        super().__init__(
+            f"Tiêu chí {current.criterion.code} vừa được {who} sửa lúc {when}: "
+            f"{Score._meta.get_field(field).verbose_name} hiện là {value}. "
+            "Thay đổi của bạn chưa được lưu; hãy xem lại giá trị mới rồi lưu lại."
+        )
+
+
+def _lock(score: Score, expected_version: int | None, field: str) -> None:
+    """Lock the row; refuse if it changed since `expected_version` was read."""
+    current = (
+        Score.objects.select_for_update().select_related("criterion", "updated_by").get(pk=score.pk)
+    )
+    if expected_version is not None and current.version != expected_version:
+        raise ConcurrentEdit(current, field)
+    score.version = current.version + 1
+
+
+def _save_score(score: Score, user) -> Score:
+    score.updated_by = user if getattr(user, "is_authenticated", False) else None
+    score._history_user = score.updated_by
+    score.full_clean()
+    score.save()
+    return score
+
+
 @transaction.atomic
 def score_set_self(
     *,
@@ -222,16 +255,18 @@ def score_set_self(
     a: int | None = None,
     note: str | None = None,
     user=None,
+    expected_version: int | None = None,
 ) -> Score:
-    """Record the unit's self-assessed value (or counts) for one criterion."""
+    """Record the unit's self-assessed value (or counts) for one criterion.
+
+    With `expected_version`, refuse (ConcurrentEdit) if someone saved it in the meantime.
+    """
+    _lock(score, expected_version, "self_value")
     score.self_b, score.self_a = b, a
     score.self_value = _resolve_value(score, value, b, a)
     if note is not None:
         score.self_note = note
-    score._history_user = user
-    score.full_clean()
-    score.save()
-    return score
+    return _save_score(score, user)
 
 
 @transaction.atomic
@@ -244,18 +279,17 @@ def score_set_appraised(
     comment: str | None = None,
     responsible_note: str | None = None,
     user=None,
+    expected_version: int | None = None,
 ) -> Score:
     """Record the council's appraised value (or counts) and its comment for one criterion."""
+    _lock(score, expected_version, "appraised_value")
     score.appraised_b, score.appraised_a = b, a
     score.appraised_value = _resolve_value(score, value, b, a)
     if comment is not None:
         score.appraisal_comment = comment
     if responsible_note is not None:
         score.responsible_note = responsible_note
-    score._history_user = user
-    score.full_clean()
-    score.save()
-    return score
+    return _save_score(score, user)
 
 
 @transaction.atomic

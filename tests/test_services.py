@@ -209,3 +209,20 @@ def test_a_unit_cannot_be_placed_under_its_own_descendant():
     town.parent = Unit.objects.get(code="TXQT-P1")
     with pytest.raises(ValidationError, match="Đơn vị cấp trên không được"):
         town.full_clean()
+
+
+def test_a_second_editor_working_from_an_old_version_is_refused_with_the_other_value(
+    assessment, chairperson, appraiser
+):
+    loaded = _score(assessment, "2")  # both people open the page at version 0
+    version = loaded.version
+    services.score_set_appraised(
+        score=_score(assessment, "2"), value=D("3.50"), user=chairperson, expected_version=version
+    )
+    with pytest.raises(services.ConcurrentEdit) as refused:
+        services.score_set_appraised(
+            score=_score(assessment, "2"), value=D("1.00"), user=appraiser, expected_version=version
+        )
+    assert "Tiêu chí 2 vừa được Lê Thị Huệ sửa" in refused.value.messages[0]
+    assert "điểm thẩm định hiện là 3,50" in refused.value.messages[0]
+    assert Score.objects.get(pk=loaded.pk).appraised_value == D("3.50")

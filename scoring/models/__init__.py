@@ -1,4 +1,12 @@
-from scoring.models.assessments import Assessment, AssessmentStatus, Period, PeriodKind, Score
+from scoring.models.assessments import (
+    Assessment,
+    AssessmentStatus,
+    Evidence,
+    EvidenceStage,
+    Period,
+    PeriodKind,
+    Score,
+)
 from scoring.models.frameworks import ClassificationBand, Criterion, Framework
 from scoring.models.units import Department, Official, Role, Unit, UnitKind, UnitLevel
 
@@ -8,6 +16,8 @@ __all__ = [
     "ClassificationBand",
     "Criterion",
     "Department",
+    "Evidence",
+    "EvidenceStage",
     "Framework",
     "Official",
     "Period",

@@ -1,5 +1,8 @@
-"""Periods, assessments (one unit × framework × period) and their scores."""
+"""Periods, assessments (one unit × framework × period), their scores and evidence."""
 
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -38,8 +41,16 @@ class Period(models.Model):
 
 
 class AssessmentStatus(models.TextChoices):
+    """The cycle: the unit scores itself, the council appraises in two rounds, then publishes.
+
+    Round 1 ends by returning the results to the unit, which may explain (giải trình) any
+    criterion before the response deadline; round 2 fixes the final appraised values.
+    """
+
     DRAFT = "draft", "Đang tự đánh giá"
-    SUBMITTED = "submitted", "Đã gửi thẩm định"
+    SUBMITTED = "submitted", "Chờ thẩm định vòng 1"
+    RETURNED = "returned", "Chờ đơn vị giải trình"
+    ROUND_2 = "round_2", "Chờ thẩm định vòng 2"
     APPRAISED = "appraised", "Đã thẩm định"
     PUBLISHED = "published", "Đã công bố"
 
@@ -76,6 +87,17 @@ class Assessment(models.Model):
         help_text="Ví dụ: Quyết định số 1299/QĐ-UBND ngày 29/12/2023 của UBND thị xã Quảng Trị",
     )
     published_at = models.DateTimeField("ngày công bố", null=True, blank=True)
+    submitted_at = models.DateTimeField("ngày gửi thẩm định", null=True, blank=True)
+    returned_at = models.DateTimeField("ngày gửi kết quả vòng 1", null=True, blank=True)
+    # Frozen at publication (and re-ranked when a sibling unit is published later).
+    result_total = models.DecimalField("tổng điểm", **SCORE_DIGITS, null=True, blank=True)
+    result_percentage = models.DecimalField("tỷ lệ (%)", **SCORE_DIGITS, null=True, blank=True)
+    result_classification = models.CharField("xếp loại", max_length=50, blank=True)
+    result_rank = models.PositiveIntegerField("xếp hạng", null=True, blank=True)
+    result_rank_of = models.PositiveIntegerField("trong số", null=True, blank=True)
+    result_change = models.DecimalField(
+        "tăng/giảm so với kỳ trước", **SCORE_DIGITS, null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -166,6 +188,11 @@ class Score(models.Model):
     appraised_b = models.PositiveIntegerField("số b (thẩm định)", null=True, blank=True)
     appraised_a = models.PositiveIntegerField("số a (thẩm định)", null=True, blank=True)
     appraisal_comment = models.TextField("ý kiến hội đồng thẩm định", blank=True)
+    round1_value = models.DecimalField(
+        "điểm thẩm định vòng 1", **SCORE_DIGITS, null=True, blank=True
+    )
+    round1_comment = models.TextField("ý kiến thẩm định vòng 1", blank=True)
+    response = models.TextField("giải trình của đơn vị", blank=True)
     responsible_department = models.ForeignKey(
         Department,
         verbose_name="bộ phận phụ trách",
@@ -179,6 +206,18 @@ class Score(models.Model):
         max_length=300,
         blank=True,
         help_text="Ví dụ: “Các công chức liên quan”.",
+    )
+    # Every save through the services bumps `version`; a save based on an older version is
+    # refused, so a second editor never silently overwrites the first.
+    version = models.PositiveIntegerField(default=0, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người sửa cuối",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -240,3 +279,49 @@ class Score(models.Model):
             ]
         if errors:
             raise ValidationError(errors)
+
+
+class EvidenceStage(models.TextChoices):
+    SELF = "self", "Tự đánh giá"
+    RESPONSE = "response", "Giải trình"
+
+
+def _evidence_path(instance: "Evidence", filename: str) -> str:
+    # The stored name is not the user's: it cannot collide or carry path tricks.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"evidence/{instance.score.assessment_id}/{uuid.uuid4().hex}.{suffix}"
+
+
+class Evidence(models.Model):
+    """A file that proves a claim (tài liệu kiểm chứng), attached to one criterion's score.
+
+    Stored outside any public URL: it is served only through a view that checks the user
+    may see the assessment.
+    """
+
+    score = models.ForeignKey(
+        Score, verbose_name="tiêu chí", on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField("tệp", upload_to=_evidence_path, max_length=300)
+    original_name = models.CharField("tên tệp", max_length=255)
+    content_type = models.CharField("loại tệp", max_length=100)
+    size = models.PositiveIntegerField("dung lượng (byte)")
+    stage = models.CharField(
+        "giai đoạn", max_length=10, choices=EvidenceStage.choices, default=EvidenceStage.SELF
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người tải lên",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("thời điểm tải lên", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "tài liệu kiểm chứng"
+        verbose_name_plural = "tài liệu kiểm chứng"
+        ordering = ["score", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -56,6 +56,12 @@ class Unit(models.Model):
         related_name="children",
     )
     is_active = models.BooleanField("đang hoạt động", default=True)
+    self_entry_by_department = models.BooleanField(
+        "công chức chỉ tự chấm tiêu chí của bộ phận mình",
+        default=False,
+        help_text="Nếu bật, công chức chuyên môn chỉ nhập điểm tự đánh giá cho các tiêu chí "
+        "giao cho bộ phận của mình; công chức phụ trách CCHC và lãnh đạo nhập được tất cả.",
+    )
     merged_from = models.ManyToManyField(
         "self",
         verbose_name="hợp nhất từ các đơn vị",
