@@ -52,6 +52,34 @@ def vn_number(value: Decimal | int | None, places: int = 2) -> str:
     return f"{Decimal(value):.{places}f}".replace(".", ",")
 
 
+def parse_number(text: object) -> Decimal:
+    """A number as people type it: "0,5", "0.5", "- 0,5", " 2,00 ", "1.234,5" → Decimal.
+
+    The last comma or dot is the decimal separator; the other one, if any, groups thousands.
+    Raises ScoringError with a Vietnamese message for anything that is not a number.
+    """
+    if isinstance(text, Decimal):
+        return text
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return Decimal(str(text))
+    raw = str(text or "").strip()
+    cleaned = raw.replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
+    if "," in cleaned and "." in cleaned:
+        decimal_sep = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        thousands = "." if decimal_sep == "," else ","
+        cleaned = cleaned.replace(thousands, "")
+    cleaned = cleaned.replace(",", ".")
+    if not cleaned or cleaned.count(".") > 1:
+        raise ScoringError(f"“{raw}” không phải là số (ví dụ hợp lệ: 0,5 hoặc 0.5).")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ScoringError(f"“{raw}” không phải là số (ví dụ hợp lệ: 0,5 hoặc 0.5).") from None
+    if not value.is_finite():
+        raise ScoringError(f"“{raw}” không phải là số (ví dụ hợp lệ: 0,5 hoặc 0.5).")
+    return value
+
+
 def round_score(value: Decimal, rounding: Rounding | str) -> Decimal:
     """Two decimals, either rounded half up or cut off (truncated), as the framework says."""
     mode = ROUND_HALF_UP if Rounding(rounding) == Rounding.HALF_UP else ROUND_DOWN

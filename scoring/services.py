@@ -238,9 +238,10 @@ def _lock(score: Score, expected_version: int | None, field: str) -> None:
     score.version = current.version + 1
 
 
-def _save_score(score: Score, user) -> Score:
+def _save_score(score: Score, user, reason: str | None) -> Score:
     score.updated_by = user if getattr(user, "is_authenticated", False) else None
     score._history_user = score.updated_by
+    score._change_reason = reason
     score.full_clean()
     score.save()
     return score
@@ -256,17 +257,19 @@ def score_set_self(
     note: str | None = None,
     user=None,
     expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Score:
     """Record the unit's self-assessed value (or counts) for one criterion.
 
     With `expected_version`, refuse (ConcurrentEdit) if someone saved it in the meantime.
+    `reason` is kept in the score's history (e.g. "Nhập từ tệp phu_luc_2023.xlsx").
     """
     _lock(score, expected_version, "self_value")
     score.self_b, score.self_a = b, a
     score.self_value = _resolve_value(score, value, b, a)
     if note is not None:
         score.self_note = note
-    return _save_score(score, user)
+    return _save_score(score, user, reason)
 
 
 @transaction.atomic
@@ -280,6 +283,7 @@ def score_set_appraised(
     responsible_note: str | None = None,
     user=None,
     expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Score:
     """Record the council's appraised value (or counts) and its comment for one criterion."""
     _lock(score, expected_version, "appraised_value")
@@ -289,7 +293,7 @@ def score_set_appraised(
         score.appraisal_comment = comment
     if responsible_note is not None:
         score.responsible_note = responsible_note
-    return _save_score(score, user)
+    return _save_score(score, user, reason)
 
 
 @transaction.atomic

@@ -243,3 +243,26 @@ def test_vietnamese_number_format_uses_a_decimal_comma():
     assert engine.vn_number(D("91")) == "91,00"
     assert engine.vn_number(D("9.18")) == "9,18"
     assert engine.vn_number(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("0,5", D("0.5")),
+        ("0.5", D("0.5")),
+        (" 2,00 ", D("2.00")),
+        ("- 0,5", D("-0.5")),
+        ("-1,00", D("-1.00")),
+        ("1.234,5", D("1234.5")),
+        ("0.32", D("0.32")),
+        (3, D("3")),
+    ],
+)
+def test_numbers_are_read_as_people_type_them(text, value):
+    assert engine.parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1,2,3", "0..5", "NaN", "inf"])
+def test_what_is_not_a_number_is_refused_in_vietnamese(text):
+    with pytest.raises(engine.ScoringError, match="không phải là số"):
+        engine.parse_number(text)
