@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from cchc import views
 
@@ -10,7 +10,9 @@ admin.site.index_title = "Dữ liệu hệ thống"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tong-quan/", views.summary, name="summary"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("danh-gia/", include("scoring.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,11 +1,38 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from scoring import access
+from scoring.models import AssessmentStatus, Role
 from scoring.selectors import home_results
+
+
+def _current_assessment(user):
+    """The latest assessment of the user's own unit, an open one before a published one."""
+    units = access.own_unit_ids(user, (Role.STAFF, Role.COORDINATOR))
+    assessments = access.visible_assessments(user).filter(unit_id__in=units)
+    # Within a year the annual round comes after the mid-year one: "annual" < "mid_year".
+    ordered = assessments.order_by("-period__year", "period__kind", "unit__name")
+    return ordered.exclude(status=AssessmentStatus.PUBLISHED).first() or ordered.first()
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands where its work is: staff on their unit's current assessment,
+    appraisers on the units awaiting appraisal, chairpersons on the summary."""
+    user = request.user
+    roles = {o.role for o in access.officials_of(user)}
+    if Role.CHAIRPERSON in roles:
+        return redirect("summary")
+    if Role.APPRAISER in roles or user.is_superuser:
+        return redirect("scoring:queue")
+    current = _current_assessment(user)
+    if current is not None:
+        return redirect("scoring:assessment", pk=current.pk)
+    return redirect("summary")
+
+
+@login_required
+def summary(request: HttpRequest) -> HttpResponse:
     """Results of the units the user belongs to, latest period first."""
-    return render(request, "cchc/home.html", {"results": home_results(request.user)})
+    return render(request, "cchc/summary.html", {"results": home_results(request.user)})

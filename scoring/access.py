@@ -23,7 +23,7 @@ SUBMITTING_ROLES = (Role.COORDINATOR, Role.CHAIRPERSON)
 MAX_DEPTH = 6  # province → district → commune is 3; leave room for other shapes
 
 
-def _officials(user) -> list[Official]:
+def officials_of(user) -> list[Official]:
     """The user's active posts, cached on the user object for the request."""
     if not user.is_authenticated:
         return []
@@ -48,7 +48,7 @@ def descendant_ids(unit_ids: set[int]) -> set[int]:
 
 
 def own_unit_ids(user, roles=None) -> set[int]:
-    return {o.unit_id for o in _officials(user) if roles is None or o.role in roles}
+    return {o.unit_id for o in officials_of(user) if roles is None or o.role in roles}
 
 
 def supervised_unit_ids(user, roles=SUPERVISING_ROLES) -> set[int]:
@@ -106,7 +106,7 @@ def may_enter_self_for(user, score: Score) -> bool:
         return False
     if user.is_superuser or not assessment.unit.self_entry_by_department:
         return True
-    posts = [o for o in _officials(user) if o.unit_id == assessment.unit_id]
+    posts = [o for o in officials_of(user) if o.unit_id == assessment.unit_id]
     if any(o.role in SUBMITTING_ROLES for o in posts):
         return True
     departments = {o.department_id for o in posts if o.department_id}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -51,7 +51,21 @@ def load_demo() -> DemoReport:
     entries = [*_read("assessments.json"), _read("seed002_phuong1_2023.json")]
     for entry in entries:
         _load_assessment(entry, units, framework, periods[(entry["year"], entry["kind"])], report)
+    _open_current_round(people["current_round"], units, framework, report)
     return report
+
+
+def _open_current_round(spec, units: dict[str, Unit], framework: Framework, report) -> None:
+    """This year's round, open for self-assessment, so the cycle can be tried at once."""
+    period, _ = Period.objects.get_or_create(year=spec["year"], kind=spec["kind"])
+    deadline = timezone.now() + timedelta(days=spec["self_deadline_days"])
+    for unit in units.values():
+        if unit.level != UnitLevel.COMMUNE or unit.assessments.filter(period=period).exists():
+            continue
+        assessment = services.assessment_create(
+            unit=unit, framework=framework, period=period, self_deadline=deadline
+        )
+        report.created.append(f"Bản đánh giá {assessment}")
 
 
 def _load_units(data, report: DemoReport) -> dict[str, Unit]:
@@ -152,6 +166,7 @@ def _load_assessment(entry, units, framework: Framework, period: Period, report)
     )
     services.assessment_publish(
         assessment=assessment,
+        from_record=True,
         decision=entry.get(
             "decision",
             f"Quyết định công bố Chỉ số CCHC {str(period).lower()} (dữ liệu minh họa)",

@@ -122,14 +122,16 @@ def _counts_suggestion(score: Score, rounding: str) -> Decimal | None:
     return suggested if suggested != score.appraised_value else None
 
 
-def assessment_sheet(assessment: Assessment) -> Sheet:
-    """The full score sheet of an assessment with its results (5 queries)."""
+def assessment_sheet(assessment: Assessment, *, with_evidence: bool = False) -> Sheet:
+    """The full score sheet of an assessment with its results (5 queries, 6 with evidence)."""
     framework = assessment.framework
     criteria = list(framework.criteria.all())
-    scores = {
-        s.criterion_id: s
-        for s in assessment.scores.select_related("criterion", "responsible_department")
-    }
+    score_rows = assessment.scores.select_related(
+        "criterion", "responsible_department", "updated_by"
+    )
+    if with_evidence:
+        score_rows = score_rows.prefetch_related("evidence")
+    scores = {s.criterion_id: s for s in score_rows}
     code_by_id = {c.id: c.code for c in criteria}
     nodes = [engine.Node(c.code, c.maximum, code_by_id.get(c.parent_id)) for c in criteria]
     leaf_ids = set(code_by_id) - {c.parent_id for c in criteria}

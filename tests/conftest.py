@@ -40,3 +40,39 @@ def appraiser(db):
 def outsider(db):
     """A signed-in user with no unit at all."""
     return get_user_model().objects.create_user("nguoingoai", password="x", full_name="Người ngoài")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files go to a temporary folder, never into the working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _user(username: str):
+    return get_user_model().objects.get(username=username)
+
+
+@pytest.fixture
+def coordinator(db):
+    """Nguyễn Thị Thu Hà, Phường 1's CCHC coordinator (Văn phòng - Thống kê)."""
+    return _user("cchc.p1")
+
+
+@pytest.fixture
+def staff(db):
+    """Trần Văn Minh, specialist at Phường 1's one-stop desk (Bộ phận tiếp nhận và trả kết quả)."""
+    return _user("motcua.p1")
+
+
+@pytest.fixture
+def other_chairperson(db):
+    """Hoàng Thị Hằng, chairperson of Phường 2: an outsider to Phường 1."""
+    return _user("chutich.p2")
+
+
+@pytest.fixture
+def current_p1(db) -> Assessment:
+    """Phường 1's 2026 assessment, open for self-assessment."""
+    return Assessment.objects.select_related("unit", "period", "framework").get(
+        unit__code="TXQT-P1", period__year=2026
+    )

@@ -26,14 +26,14 @@ def test_a_wrong_password_is_answered_in_vietnamese(client):
 
 def test_the_chairperson_sees_her_units_rank_with_a_decimal_comma(client, chairperson):
     client.force_login(chairperson)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("summary")).content.decode()
     assert "Năm 2023" in page
     assert "91,00" in page and "+9,18" in page and "3/5" in page
 
 
 def test_a_user_with_no_unit_sees_no_results(client, outsider):
     client.force_login(outsider)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("summary")).content.decode()
     assert "91,00" not in page
     assert "Chưa có kết quả" in page
 

@@ -171,10 +171,10 @@ def test_every_change_to_a_score_is_kept_with_who_and_the_old_value(assessment, 
     assert history[-1].appraisal_comment == "Thiếu báo cáo"
 
 
-def test_publishing_is_refused_while_criteria_are_not_appraised(assessment):
+def test_recording_a_published_result_is_refused_while_criteria_are_not_appraised(assessment):
     services.score_set_appraised(score=_score(assessment, "2"), value=D("4.00"))
     with pytest.raises(ValidationError, match=r"2 tiêu chí chưa có điểm thẩm định \(1.1, 1.2\)"):
-        services.assessment_publish(assessment=assessment)
+        services.assessment_publish(assessment=assessment, from_record=True)
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.DRAFT
 

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from scoring import engine
@@ -118,6 +119,23 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} – {self.period}"
+
+    def self_entry_open(self, now=None) -> bool:
+        """Self-assessment can be entered: still a draft and not past its deadline."""
+        now = now or timezone.now()
+        return self.status == AssessmentStatus.DRAFT and (
+            self.self_deadline is None or now <= self.self_deadline
+        )
+
+    def response_open(self, now=None) -> bool:
+        """The unit can still explain (giải trình) after round 1."""
+        now = now or timezone.now()
+        return self.status == AssessmentStatus.RETURNED and (
+            self.response_deadline is None or now <= self.response_deadline
+        )
+
+    def appraisal_open(self) -> bool:
+        return self.status in (AssessmentStatus.SUBMITTED, AssessmentStatus.ROUND_2)
 
     def clean(self) -> None:
         errors = {}

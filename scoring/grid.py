@@ -1,0 +1,98 @@
+"""Read a page of criterion inputs (self-assessment, appraisal or explanations) from a form.
+
+One HTML form carries every editable criterion of an assessment; its fields are named
+`<pk>-value`, `<pk>-b`, `<pk>-a`, `<pk>-text` and `<pk>-version`. Parsing never touches the
+database: it turns text into numbers and reports, per criterion, what could not be read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from django.http import QueryDict
+
+from scoring import engine
+from scoring.models import Score
+
+
+class Mode(StrEnum):
+    SELF = "self"  # the unit enters its self-assessment
+    APPRAISE = "appraise"  # the council enters appraised values
+    RESPOND = "respond"  # the unit explains (giải trình) after round 1
+    READ = "read"  # nothing to enter
+
+
+@dataclass
+class Entry:
+    """What the form says for one criterion, as typed and as read."""
+
+    score: Score
+    raw: dict[str, str]
+    value: Decimal | None = None
+    b: int | None = None
+    a: int | None = None
+    text: str = ""
+    version: int | None = None
+    errors: list[str] = field(default_factory=list)
+
+    def effective_value(self, rounding: str) -> Decimal | None:
+        """The value as saved: the one typed, or for ratio criteria what the counts give."""
+        criterion = self.score.criterion
+        if self.value is not None or criterion.method not in engine.RATIO_METHODS:
+            return self.value
+        if self.b is None or self.a is None or engine.counts_problems(self.b, self.a):
+            return None
+        return engine.suggested_score(
+            criterion.method, criterion.maximum, criterion.params, rounding, b=self.b, a=self.a
+        )
+
+
+def _int(raw: str, label: str, code: str, errors: list[str]) -> int | None:
+    raw = raw.strip().replace(".", "").replace(" ", "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        errors.append(f"Tiêu chí {code}: số {label} “{raw}” phải là số nguyên không âm.")
+        return None
+    return int(raw)
+
+
+def parse_entry(score: Score, data: QueryDict, mode: Mode) -> Entry:
+    prefix = f"{score.pk}-"
+    raw = {k[len(prefix) :]: v for k, v in data.items() if k.startswith(prefix)}
+    entry = Entry(score=score, raw=raw, text=raw.get("text", "").strip())
+    code = score.criterion.code
+    version = raw.get("version", "")
+    entry.version = int(version) if version.isdigit() else None
+    if mode == Mode.RESPOND:
+        return entry
+    value = raw.get("value", "").strip()
+    if value:
+        try:
+            entry.value = engine.parse_number(value)
+        except engine.ScoringError as exc:
+            entry.errors.append(f"Tiêu chí {code}: {exc}")
+    entry.b = _int(raw.get("b", ""), "b", code, entry.errors)
+    entry.a = _int(raw.get("a", ""), "a", code, entry.errors)
+    if (entry.b is None) != (entry.a is None):
+        entry.errors.append(f"Tiêu chí {code}: cần nhập đủ cả hai số b và a.")
+    elif entry.b is not None:
+        entry.errors.extend(
+            f"Tiêu chí {code}: {p}" for p in engine.counts_problems(entry.b, entry.a)
+        )
+    if entry.value is not None and not entry.errors:
+        criterion = score.criterion
+        entry.errors.extend(
+            engine.value_problems(
+                code, criterion.method, criterion.maximum, criterion.params, entry.value
+            )
+        )
+    return entry
+
+
+def parse_grid(scores: list[Score], data: QueryDict, mode: Mode) -> dict[int, Entry]:
+    """Entries for the scores the form mentions (a criterion the user may not edit is absent)."""
+    present = {key.split("-", 1)[0] for key in data if "-" in key}
+    return {s.pk: parse_entry(s, data, mode) for s in scores if str(s.pk) in present}

@@ -1,0 +1,180 @@
+"""What the assessment page shows for each criterion: plain objects the templates render.
+
+Kept apart from the views so that the page and the live-preview fragment (htmx) describe the
+same rows the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from scoring import access, engine
+from scoring.grid import Entry, Mode
+from scoring.models import Assessment, AssessmentStatus
+from scoring.selectors import Sheet, SheetRow
+
+
+def page_mode(user, assessment: Assessment) -> Mode:
+    """What the user can enter on the assessment page right now."""
+    if assessment.self_entry_open() and access.may_enter_self(user, assessment):
+        return Mode.SELF
+    if assessment.appraisal_open() and access.may_appraise(user, assessment):
+        return Mode.APPRAISE
+    if assessment.response_open() and access.may_enter_self(user, assessment):
+        return Mode.RESPOND
+    return Mode.READ
+
+
+@dataclass
+class Choice:
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass
+class RowView:
+    """One line of the page: a field, a parent criterion, or a leaf with its inputs."""
+
+    row: SheetRow
+    editable: bool = False
+    entry: Entry | None = None
+    errors: list[str] = field(default_factory=list)
+    choices: list[Choice] = field(default_factory=list)
+    rule: str = ""
+    mode: Mode = Mode.READ
+
+    @property
+    def criterion(self):
+        return self.row.criterion
+
+    @property
+    def score(self):
+        return self.row.score
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.criterion.method in engine.RATIO_METHODS
+
+    def _saved(self) -> tuple:
+        s = self.score
+        if self.mode == Mode.APPRAISE:
+            return s.appraised_value, s.appraised_b, s.appraised_a, s.appraisal_comment
+        if self.mode == Mode.RESPOND:
+            return None, None, None, s.response
+        return s.self_value, s.self_b, s.self_a, s.self_note
+
+    def _typed(self, name: str, saved) -> str:
+        """What an input shows: what the user typed if the page was refused, else the saved."""
+        if self.entry is not None:
+            return self.entry.raw.get(name, "")
+        if isinstance(saved, Decimal):
+            return engine.vn_number(saved)
+        return "" if saved is None else str(saved)
+
+    @property
+    def input_value(self) -> str:
+        value, b, a, _ = self._saved()
+        if self.entry is None and self.is_ratio and b is not None and value is not None:
+            # A value the counts give is shown as computed, not as a typed override.
+            criterion = self.criterion
+            rounding = self.score.assessment.framework.rounding
+            try:
+                suggested = engine.suggested_score(
+                    criterion.method, criterion.maximum, criterion.params, rounding, b=b, a=a
+                )
+            except engine.ScoringError:
+                suggested = None
+            if suggested == value:
+                return ""
+        return self._typed("value", value)
+
+    @property
+    def input_b(self) -> str:
+        return self._typed("b", self._saved()[1])
+
+    @property
+    def input_a(self) -> str:
+        return self._typed("a", self._saved()[2])
+
+    @property
+    def input_text(self) -> str:
+        return self._typed("text", self._saved()[3])
+
+    @property
+    def evidence_count(self) -> int:
+        return len(self.score.evidence.all()) if self.score else 0
+
+
+def _choices(row: SheetRow, current: Decimal | None, typed: str | None) -> list[Choice]:
+    criterion = row.criterion
+    if criterion.method == engine.Method.YES_NO:
+        options = [(criterion.maximum, "Đạt"), (Decimal("0"), "Không đạt")]
+    elif criterion.method == engine.Method.LEVELS:
+        options = [
+            (points, label)
+            for label, points in engine.level_choices(criterion.maximum, criterion.params)
+        ]
+    else:
+        return []
+    chosen = engine.parse_number(typed) if typed else current
+    return [
+        Choice(f"{points:.2f}", f"{label} ({engine.vn_number(points)})", chosen == points)
+        for points, label in options
+    ]
+
+
+def row_views(
+    sheet: Sheet, user, mode: Mode, entries: dict[int, Entry] | None = None, errors=None
+) -> list[RowView]:
+    entries, errors = entries or {}, errors or {}
+    views = []
+    for row in sheet.rows:
+        view = RowView(row=row, rule=row.criterion.rule_text(), mode=mode)
+        if row.is_leaf and row.score is not None:
+            score = row.score
+            view.editable = _editable(user, mode, score)
+            view.entry = entries.get(score.pk)
+            view.errors = errors.get(score.pk, [])
+            current = score.appraised_value if mode == Mode.APPRAISE else score.self_value
+            typed = view.entry.raw.get("value") if view.entry else None
+            view.choices = _choices(row, current, typed)
+        views.append(view)
+    return views
+
+
+def _editable(user, mode: Mode, score) -> bool:
+    if mode == Mode.SELF:
+        return access.may_enter_self_for(user, score)
+    return mode in (Mode.APPRAISE, Mode.RESPOND)
+
+
+def field_groups(views: list[RowView]) -> list[tuple[RowView, list[RowView]]]:
+    """Rows grouped under their field (lĩnh vực), for the collapsible sections."""
+    groups: list[tuple[RowView, list[RowView]]] = []
+    for view in views:
+        if view.row.depth == 0:
+            groups.append((view, []))
+        elif groups:
+            groups[-1][1].append(view)
+    return groups
+
+
+STATUS_STEPS = [
+    AssessmentStatus.DRAFT,
+    AssessmentStatus.SUBMITTED,
+    AssessmentStatus.RETURNED,
+    AssessmentStatus.ROUND_2,
+    AssessmentStatus.APPRAISED,
+    AssessmentStatus.PUBLISHED,
+]
+
+
+def status_steps(assessment: Assessment) -> list[tuple[str, str]]:
+    """The cycle as steps: (label, "done" | "current" | "todo")."""
+    index = STATUS_STEPS.index(assessment.status)
+    return [
+        (step.label, "done" if i < index else "current" if i == index else "todo")
+        for i, step in enumerate(STATUS_STEPS)
+    ]

@@ -1,0 +1,43 @@
+"""Writes: every change to frameworks, assessments and scores goes through these functions.
+
+Each takes keyword arguments, runs in one transaction and validates before it saves, so a
+refused call leaves the database exactly as it was.
+"""
+
+from scoring.services.cycle import (
+    appraisal_missing,
+    assessment_create,
+    assessment_finalize,
+    assessment_publish,
+    assessment_return,
+    assessment_start_round_2,
+    assessment_submit,
+    score_set_response,
+    self_assessment_missing,
+)
+from scoring.services.evidence import evidence_add, evidence_delete
+from scoring.services.frameworks import criteria_tree_problems, framework_activate, framework_create
+from scoring.services.grid import GridRefused, score_grid_save
+from scoring.services.scores import ConcurrentEdit, score_set_appraised, score_set_self
+
+__all__ = [
+    "ConcurrentEdit",
+    "GridRefused",
+    "appraisal_missing",
+    "assessment_create",
+    "assessment_finalize",
+    "assessment_publish",
+    "assessment_return",
+    "assessment_start_round_2",
+    "assessment_submit",
+    "criteria_tree_problems",
+    "evidence_add",
+    "evidence_delete",
+    "framework_activate",
+    "framework_create",
+    "score_grid_save",
+    "score_set_appraised",
+    "score_set_response",
+    "score_set_self",
+    "self_assessment_missing",
+]

@@ -1,0 +1,263 @@
+"""The assessment cycle: open, submit, appraise in two rounds, publish.
+
+draft → submitted (round 1) → returned (the unit explains) → round_2 → appraised → published.
+Each transition checks what it needs and lists everything missing at once, so a unit sees the
+whole to-do list instead of one refusal at a time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from scoring.models import (
+    Assessment,
+    AssessmentStatus,
+    EvidenceStage,
+    Framework,
+    Period,
+    Score,
+    Unit,
+)
+from scoring.selectors import period_results
+from scoring.services.scores import _lock, _save_score
+
+MAX_LISTED = 15
+
+
+def _require(assessment: Assessment, *statuses: str, action: str) -> None:
+    if assessment.status not in statuses:
+        raise ValidationError(
+            f"Không thể {action}: bản đánh giá đang ở trạng thái "
+            f"“{assessment.get_status_display()}”."
+        )
+
+
+def _refuse_listing(title: str, problems: list[str]) -> None:
+    shown = problems[:MAX_LISTED]
+    if len(problems) > MAX_LISTED:
+        shown.append(f"… và {len(problems) - MAX_LISTED} mục khác.")
+    raise ValidationError([title, *shown])
+
+
+def _transition(assessment: Assessment, status: str, user, **fields) -> Assessment:
+    assessment.status = status
+    for name, value in fields.items():
+        setattr(assessment, name, value)
+    assessment._history_user = user if getattr(user, "is_authenticated", False) else None
+    assessment.full_clean()
+    assessment.save()
+    return assessment
+
+
+def _leaf_scores(assessment: Assessment):
+    return assessment.scores.select_related("criterion").order_by("criterion__sort_key")
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    unit: Unit,
+    framework: Framework,
+    period: Period,
+    self_deadline: datetime | None = None,
+    response_deadline: datetime | None = None,
+    appraisal_deadline: datetime | None = None,
+) -> Assessment:
+    """Open an assessment with an empty score for every leaf criterion of the framework.
+
+    Each score goes to the unit's department named as the criterion's default.
+    """
+    if not framework.is_active:
+        raise ValidationError(f"Bộ chỉ số “{framework}” chưa được đưa vào áp dụng.")
+    assessment = Assessment(
+        unit=unit,
+        framework=framework,
+        period=period,
+        self_deadline=self_deadline,
+        response_deadline=response_deadline,
+        appraisal_deadline=appraisal_deadline,
+    )
+    assessment.full_clean()
+    assessment.save()
+    departments = {d.name: d for d in unit.departments.filter(is_active=True)}
+    leaves = framework.criteria.filter(children__isnull=True)
+    Score.objects.bulk_create(
+        Score(
+            assessment=assessment,
+            criterion=criterion,
+            maximum=criterion.maximum,
+            responsible_department=departments.get(criterion.default_department),
+        )
+        for criterion in leaves
+    )
+    return assessment
+
+
+def self_assessment_missing(assessment: Assessment) -> list[str]:
+    """What keeps a self-assessment from being submitted, one line per criterion."""
+    with_evidence = set(
+        assessment.scores.filter(evidence__stage=EvidenceStage.SELF).values_list("id", flat=True)
+    )
+    missing = []
+    for score in _leaf_scores(assessment):
+        code = score.criterion.code
+        if score.self_value is None:
+            missing.append(f"Tiêu chí {code}: chưa nhập điểm tự đánh giá.")
+        elif score.self_value > 0 and score.id not in with_evidence and not score.self_note.strip():
+            missing.append(
+                f"Tiêu chí {code}: chưa có tài liệu kiểm chứng; hãy tải tài liệu lên "
+                "hoặc ghi giải thích."
+            )
+    return missing
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment, user=None) -> Assessment:
+    """The unit sends its self-assessment to the council; from then on it is read-only."""
+    _require(assessment, AssessmentStatus.DRAFT, action="gửi bản tự đánh giá")
+    if not assessment.self_entry_open():
+        raise ValidationError("Đã quá hạn tự đánh giá; không thể gửi bản tự đánh giá.")
+    missing = self_assessment_missing(assessment)
+    if missing:
+        _refuse_listing(f"Chưa thể gửi: còn {len(missing)} tiêu chí chưa hoàn thành.", missing)
+    return _transition(assessment, AssessmentStatus.SUBMITTED, user, submitted_at=timezone.now())
+
+
+def appraisal_missing(assessment: Assessment) -> list[str]:
+    """Criteria without an appraised value, or losing points without the council's reason."""
+    missing = []
+    for score in _leaf_scores(assessment):
+        code = score.criterion.code
+        if score.appraised_value is None:
+            missing.append(f"Tiêu chí {code}: chưa có điểm thẩm định.")
+        elif score.appraised_value < score.maximum and not score.appraisal_comment.strip():
+            missing.append(f"Tiêu chí {code}: bị trừ điểm nhưng chưa ghi lý do.")
+    return missing
+
+
+def _require_complete_appraisal(assessment: Assessment, action: str) -> None:
+    missing = appraisal_missing(assessment)
+    if missing:
+        _refuse_listing(f"Chưa thể {action}: còn {len(missing)} tiêu chí chưa xong.", missing)
+
+
+@transaction.atomic
+def assessment_return(
+    *, assessment: Assessment, response_deadline: datetime | None, user=None
+) -> Assessment:
+    """End round 1: send the appraised values to the unit, which may explain until the deadline."""
+    _require(assessment, AssessmentStatus.SUBMITTED, action="gửi kết quả thẩm định vòng 1")
+    _require_complete_appraisal(assessment, "gửi kết quả vòng 1")
+    if response_deadline is not None and response_deadline <= timezone.now():
+        raise ValidationError("Hạn giải trình phải sau thời điểm hiện tại.")
+    scores = list(assessment.scores.all())
+    for score in scores:
+        score.round1_value = score.appraised_value
+        score.round1_comment = score.appraisal_comment
+    Score.objects.bulk_update(scores, ["round1_value", "round1_comment"])
+    return _transition(
+        assessment,
+        AssessmentStatus.RETURNED,
+        user,
+        response_deadline=response_deadline,
+        returned_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def score_set_response(
+    *, score: Score, text: str, user=None, expected_version: int | None = None
+) -> Score:
+    """The unit's written explanation (giải trình) of one criterion after round 1."""
+    assessment = score.assessment
+    _require(assessment, AssessmentStatus.RETURNED, action="ghi giải trình")
+    if not assessment.response_open():
+        raise ValidationError("Đã quá hạn giải trình.")
+    _lock(score, expected_version, "response")
+    score.response = text.strip()
+    return _save_score(score, user, "Giải trình")
+
+
+@transaction.atomic
+def assessment_start_round_2(*, assessment: Assessment, user=None) -> Assessment:
+    """Close the explanations (the unit sends them, or the deadline has passed): round 2."""
+    _require(assessment, AssessmentStatus.RETURNED, action="chuyển sang thẩm định vòng 2")
+    return _transition(assessment, AssessmentStatus.ROUND_2, user)
+
+
+@transaction.atomic
+def assessment_finalize(*, assessment: Assessment, user=None) -> Assessment:
+    """End round 2: the appraised values are final."""
+    _require(assessment, AssessmentStatus.ROUND_2, action="chốt kết quả thẩm định")
+    _require_complete_appraisal(assessment, "chốt kết quả")
+    return _transition(assessment, AssessmentStatus.APPRAISED, user)
+
+
+@transaction.atomic
+def assessment_publish(
+    *,
+    assessment: Assessment,
+    decision: str = "",
+    when: datetime | None = None,
+    user=None,
+    from_record: bool = False,
+) -> Assessment:
+    """Publish: freeze total, percentage, classification, rank and change.
+
+    `from_record` records a result already published outside the app (demo data, an imported
+    appendix): it skips the in-app rounds but still requires every criterion appraised.
+    Publishing re-ranks the units already published in the same framework and period.
+    """
+    allowed = [AssessmentStatus.APPRAISED]
+    if from_record:
+        allowed += [AssessmentStatus.DRAFT, AssessmentStatus.SUBMITTED, AssessmentStatus.ROUND_2]
+    _require(assessment, *allowed, action="công bố")
+    missing = list(
+        assessment.scores.filter(appraised_value__isnull=True)
+        .order_by("criterion__sort_key")
+        .values_list("criterion__code", flat=True)
+    )
+    if missing:
+        raise ValidationError(
+            f"Chưa thể công bố: {len(missing)} tiêu chí chưa có điểm thẩm định "
+            f"({', '.join(missing[:10])}{'…' if len(missing) > 10 else ''})."
+        )
+    _transition(
+        assessment,
+        AssessmentStatus.PUBLISHED,
+        user,
+        published_decision=decision or assessment.published_decision,
+        published_at=when or timezone.now(),
+    )
+    _freeze_results(assessment.framework, assessment.period)
+    assessment.refresh_from_db()
+    return assessment
+
+
+def _freeze_results(framework: Framework, period: Period) -> None:
+    rows = period_results(framework, period)
+    changed = []
+    for row in rows:
+        a = row.assessment
+        a.result_total = row.total
+        a.result_percentage = row.percentage
+        a.result_classification = row.classification or ""
+        a.result_rank = row.rank
+        a.result_rank_of = len(rows)
+        a.result_change = row.change
+        changed.append(a)
+    Assessment.objects.bulk_update(
+        changed,
+        [
+            "result_total",
+            "result_percentage",
+            "result_classification",
+            "result_rank",
+            "result_rank_of",
+            "result_change",
+        ],
+    )

@@ -1,0 +1,73 @@
+"""Evidence files (tài liệu kiểm chứng): attach and remove, with type and size checked."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from scoring import filetypes
+from scoring.models import Evidence, EvidenceStage, Score
+
+
+def _stage_open(score: Score, stage: str) -> bool:
+    assessment = score.assessment
+    if stage == EvidenceStage.SELF:
+        return assessment.self_entry_open()
+    return assessment.response_open()
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+
+
+@transaction.atomic
+def evidence_add(*, score: Score, upload: UploadedFile, stage: str, user=None) -> Evidence:
+    """Attach a file to a criterion; refuse a wrong type, a mismatched name or a large file."""
+    code = score.criterion.code
+    if not _stage_open(score, stage):
+        raise ValidationError(f"Tiêu chí {code}: không còn trong thời hạn tải tài liệu lên.")
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            f"Tệp “{upload.name}” nặng {_megabytes(upload.size)} MB, vượt giới hạn "
+            f"{_megabytes(limit)} MB."
+        )
+    if upload.size == 0:
+        raise ValidationError(f"Tệp “{upload.name}” rỗng.")
+    kind = filetypes.detect(upload.file, upload.name)
+    if kind is None:
+        raise ValidationError(
+            f"Tệp “{upload.name}” không phải là {filetypes.ALLOWED_LABEL} (kiểm tra theo nội "
+            "dung tệp, không theo tên)."
+        )
+    if filetypes.extension(upload.name) not in kind.extensions:
+        raise ValidationError(
+            f"Tệp “{upload.name}” thực chất là {kind.label}; hãy đặt lại đúng đuôi tệp rồi tải lên."
+        )
+    evidence = Evidence(
+        score=score,
+        original_name=upload.name[-255:],
+        content_type=kind.content_type,
+        size=upload.size,
+        stage=stage,
+        uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    evidence.file.save(upload.name, upload, save=False)
+    try:
+        evidence.save()
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, evidence: Evidence, user=None) -> None:
+    """Remove a file while its stage is still open for editing."""
+    if not _stage_open(evidence.score, evidence.stage):
+        raise ValidationError("Không còn trong thời hạn sửa tài liệu kiểm chứng.")
+    stored = evidence.file
+    evidence.delete()
+    transaction.on_commit(lambda: stored.delete(save=False))

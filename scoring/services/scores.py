@@ -1,0 +1,130 @@
+"""Writes to one criterion's score: self-assessed and appraised values and explanations.
+
+Each save locks the row and checks the version the editor started from, so a second editor
+never silently overwrites the first; every save is kept in the score's history.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from scoring import engine
+from scoring.models import AssessmentStatus, Score
+
+_SELF_CLOSED = "Không sửa được điểm tự đánh giá: bản tự đánh giá đã gửi thẩm định hoặc đã quá hạn."
+
+
+def _resolve_value(
+    score: Score, value: Decimal | None, b: int | None, a: int | None
+) -> Decimal | None:
+    """The value to store: the one entered, or, for ratio criteria given only counts, theirs."""
+    criterion = score.criterion
+    if (
+        value is None
+        and b is not None
+        and a is not None
+        and criterion.method in engine.RATIO_METHODS
+    ):
+        try:
+            return engine.suggested_score(
+                criterion.method,
+                criterion.maximum,
+                criterion.params,
+                score.assessment.framework.rounding,
+                b=b,
+                a=a,
+            )
+        except engine.ScoringError as exc:
+            raise ValidationError(str(exc)) from exc
+    return value
+
+
+class ConcurrentEdit(ValidationError):
+    """Someone saved this criterion after the form being saved was loaded."""
+
+    def __init__(self, current: Score, field: str):
+        self.current = current
+        who = current.updated_by or "người khác"
+        when = timezone.localtime(current.updated_at).strftime("%H:%M ngày %d/%m/%Y")
+        value = engine.vn_number(getattr(current, field)) or "(để trống)"
+        super().__init__(
+            f"Tiêu chí {current.criterion.code} vừa được {who} sửa lúc {when}: "
+            f"{Score._meta.get_field(field).verbose_name} hiện là {value}. "
+            "Thay đổi của bạn chưa được lưu; hãy xem lại giá trị mới rồi lưu lại."
+        )
+
+
+def _lock(score: Score, expected_version: int | None, field: str) -> None:
+    """Lock the row; refuse if it changed since `expected_version` was read."""
+    current = (
+        Score.objects.select_for_update().select_related("criterion", "updated_by").get(pk=score.pk)
+    )
+    if expected_version is not None and current.version != expected_version:
+        raise ConcurrentEdit(current, field)
+    score.version = current.version + 1
+
+
+def _save_score(score: Score, user, reason: str | None) -> Score:
+    score.updated_by = user if getattr(user, "is_authenticated", False) else None
+    score._history_user = score.updated_by
+    score._change_reason = reason
+    score.full_clean()
+    score.save()
+    return score
+
+
+@transaction.atomic
+def score_set_self(
+    *,
+    score: Score,
+    value: Decimal | None,
+    b: int | None = None,
+    a: int | None = None,
+    note: str | None = None,
+    user=None,
+    expected_version: int | None = None,
+    reason: str | None = None,
+) -> Score:
+    """Record the unit's self-assessed value (or counts) for one criterion.
+
+    With `expected_version`, refuse (ConcurrentEdit) if someone saved it in the meantime.
+    `reason` is kept in the score's history (e.g. "Nhập từ tệp phu_luc_2023.xlsx").
+    """
+    if not score.assessment.self_entry_open():
+        raise ValidationError(_SELF_CLOSED)
+    _lock(score, expected_version, "self_value")
+    score.self_b, score.self_a = b, a
+    score.self_value = _resolve_value(score, value, b, a)
+    if note is not None:
+        score.self_note = note
+    return _save_score(score, user, reason)
+
+
+@transaction.atomic
+def score_set_appraised(
+    *,
+    score: Score,
+    value: Decimal | None,
+    b: int | None = None,
+    a: int | None = None,
+    comment: str | None = None,
+    responsible_note: str | None = None,
+    user=None,
+    expected_version: int | None = None,
+    reason: str | None = None,
+) -> Score:
+    """Record the council's appraised value (or counts) and its comment for one criterion."""
+    if score.assessment.status == AssessmentStatus.PUBLISHED:
+        raise ValidationError("Kết quả đã công bố, không sửa được điểm thẩm định.")
+    _lock(score, expected_version, "appraised_value")
+    score.appraised_b, score.appraised_a = b, a
+    score.appraised_value = _resolve_value(score, value, b, a)
+    if comment is not None:
+        score.appraisal_comment = comment
+    if responsible_note is not None:
+        score.responsible_note = responsible_note
+    return _save_score(score, user, reason)

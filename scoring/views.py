@@ -1,0 +1,306 @@
+"""Pages of the scoring cycle: lists, the assessment page, its criteria, evidence, actions."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from scoring import access, engine, services
+from scoring.grid import Mode, parse_grid
+from scoring.history import score_history
+from scoring.models import AssessmentStatus, Evidence, EvidenceStage, Role
+from scoring.pages import field_groups, page_mode, row_views, status_steps
+from scoring.selectors import assessment_sheet
+
+# Columns of the assessment table after "Mã", by mode: a parent row spans them all.
+COLUMNS_AFTER_CODE = {Mode.SELF: 5, Mode.APPRAISE: 6, Mode.RESPOND: 6, Mode.READ: 7}
+
+AWAITING_APPRAISAL = (
+    AssessmentStatus.SUBMITTED,
+    AssessmentStatus.RETURNED,
+    AssessmentStatus.ROUND_2,
+    AssessmentStatus.APPRAISED,
+)
+
+
+@login_required
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    assessments = access.visible_assessments(request.user).order_by(
+        "-period__year", "period__kind", "unit__name"
+    )
+    return render(request, "scoring/assessment_list.html", {"assessments": assessments})
+
+
+@login_required
+def appraisal_queue(request: HttpRequest) -> HttpResponse:
+    """Assessments of the units below the appraiser, those waiting for the council first."""
+    units = access.supervised_unit_ids(request.user, (Role.APPRAISER,))
+    queryset = access.visible_assessments(request.user)
+    if not request.user.is_superuser:
+        queryset = queryset.filter(unit_id__in=units)
+    waiting = queryset.filter(status__in=AWAITING_APPRAISAL).order_by("submitted_at", "unit__name")
+    others = queryset.exclude(status__in=AWAITING_APPRAISAL).order_by(
+        "-period__year", "unit__name"
+    )[:50]
+    return render(request, "scoring/appraisal_queue.html", {"waiting": waiting, "others": others})
+
+
+def _page_context(request, assessment, mode, entries=None, errors=None) -> dict:
+    sheet = assessment_sheet(assessment, with_evidence=True)
+    views = row_views(sheet, request.user, mode, entries, errors)
+    return {
+        "assessment": assessment,
+        "sheet": sheet,
+        "results": sheet.results,
+        "mode": mode.value,
+        "colspan": COLUMNS_AFTER_CODE[mode],
+        "groups": field_groups(views),
+        "any_editable": any(v.editable for v in views),
+        "steps": status_steps(assessment),
+        "may_submit": access.may_submit(request.user, assessment),
+        "may_appraise": access.may_appraise(request.user, assessment),
+        "missing": _missing(assessment, mode),
+        "grid_errors": sorted((errors or {}).items()),
+        "today": timezone.localdate(),
+    }
+
+
+def _missing(assessment, mode: Mode) -> list[str]:
+    if mode == Mode.SELF:
+        return services.self_assessment_missing(assessment)
+    if mode == Mode.APPRAISE:
+        return services.appraisal_missing(assessment)
+    return []
+
+
+@login_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The assessment page: self-assessment, appraisal, explanations or read-only results."""
+    assessment = access.get_assessment_for_user(request.user, pk)
+    mode = page_mode(request.user, assessment)
+    if request.method != "POST":
+        return render(
+            request, "scoring/assessment_detail.html", _page_context(request, assessment, mode)
+        )
+    if mode == Mode.READ:
+        messages.error(request, "Bản đánh giá hiện không nhận nhập liệu từ bạn; chưa lưu gì.")
+        return redirect("scoring:assessment", pk=pk)
+    context = _page_context(request, assessment, mode)
+    editable = [v.score for _, rows in context["groups"] for v in rows if v.editable]
+    entries = parse_grid(editable, request.POST, mode)
+    try:
+        saved = services.score_grid_save(
+            assessment=assessment, entries=entries, mode=mode, user=request.user
+        )
+    except services.GridRefused as refused:
+        messages.error(request, refused.messages[0])
+        context = _page_context(request, assessment, mode, entries, refused.errors)
+        return render(request, "scoring/assessment_detail.html", context, status=422)
+    messages.success(request, f"Đã lưu {saved} tiêu chí." if saved else "Không có thay đổi nào.")
+    return redirect("scoring:assessment", pk=pk)
+
+
+@login_required
+@require_POST
+def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the computed scores, field subtotals and total for what is typed, unsaved."""
+    assessment = access.get_assessment_for_user(request.user, pk)
+    mode = page_mode(request.user, assessment)
+    sheet = assessment_sheet(assessment)
+    if mode not in (Mode.SELF, Mode.APPRAISE):
+        return HttpResponse("")
+    views = row_views(sheet, request.user, mode)
+    entries = parse_grid([v.score for v in views if v.editable], request.POST, mode)
+    rounding = assessment.framework.rounding
+    values, computed = {}, []
+    for row in sheet.rows:
+        if not row.is_leaf or row.score is None:
+            continue
+        score = row.score
+        saved = score.self_value if mode == Mode.SELF else score.appraised_value
+        entry = entries.get(score.pk)
+        if entry is None:
+            values[row.criterion.code] = saved
+            continue
+        value = None if entry.errors else entry.effective_value(rounding)
+        values[row.criterion.code] = value
+        if row.criterion.method in engine.RATIO_METHODS:
+            computed.append((score.pk, entry, value))
+    nodes = [engine.Node(r.criterion.code, r.maximum, _parent_code(r)) for r in sheet.rows]
+    sums = engine.rollup(nodes, values)
+    fields = [(r.criterion.code, sums[r.criterion.code]) for r in sheet.rows if r.depth == 0]
+    total = engine.total(sums[code] for code, _ in fields)
+    return render(
+        request,
+        "scoring/partials/preview.html",
+        {"computed": computed, "fields": fields, "total": total},
+    )
+
+
+def _parent_code(row) -> str | None:
+    return row.criterion.code.rpartition(".")[0] or None
+
+
+class ReturnForm(forms.Form):
+    response_deadline = forms.DateField(
+        label="Hạn giải trình",
+        error_messages={"required": "Cần chọn hạn giải trình.", "invalid": "Ngày không hợp lệ."},
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class PublishForm(forms.Form):
+    decision = forms.CharField(
+        label="Quyết định công bố",
+        max_length=300,
+        error_messages={"required": "Cần ghi số, ngày của quyết định công bố."},
+    )
+
+
+def _end_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
+
+
+def _run_action(request, assessment, action: str):
+    user = request.user
+    if action == "submit" and access.may_submit(user, assessment):
+        services.assessment_submit(assessment=assessment, user=user)
+        return "Đã gửi bản tự đánh giá để thẩm định."
+    if action == "return" and access.may_appraise(user, assessment):
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError([e for errs in form.errors.values() for e in errs])
+        deadline = _end_of_day(form.cleaned_data["response_deadline"])
+        services.assessment_return(assessment=assessment, response_deadline=deadline, user=user)
+        return "Đã gửi kết quả thẩm định vòng 1 cho đơn vị giải trình."
+    if action == "round2" and (
+        access.may_submit(user, assessment)
+        or (access.may_appraise(user, assessment) and not assessment.response_open())
+    ):
+        services.assessment_start_round_2(assessment=assessment, user=user)
+        return "Đã chuyển sang thẩm định vòng 2."
+    if action == "finalize" and access.may_appraise(user, assessment):
+        services.assessment_finalize(assessment=assessment, user=user)
+        return "Đã chốt kết quả thẩm định."
+    if action == "publish" and access.may_appraise(user, assessment):
+        form = PublishForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError([e for errs in form.errors.values() for e in errs])
+        services.assessment_publish(
+            assessment=assessment, decision=form.cleaned_data["decision"], user=user
+        )
+        return "Đã công bố kết quả."
+    raise Http404("Thao tác không có.")
+
+
+@login_required
+@require_POST
+def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    assessment = access.get_assessment_for_user(request.user, pk)
+    try:
+        done = _run_action(request, assessment, action)
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("scoring:assessment", pk=pk)
+
+
+@login_required
+def criterion_detail(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
+    """One criterion: its numbers, evidence files (upload here) and the history of its score."""
+    assessment = access.get_assessment_for_user(request.user, pk)
+    score = access.get_score_for_user(request.user, assessment, score_pk)
+    stage = _upload_stage(request.user, score)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if stage is None:
+            messages.error(request, "Bạn không thể tải tài liệu lên cho tiêu chí này lúc này.")
+        elif upload is None:
+            messages.error(request, "Chưa chọn tệp để tải lên.")
+        else:
+            try:
+                services.evidence_add(score=score, upload=upload, stage=stage, user=request.user)
+            except ValidationError as refused:
+                messages.error(request, refused.messages[0])
+            else:
+                messages.success(request, f"Đã tải lên “{upload.name}”.")
+        return redirect("scoring:criterion", pk=pk, score_pk=score_pk)
+    context = {
+        "assessment": assessment,
+        "score": score,
+        "criterion": score.criterion,
+        "field": _field_of(score),
+        "evidence": score.evidence.select_related("uploaded_by"),
+        "upload_stage": stage,
+        "history": score_history(score),
+        "rule": score.criterion.rule_text(),
+    }
+    return render(request, "scoring/criterion_detail.html", context)
+
+
+def _field_of(score):
+    code = score.criterion.code.split(".")[0]
+    return score.assessment.framework.criteria.filter(code=code).first()
+
+
+def _upload_stage(user, score) -> str | None:
+    assessment = score.assessment
+    if assessment.self_entry_open() and access.may_enter_self_for(user, score):
+        return EvidenceStage.SELF
+    if assessment.response_open() and access.may_enter_self(user, assessment):
+        return EvidenceStage.RESPONSE
+    return None
+
+
+def _get_evidence(request, pk: int, evidence_pk: int):
+    assessment = access.get_assessment_for_user(request.user, pk)
+    evidence = (
+        Evidence.objects.filter(pk=evidence_pk, score__assessment=assessment)
+        .select_related("score__criterion", "score__assessment")
+        .first()
+    )
+    if evidence is None:
+        raise Http404("Không tìm thấy tài liệu.")
+    return assessment, evidence
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    """Serve an evidence file, only to users who may see its assessment."""
+    _, evidence = _get_evidence(request, pk, evidence_pk)
+    inline = evidence.content_type in ("application/pdf", "image/png", "image/jpeg")
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=not inline,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    _, evidence = _get_evidence(request, pk, evidence_pk)
+    score = evidence.score
+    if _upload_stage(request.user, score) != evidence.stage:
+        raise Http404("Không tìm thấy tài liệu.")
+    try:
+        services.evidence_delete(evidence=evidence, user=request.user)
+    except ValidationError as refused:
+        messages.error(request, refused.messages[0])
+    else:
+        messages.success(request, f"Đã xóa “{evidence.original_name}”.")
+    return redirect("scoring:criterion", pk=pk, score_pk=score.pk)
