@@ -50,4 +50,4 @@ def snapshot(assessment: Assessment) -> list[tuple]:
     files = list(
         assessment.scores.filter(evidence__isnull=False).values_list("evidence__pk", flat=True)
     )
-    return rows + [("files", *files), ("status", Assessment.objects.get(pk=assessment.pk).status)]
+    return [*rows, ("files", *files), ("status", Assessment.objects.get(pk=assessment.pk).status)]
