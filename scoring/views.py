@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from scoring import access, engine, services
-from scoring.grid import Mode, parse_grid
+from scoring.grid import Entry, Mode, parse_grid
 from scoring.history import score_history
 from scoring.models import AssessmentStatus, Evidence, EvidenceStage, Role
 from scoring.pages import field_groups, page_mode, row_views, status_steps
@@ -133,7 +133,10 @@ def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
         value = None if entry.errors else entry.effective_value(rounding)
         values[row.criterion.code] = value
         if row.criterion.method in engine.RATIO_METHODS:
-            computed.append((score.pk, entry, value))
+            counted = None
+            if not entry.errors and entry.value is not None and entry.b is not None:
+                counted = Entry(score=score, raw={}, b=entry.b, a=entry.a).effective_value(rounding)
+            computed.append((score.pk, entry, value, counted if counted != value else None))
     nodes = [engine.Node(r.criterion.code, r.maximum, _parent_code(r)) for r in sheet.rows]
     sums = engine.rollup(nodes, values)
     fields = [(r.criterion.code, sums[r.criterion.code]) for r in sheet.rows if r.depth == 0]

@@ -1,0 +1,120 @@
+"""The whole cycle in a real browser (Playwright driving Debian's chromium).
+
+The coordinator of Phường 1 fills several criteria, a ratio one among them, and submits; the
+appraiser of Thị xã Quảng Trị appraises and returns round 1; the unit sends its explanation;
+the appraiser closes round 2 and publishes; the published total is read off the screen.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+from playwright.sync_api import Page, expect, sync_playwright
+
+from scoring.demo import DEMO_PASSWORD, load_demo
+from scoring.models import Assessment
+from tests.helpers import appraise_all, fill_self_assessment
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TYPED_IN_BROWSER = {"1.1.1", "1.1.2", "1.1.3"}
+
+
+@pytest.fixture
+def page(monkeypatch):
+    # Playwright's sync API keeps an event loop running in this thread; the test's own ORM
+    # calls are plain sequential code, so Django's guard against async use does not apply.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+        tab = context.new_page()
+        tab.on("dialog", lambda dialog: dialog.accept())
+        yield tab
+        browser.close()
+        # Connections opened while Playwright's loop runs belong to its context: close them
+        # here, or the PostgreSQL test database stays in use and cannot be dropped.
+        connections.close_all()
+
+
+def _sign_in(page: Page, base: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/dang-nhap/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_submit_appraiser_publishes_and_the_total_is_on_screen(live_server, page):
+    load_demo()  # idempotent; the demo may have been flushed by an earlier transactional test
+    base = live_server.url
+    assessment = Assessment.objects.get(unit__code="TXQT-P1", period__year=2026)
+    assessment.self_deadline = timezone.now() + timedelta(days=5)
+    assessment.save()
+    # The 84 criteria nobody types here are claimed in advance, to keep the test short.
+    fill_self_assessment(assessment, None)
+    assessment.scores.filter(criterion__code__in=TYPED_IN_BROWSER).update(
+        self_value=None, self_note=""
+    )
+
+    calc_113 = f"#calc-{assessment.scores.get(criterion__code='1.1.3').pk}"
+
+    _sign_in(page, base, "cchc.p1")
+    expect(page).to_have_url(re.compile(rf"/danh-gia/{assessment.pk}/$"))
+    page.get_by_label("Điểm tiêu chí 1.1.1", exact=True).select_option(label="Đạt (1,00)")
+    page.get_by_label("Điểm tiêu chí 1.1.2", exact=True).fill("1")
+    page.get_by_label("Số b tiêu chí 1.1.3").fill("44")
+    page.get_by_label("Số a tiêu chí 1.1.3").fill("46")
+    expect(page.locator(calc_113)).to_have_text("1,91")  # computed live, before saving
+    for code in sorted(TYPED_IN_BROWSER):
+        page.get_by_label(f"Giải thích tiêu chí {code}").fill("Có báo cáo kèm theo")
+    page.get_by_role("button", name="Lưu nháp").click()
+    expect(page.locator(".messages")).to_contain_text("Đã lưu 3 tiêu chí.")
+    page.get_by_role("button", name="Gửi bản tự đánh giá").click()
+    expect(page.locator(".messages")).to_contain_text("Đã gửi bản tự đánh giá để thẩm định.")
+    expect(page.get_by_role("button", name="Lưu nháp")).to_have_count(0)
+
+    appraise_all(assessment, None)  # everything at full marks; the browser changes two
+    _sign_in(page, base, "thamdinh.txqt")
+    page.get_by_role("link", name="Phường 1").first.click()
+    page.get_by_label("Số b tiêu chí 1.1.3").fill("44")
+    page.get_by_label("Số a tiêu chí 1.1.3").fill("46")
+    # The full marks entered in advance stand as a typed value until the appraiser clears it.
+    expect(page.locator(calc_113)).to_contain_text("1,91 – đang dùng điểm nhập 2,00")
+    page.get_by_label("Điểm tiêu chí 1.1.3", exact=True).fill("")
+    expect(page.locator(calc_113)).to_have_text("1,91")
+    page.get_by_label("Lý do trừ điểm tiêu chí 1.1.3").fill("Hoàn thành 44/46 nhiệm vụ")
+    page.get_by_label("Điểm tiêu chí 1.1.2", exact=True).fill("0,5")
+    page.get_by_label("Lý do trừ điểm tiêu chí 1.1.2").fill("Kế hoạch chưa xác định chỉ tiêu")
+    expect(page.locator("#total-live")).to_have_text("99,41")
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Đã lưu 2 tiêu chí.")
+    page.fill("#id_response_deadline", (timezone.localdate() + timedelta(days=7)).isoformat())
+    page.get_by_role("button", name="Gửi kết quả vòng 1").click()
+    expect(page.locator(".messages")).to_contain_text("Đã gửi kết quả thẩm định vòng 1")
+
+    _sign_in(page, base, "cchc.p1")
+    page.get_by_label("Giải trình tiêu chí 1.1.2").fill("Đã bổ sung chỉ tiêu")
+    page.get_by_role("button", name="Lưu giải trình").click()
+    expect(page.locator(".messages")).to_contain_text("Đã lưu 1 tiêu chí.")
+    page.get_by_role("button", name="Gửi giải trình").click()
+    expect(page.locator(".messages")).to_contain_text("Đã chuyển sang thẩm định vòng 2.")
+
+    _sign_in(page, base, "thamdinh.txqt")
+    page.get_by_role("link", name="Phường 1").first.click()
+    page.get_by_role("button", name="Chốt kết quả").click()
+    page.fill("#id_decision", "Quyết định số 15/QĐ-UBND ngày 10/01/2027 của UBND thị xã Quảng Trị")
+    page.get_by_role("button", name="Công bố").click()
+    expect(page.locator(".messages")).to_contain_text("Đã công bố kết quả.")
+    expect(page.locator("#published-total")).to_have_text("99,41")
+    expect(page.locator(".facts")).to_contain_text("Xuất sắc")
