@@ -9,6 +9,7 @@ from scoring.models import (
     ClassificationBand,
     Criterion,
     Department,
+    Evidence,
     Framework,
     Official,
     Period,
@@ -172,3 +173,30 @@ class ScoreAdmin(SimpleHistoryAdmin):
     )
     readonly_fields = ("maximum",)
     raw_id_fields = ("assessment", "criterion", "responsible_department")
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "score", "stage", "size", "uploaded_by", "uploaded_at")
+    list_filter = ("stage",)
+    search_fields = ("original_name", "score__criterion__code", "score__assessment__unit__name")
+    list_select_related = (
+        "score__criterion",
+        "score__assessment__unit",
+        "score__assessment__period",
+        "uploaded_by",
+    )
+    readonly_fields = (
+        "score",
+        "file",
+        "original_name",
+        "content_type",
+        "size",
+        "stage",
+        "uploaded_by",
+        "uploaded_at",
+    )
+
+    def has_add_permission(self, request):
+        # Files are attached on the criterion page, where their type and size are checked.
+        return False

@@ -190,6 +190,9 @@ def _run_action(request, assessment, action: str):
     ):
         services.assessment_start_round_2(assessment=assessment, user=user)
         return "Đã chuyển sang thẩm định vòng 2."
+    if action == "accept-self" and access.may_appraise(user, assessment):
+        filled = services.assessment_accept_self_values(assessment=assessment, user=user)
+        return f"Đã lấy điểm tự đánh giá làm điểm thẩm định cho {filled} tiêu chí."
     if action == "finalize" and access.may_appraise(user, assessment):
         services.assessment_finalize(assessment=assessment, user=user)
         return "Đã chốt kết quả thẩm định."

@@ -219,3 +219,16 @@ def test_the_appraisal_page_of_87_criteria_has_a_fixed_query_budget(
     # Two more than the self-assessment page: the appraiser's units below, level by level.
     with django_assert_max_num_queries(14):
         client.get(reverse("scoring:assessment", args=[current_p1.pk]))
+
+
+def test_appraisers_see_the_units_files_beside_its_self_assessment(
+    client, appraiser, coordinator, current_p1, evidence
+):
+    from tests.helpers import fill_self_assessment
+
+    fill_self_assessment(current_p1, coordinator)
+    services.assessment_submit(assessment=current_p1, user=coordinator)
+    client.force_login(appraiser)
+    page = client.get(reverse("scoring:assessment", args=[current_p1.pk])).content.decode()
+    link = reverse("scoring:evidence", args=[current_p1.pk, evidence.pk])
+    assert f'<a href="{link}" target="_blank" rel="noopener">bao-cao.pdf</a>' in page

@@ -354,3 +354,24 @@ def test_the_criterion_page_shows_who_changed_what_from_what_to_what(
 
 def test_score_rows_are_never_deleted_by_the_cycle(submitted_p1):
     assert Score.objects.filter(assessment=submitted_p1).count() == 87
+
+
+def test_the_council_accepts_the_units_values_for_the_criteria_it_did_not_change(
+    client, appraiser, submitted_p1
+):
+    client.force_login(appraiser)
+    data = _form(submitted_p1, {"7.2": {"value": "0", "text": "Chưa cập nhật Cổng thông tin"}})
+    client.post(_page(submitted_p1), data)
+    response = client.post(
+        reverse("scoring:action", args=[submitted_p1.pk, "accept-self"]), follow=True
+    )
+    assert (
+        "Đã lấy điểm tự đánh giá làm điểm thẩm định cho 86 tiêu chí." in response.content.decode()
+    )
+    assert score_of(submitted_p1, "7.2").appraised_value == D("0")  # the council's own value stays
+    assert score_of(submitted_p1, "1.1.2").appraised_value == D("1.00")
+    latest = score_of(submitted_p1, "1.1.2").history.latest()
+    assert (latest.history_change_reason, latest.history_user) == (
+        "Chấp nhận điểm tự đánh giá",
+        appraiser,
+    )

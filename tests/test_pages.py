@@ -56,7 +56,17 @@ def test_the_score_sheet_costs_a_fixed_number_of_queries(phuong1_2023, django_as
 
 @pytest.mark.parametrize(
     "model",
-    ["unit", "department", "official", "framework", "criterion", "period", "assessment", "score"],
+    [
+        "unit",
+        "department",
+        "official",
+        "framework",
+        "criterion",
+        "period",
+        "assessment",
+        "score",
+        "evidence",
+    ],
 )
 def test_the_admin_lists_the_demo_data(admin_client, model):
     response = admin_client.get(reverse(f"admin:scoring_{model}_changelist"))

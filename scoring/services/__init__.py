@@ -6,6 +6,7 @@ refused call leaves the database exactly as it was.
 
 from scoring.services.cycle import (
     appraisal_missing,
+    assessment_accept_self_values,
     assessment_create,
     assessment_finalize,
     assessment_publish,
@@ -24,6 +25,7 @@ __all__ = [
     "ConcurrentEdit",
     "GridRefused",
     "appraisal_missing",
+    "assessment_accept_self_values",
     "assessment_create",
     "assessment_finalize",
     "assessment_publish",

@@ -23,7 +23,7 @@ from scoring.models import (
     Unit,
 )
 from scoring.selectors import period_results
-from scoring.services.scores import _lock, _save_score
+from scoring.services.scores import _lock, _save_score, score_set_appraised
 
 MAX_LISTED = 15
 
@@ -125,6 +125,32 @@ def assessment_submit(*, assessment: Assessment, user=None) -> Assessment:
     if missing:
         _refuse_listing(f"Chưa thể gửi: còn {len(missing)} tiêu chí chưa hoàn thành.", missing)
     return _transition(assessment, AssessmentStatus.SUBMITTED, user, submitted_at=timezone.now())
+
+
+@transaction.atomic
+def assessment_accept_self_values(*, assessment: Assessment, user=None) -> int:
+    """Give every criterion not yet appraised the unit's own value (and counts).
+
+    Councils change a handful of criteria and accept the rest; each accepted value is kept in
+    the criterion's history with that reason. Returns how many criteria were filled.
+    """
+    if not assessment.appraisal_open():
+        raise ValidationError("Chỉ chấp nhận điểm tự đánh giá trong khi đang thẩm định.")
+    filled = 0
+    pending = _leaf_scores(assessment).filter(
+        appraised_value__isnull=True, self_value__isnull=False
+    )
+    for score in pending.select_related("assessment__framework"):
+        score_set_appraised(
+            score=score,
+            value=score.self_value,
+            b=score.self_b,
+            a=score.self_a,
+            user=user,
+            reason="Chấp nhận điểm tự đánh giá",
+        )
+        filled += 1
+    return filled
 
 
 def appraisal_missing(assessment: Assessment) -> list[str]:

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from scoring.demo import DEMO_PASSWORD, load_demo
 from scoring.models import Assessment
-from tests.helpers import appraise_all, fill_self_assessment
+from tests.helpers import fill_self_assessment
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -84,21 +84,20 @@ def test_staff_submit_appraiser_publishes_and_the_total_is_on_screen(live_server
     expect(page.locator(".messages")).to_contain_text("Đã gửi bản tự đánh giá để thẩm định.")
     expect(page.get_by_role("button", name="Lưu nháp")).to_have_count(0)
 
-    appraise_all(assessment, None)  # everything at full marks; the browser changes two
     _sign_in(page, base, "thamdinh.txqt")
     page.get_by_role("link", name="Phường 1").first.click()
     page.get_by_label("Số b tiêu chí 1.1.3").fill("44")
     page.get_by_label("Số a tiêu chí 1.1.3").fill("46")
-    # The full marks entered in advance stand as a typed value until the appraiser clears it.
-    expect(page.locator(calc_113)).to_contain_text("1,91 – đang dùng điểm nhập 2,00")
-    page.get_by_label("Điểm tiêu chí 1.1.3", exact=True).fill("")
     expect(page.locator(calc_113)).to_have_text("1,91")
     page.get_by_label("Lý do trừ điểm tiêu chí 1.1.3").fill("Hoàn thành 44/46 nhiệm vụ")
     page.get_by_label("Điểm tiêu chí 1.1.2", exact=True).fill("0,5")
     page.get_by_label("Lý do trừ điểm tiêu chí 1.1.2").fill("Kế hoạch chưa xác định chỉ tiêu")
-    expect(page.locator("#total-live")).to_have_text("99,41")
+    expect(page.locator("#total-live")).to_have_text("2,41")
     page.get_by_role("button", name="Lưu", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("Đã lưu 2 tiêu chí.")
+    page.get_by_role("button", name="Chấp nhận cho các tiêu chí chưa thẩm định").click()
+    expect(page.locator(".messages")).to_contain_text("cho 85 tiêu chí")
+    expect(page.locator("#total-live")).to_have_text("99,41")
     page.fill("#id_response_deadline", (timezone.localdate() + timedelta(days=7)).isoformat())
     page.get_by_role("button", name="Gửi kết quả vòng 1").click()
     expect(page.locator(".messages")).to_contain_text("Đã gửi kết quả thẩm định vòng 1")
