@@ -31,6 +31,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are compressed for slow commune connections; Django masks the CSRF token per
     # response, which is what keeps compression from leaking it (BREACH).
     "django.middleware.gzip.GZipMiddleware",
@@ -89,9 +90,43 @@ USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
-MEDIA_URL = "media/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Uploaded evidence lives here, outside the web root: no URL serves it directly; views do,
+# after a permission check. MEDIA_URL is deliberately not routed.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+STORAGES = {
+    # Any Django storage backend (e.g. an S3-compatible one) can be named here.
+    "default": {
+        "BACKEND": os.environ.get(
+            "FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        )
+    },
+    # Production runs `collectstatic` and sets STATIC_MANIFEST=true for hashed, far-future
+    # cached file names; development and tests need no collected files.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("STATIC_MANIFEST", False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# Behind HTTPS (production): secure cookies, redirect to HTTPS, HSTS. Off by default so that
+# development and the test client work over plain HTTP.
+HTTPS = env_bool("HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = False
+# Preloading is a decision for the owner of the whole domain (often a province's gov.vn),
+# irreversible in practice, so the app does not ask for it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if env_bool("BEHIND_PROXY", False):
+    # The reverse proxy (nginx) terminates TLS and says so in this header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024  # 20 MB per file

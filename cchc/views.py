@@ -1,6 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 
 from scoring import access
 from scoring.models import AssessmentStatus, Role
@@ -36,3 +39,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def summary(request: HttpRequest) -> HttpResponse:
     """Results of the units the user belongs to, latest period first."""
     return render(request, "cchc/summary.html", {"results": home_results(request.user)})
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """For the load balancer and monitoring: 200 when the database answers, 503 when not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

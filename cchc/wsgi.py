@@ -4,3 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings")
 application = get_wsgi_application()
+
+from cchc.deploy import assert_ready_to_serve  # noqa: E402  (needs settings loaded)
+
+assert_ready_to_serve()

@@ -96,3 +96,59 @@ def test_a_long_random_secret_key_is_used_and_none_falls_back_to_the_flagged_dev
     assert env_secret_key("SECRET_KEY", "dev") == "k3J9-x8QpL2_vN7rT5wZ1yB4mC6dF0gH"
     monkeypatch.delenv("SECRET_KEY")
     assert env_secret_key("SECRET_KEY", "django-insecure-x") == "django-insecure-x"
+
+
+def _start_wsgi(env_overrides: dict) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG")}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "-c", "import cchc.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_production_refuses_to_serve_without_a_real_secret_key_and_hosts():
+    run = _start_wsgi({"DEBUG": "false"})
+    assert run.returncode != 0
+    assert "SECRET_KEY chưa được đặt" in run.stderr
+    assert "ALLOWED_HOSTS chưa được đặt" in run.stderr
+
+
+def test_production_serves_with_a_real_secret_key_and_hosts():
+    run = _start_wsgi(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": "q8Vw-3nR_k2LmZp7Xc4Tb9Hy1Js6Df0GaQe5Wu",
+            "ALLOWED_HOSTS": "cchc.quangtri.gov.vn",
+        }
+    )
+    assert run.returncode == 0, run.stderr
+
+
+def test_the_deploy_check_passes_with_the_documented_production_environment():
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "q8Vw-3nR_k2LmZp7Xc4Tb9Hy1Js6Df0GaQe5Wu-long-and-random-enough",
+        "ALLOWED_HOSTS": "cchc.quangtri.gov.vn",
+        "HTTPS": "true",
+        "STATIC_MANIFEST": "true",
+    }
+    run = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.mark.django_db
+def test_the_health_endpoint_reports_the_database(client):
+    response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
