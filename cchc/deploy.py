@@ -20,3 +20,16 @@ def assert_ready_to_serve() -> None:
         raise ImproperlyConfigured(
             "Không khởi động ở chế độ vận hành (DEBUG=false): " + "; ".join(problems) + "."
         )
+
+
+def client_ip(request) -> str | None:
+    """The client's address: behind our proxy, the hop the proxy itself appended.
+
+    Only the last X-Forwarded-For entry is written by the trusted proxy; earlier ones come from
+    the client and could be forged to dodge the login lockout.
+    """
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR")

@@ -100,3 +100,21 @@ def test_the_admin_refuses_an_edit_that_breaks_a_framework_in_force(admin_client
     assert admin_client.post(url, form).status_code == 302
     criterion.refresh_from_db()
     assert criterion.title == "Mức độ thực hiện kế hoạch cải cách hành chính"
+
+
+def _try_login(client, username, password, ip):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def test_password_guessing_locks_that_user_from_that_address_only(client):
+    for _ in range(5):
+        _try_login(client, "chutich.p1", "doan-mo", "10.0.0.5")
+    locked = _try_login(client, "chutich.p1", "cchc-demo-2024", "10.0.0.5")
+    assert locked.status_code == 429
+    assert "Tạm khóa đăng nhập" in locked.content.decode()
+    # A colleague in the same office (same shared address) still signs in…
+    assert _try_login(client, "cchc.p1", "cchc-demo-2024", "10.0.0.5").status_code == 302
+    # …and so does the same person from another address.
+    assert _try_login(client, "chutich.p1", "cchc-demo-2024", "10.0.0.9").status_code == 302
