@@ -146,4 +146,5 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+SERIALIZATION_MODULES = {"exactjson": "cchc.serializers"}  # backups, to the microsecond
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024  # 20 MB per file
