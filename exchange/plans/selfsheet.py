@@ -1,0 +1,179 @@
+"""What an uploaded offline self-assessment sheet would change. No Django.
+
+The sheet lists every criterion; only leaves are read (parents are sums). A blank value cell
+means "no value". For ratio criteria the counts b and a may stand alone: the value is then
+computed from them, as on the score sheet.
+"""
+
+from __future__ import annotations
+
+from exchange.parsing.selfsheet import SelfRow, SelfSheet
+from exchange.plans import (
+    ROUNDING_WORDS,
+    CriterionSpec,
+    FrameworkSpec,
+    ScoreState,
+    decimal_text,
+    number,
+    short,
+    value_problems,
+)
+from exchange.preview import (
+    CHECK_ONLY,
+    REFUSED,
+    UNCHANGED,
+    UPDATE,
+    Change,
+    Preview,
+    PreviewRow,
+    error,
+    warning,
+)
+from scoring import engine
+
+
+def plan_self(
+    sheet: SelfSheet,
+    framework: FrameworkSpec,
+    states: dict[str, ScoreState],
+    *,
+    expected_meta: dict[str, str],
+) -> Preview:
+    """The preview of an uploaded self-assessment sheet; `expected_meta` names the assessment
+    it is uploaded to (unit code, year, period kind), checked against the sheet's own."""
+    preview = Preview(problems=list(sheet.problems))
+    mismatch = _meta_problem(sheet.meta, expected_meta)
+    if mismatch:
+        preview.problems.append(mismatch)
+    ops = []
+    seen: dict[str, int] = {}
+    for entry in sheet.rows:
+        spec = framework.criteria.get(entry.code)
+        line = PreviewRow(row=entry.row, code=entry.code, title=spec.title if spec else "")
+        preview.rows.append(line)
+        if entry.code in seen:
+            line.problems.append(
+                error(
+                    f"Mã tiêu chí {entry.code} đã có ở dòng {seen[entry.code]}; mỗi tiêu chí "
+                    "chỉ được ghi một lần.",
+                    entry.row,
+                )
+            )
+            line.action = REFUSED
+            continue
+        seen[entry.code] = entry.row
+        if spec is None:
+            line.problems.append(
+                error(
+                    f"Mã tiêu chí “{entry.code}” không có trong bộ chỉ số “{framework.name}”.",
+                    entry.row,
+                )
+            )
+            line.action = REFUSED
+            continue
+        if not spec.is_leaf or entry.code not in states:
+            line.action = CHECK_ONLY
+            continue
+        op = _plan_row(entry, spec, states[entry.code], framework.rounding, line)
+        if op:
+            ops.append(op)
+    preview.payload = {"ops": ops}
+    return preview
+
+
+def _meta_problem(meta: dict[str, str], expected: dict[str, str]):
+    if not meta:
+        return warning(
+            "Tệp không có thông tin nhận dạng của ứng dụng (trang ẩn “_cchc”); hãy chắc chắn "
+            f"đây là bảng tự đánh giá của {expected.get('unit_name', 'đơn vị')}, "
+            f"{expected.get('period', '')}."
+        )
+    for key in ("unit_code", "year", "period_kind"):
+        if meta.get(key) != expected.get(key):
+            return error(
+                f"Tệp là bảng tự đánh giá của {meta.get('unit_name') or meta.get('unit_code')}, "
+                f"{meta.get('period', '')}, không phải của {expected.get('unit_name')}, "
+                f"{expected.get('period')}. Hãy tải lên đúng tệp."
+            )
+    return None
+
+
+def _plan_row(
+    entry: SelfRow, spec: CriterionSpec, state: ScoreState, rounding: str, line: PreviewRow
+) -> dict | None:
+    row = entry.row
+    is_ratio = spec.method in engine.RATIO_METHODS
+    b, a = (entry.b, entry.a) if is_ratio else (state.self_b, state.self_a)
+    if not is_ratio and (entry.b is not None or entry.a is not None):
+        line.problems.append(
+            warning(f"Tiêu chí {spec.code} không chấm theo tỷ lệ; số b, a bị bỏ qua.", row)
+        )
+    value = entry.value
+    if entry.value is not None:
+        line.problems.extend(error(m, row) for m in value_problems(spec, value, "Điểm tự đánh giá"))
+    if is_ratio and (b is not None or a is not None):
+        problems = engine.counts_problems(b, a)
+        line.problems.extend(error(f"Tiêu chí {spec.code}: {m}", row) for m in problems)
+        if not problems:
+            suggested = engine.suggested_score(
+                spec.method, spec.maximum, spec.params or {}, rounding, b=b, a=a
+            )
+            if value is None:
+                value = suggested
+            elif value != suggested:
+                line.problems.append(
+                    warning(
+                        f"Điểm tự đánh giá {number(value)} khác điểm tính từ số liệu {b}/{a}: "
+                        f"{number(suggested)} ({ROUNDING_WORDS.get(rounding, rounding)}). "
+                        "Xóa ô điểm để dùng điểm tính từ số liệu.",
+                        row,
+                    )
+                )
+    if line.has_error:
+        line.action = REFUSED
+        return None
+    note = entry.note if entry.note is not None else state.self_note
+    changes = []
+    if value != state.self_value:
+        changes.append(Change("Điểm tự đánh giá", number(state.self_value), number(value)))
+    if (b, a) != (state.self_b, state.self_a):
+        changes.append(Change("Số liệu b/a", _counts(state.self_b, state.self_a), _counts(b, a)))
+    if note != state.self_note:
+        changes.append(Change("Giải thích", short(state.self_note), short(note)))
+    line.changes = changes
+    line.action = UPDATE if changes else UNCHANGED
+    if not changes:
+        return None
+    if entry.version is not None and entry.version != state.version:
+        line.problems.append(
+            error(
+                f"Tiêu chí {spec.code} đã được sửa trên ứng dụng sau khi tệp này được tải về "
+                f"(điểm hiện tại {number(state.self_value) or '(trống)'}). Hãy tải bảng điểm "
+                "mới về, nhập lại và tải lên.",
+                row,
+            )
+        )
+    if not state.may_edit_self:
+        line.problems.append(
+            error(
+                f"Bạn không được giao tự đánh giá tiêu chí {spec.code} (thuộc bộ phận khác).",
+                row,
+            )
+        )
+    if line.has_error:
+        line.action = REFUSED
+        return None
+    return {
+        "score_id": state.score_id,
+        "version": state.version,
+        "code": spec.code,
+        "row": row,
+        "value": decimal_text(value),
+        "b": b,
+        "a": a,
+        "note": note if note != state.self_note else None,
+    }
+
+
+def _counts(b: int | None, a: int | None) -> str:
+    return "" if b is None or a is None else f"{b}/{a}"
