@@ -65,6 +65,46 @@ def widths(sheet: Worksheet, values: Iterable[float]) -> None:
         sheet.column_dimensions[get_column_letter(col)].width = width
 
 
+def landscape(sheet: Worksheet, title_rows: str | None = None) -> None:
+    """A4 landscape, scaled to the page width, header lines repeated on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    if title_rows:
+        sheet.print_title_rows = title_rows
+
+
+def fit_rows(sheet: Worksheet, first_row: int, line_height: float = 15.75) -> None:
+    """Row heights for wrapped text (Excel does not grow rows of a generated file by itself):
+    the most lines any cell of the row needs at its column's width."""
+    from math import ceil
+
+    from openpyxl.utils import get_column_letter
+
+    widths_by_col = {}
+    for row in sheet.iter_rows(min_row=first_row):
+        lines = 1
+        for cell in row:
+            if cell.value is None or isinstance(cell.value, int | float | Decimal):
+                continue
+            text = str(cell.value)
+            if text.startswith("="):
+                continue
+            col = cell.column
+            if col not in widths_by_col:
+                dim = sheet.column_dimensions[get_column_letter(col)]
+                widths_by_col[col] = 0 if dim.hidden else (dim.width or 10)
+            width = widths_by_col[col]
+            if not width:
+                continue
+            chars = max(1.0, width * 1.15)
+            lines = max(lines, sum(ceil(max(len(part), 1) / chars) for part in text.split("\n")))
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = line_height * lines
+
+
 def put(sheet: Worksheet, row: int, col: int, value, *, bold: bool = False, score: bool = False):
     """One body cell: bordered, wrapped, scores as numbers with two decimals."""
     if isinstance(value, Decimal):

@@ -6,7 +6,9 @@ from exchange.writers import (
     BORDER,
     CENTER,
     PARENT_FILL,
+    fit_rows,
     font,
+    landscape,
     new_workbook,
     put,
     title_line,
@@ -82,10 +84,8 @@ def appendix_workbook(sheet: Sheet, *, lost_only: bool) -> bytes:
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
     widths(ws, (9, 46, 9, 10, 10, 9, 36, 24))
     ws.freeze_panes = "A7"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.print_title_rows = "5:6"
+    fit_rows(ws, 7)
+    landscape(ws, "5:6")
     return to_bytes(workbook)
 
 

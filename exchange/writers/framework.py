@@ -13,8 +13,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from exchange.writers import (
     PARENT_FILL,
+    fit_rows,
     font,
     header_row,
+    landscape,
     new_workbook,
     put,
     title_line,
@@ -121,6 +123,9 @@ def framework_workbook(
         )
     widths(criteria, (9, 52, 9, 30, 12, 34, 48, 36, 24))
     criteria.freeze_panes = "C2"
+    fit_rows(criteria, 2)
+    landscape(criteria, "1:1")
+    fit_rows(info, 3)
     _method_list(workbook, criteria, methods, row)
     workbook.active = 1
     return to_bytes(workbook)

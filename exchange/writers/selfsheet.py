@@ -19,8 +19,10 @@ from exchange.writers import (
     INPUT_FILL,
     PARENT_FILL,
     WRAP,
+    fit_rows,
     font,
     header_row,
+    landscape,
     new_workbook,
     put,
     title_line,
@@ -98,6 +100,8 @@ def self_sheet_workbook(sheet: Sheet) -> bytes:
     widths(ws, (9, 48, 26, 9, 11, 8, 8, 36, 22, 8))
     ws.column_dimensions["J"].hidden = True
     ws.freeze_panes = f"C{HEADER_ROW + 1}"
+    fit_rows(ws, HEADER_ROW + 1)
+    landscape(ws, f"{HEADER_ROW}:{HEADER_ROW}")
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
@@ -149,7 +153,8 @@ def _validations(ws, limits: dict[str, list[str]], counts_cells: list[str]) -> N
             errorTitle="Điểm không hợp lệ",
             error=f"Điểm tự đánh giá phải từ 0 đến {engine.vn_number(Decimal(maximum))}.",
         )
-        rule.add(" ".join(cells))
+        for ref in cells:
+            rule.add(ref)
         ws.add_data_validation(rule)
     if counts_cells:
         rule = DataValidation(
@@ -161,7 +166,8 @@ def _validations(ws, limits: dict[str, list[str]], counts_cells: list[str]) -> N
             errorTitle="Số lượng không hợp lệ",
             error="Số b và số a là số nguyên không âm; b không lớn hơn a.",
         )
-        rule.add(" ".join(counts_cells))
+        for ref in counts_cells:
+            rule.add(ref)
         ws.add_data_validation(rule)
 
 
