@@ -46,7 +46,7 @@ class ImportRecord(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="người tải lên",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -56,7 +56,7 @@ class ImportRecord(models.Model):
     assessment = models.ForeignKey(
         Assessment,
         verbose_name="bản đánh giá",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="imports",

@@ -126,11 +126,16 @@ def assessments_for_user(user, limit: int = 60) -> list[Assessment]:
     return list(access.visible_assessments(user).order_by("-period__year", "unit__name")[:limit])
 
 
-def records_for_user(user, limit: int = 20) -> list[ImportRecord]:
-    """The user's latest imports; a superuser sees everyone's (1 query)."""
+def records_for_user(
+    user, assessment: Assessment | None = None, limit: int = 20
+) -> list[ImportRecord]:
+    """The user's latest imports, of one assessment if given; a superuser sees everyone's
+    (1 query)."""
     records = ImportRecord.objects.select_related(
         "uploaded_by", "assessment__unit", "assessment__period", "framework"
     ).defer("preview")
     if not user.is_superuser:
         records = records.filter(uploaded_by=user)
+    if assessment is not None:
+        records = records.filter(assessment=assessment)
     return list(records[:limit])

@@ -66,7 +66,7 @@ def _assessment_page(request, assessment: Assessment, forms: dict | None = None,
         "appraisal_refusal": exchange_access.appraisal_upload_refusal(assessment),
         "self_form": forms.get(ImportKind.SELF_ASSESSMENT) or UploadForm(),
         "appraisal_form": forms.get(ImportKind.APPRAISAL) or AppraisalUploadForm(),
-        "records": [r for r in records_for_user(user) if r.assessment_id == assessment.id],
+        "records": records_for_user(user, assessment),
     }
     return render(request, "exchange/assessment_exchange.html", context, status=status)
 

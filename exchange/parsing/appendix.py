@@ -151,67 +151,81 @@ def parse_appendix(grid: Grid, header: Header) -> AppendixTable:
             table.notes.append(
                 f"Bảng không có cột “{COLUMN_LABELS[key]}”; phần đó không được đối chiếu."
             )
-    code_col = columns["code"]
-    title_col = columns.get("title")
-    last: AppendixRow | None = None
     for row in range(header.data_start, grid.height + 1):
         values = [grid.cell(row, col) for col in range(1, grid.width + 1)]
         if all(cell_text(v) == "" for v in values) or is_numbering_row(grid, row):
             continue
-        code_value = grid.cell(row, code_col)
-        title = _text(grid, row, title_col) or ""
-        if _is_total(cell_text(code_value)) or (not cell_text(code_value) and _is_total(title)):
-            numbers = _numbers(grid, row, columns, table.problems)
-            if not any(numbers.get(k) is not None for k in NUMBER_KEYS):
-                continue
-            table.totals = TotalsRow(
-                row=row,
-                maximum=numbers.get("maximum"),
-                self_value=numbers.get("self"),
-                appraised=numbers.get("appraised"),
-                lost=numbers.get("lost"),
+        if _read_totals(grid, row, table):
+            break  # what follows a totals row (signatures, notes) is not the table
+        _read_row(grid, row, table)
+    if not table.rows:
+        table.problems.append(
+            error(
+                f"Bảng trên trang “{grid.name}” (tiêu đề ở dòng {header.first_row}) không có "
+                "dòng nào mang mã tiêu chí."
             )
-            break
-        code, was_number = cell_code(code_value)
-        problems: list[Problem] = []
-        numbers = _numbers(grid, row, columns, problems)
-        has_numbers = any(numbers.get(k) is not None for k in NUMBER_KEYS)
-        if not code:
-            if last is not None and not has_numbers and not problems:
-                # The rest of a long reason, in the row below (merged or simply continued).
-                last.title = _append(last.title, title) or last.title
-                last.note = _append(last.note, _text(grid, row, columns.get("note")) or "")
-                last.responsible = _append(
-                    last.responsible, _text(grid, row, columns.get("responsible")) or ""
-                )
-                continue
-            table.problems.extend(problems)
-            table.problems.append(
-                error("Dòng có điểm nhưng không có mã tiêu chí ở cột “Mục”.", row)
-                if has_numbers
-                else warning("Dòng không có mã tiêu chí, bỏ qua.", row)
+        )
+    return table
+
+
+def _read_totals(grid: Grid, row: int, table: AppendixTable) -> bool:
+    """Read the row as the totals row if it is one ("Tổng cộng" and numbers)."""
+    columns = dict(
+        zip(table.columns, (table.header.columns[k] for k in table.columns), strict=True)
+    )
+    code_text = cell_text(grid.cell(row, columns["code"]))
+    title = _text(grid, row, columns.get("title")) or ""
+    if not (_is_total(code_text) or (not code_text and _is_total(title))):
+        return False
+    numbers = _numbers(grid, row, columns, table.problems)
+    if not any(numbers.get(k) is not None for k in NUMBER_KEYS):
+        return False
+    table.totals = TotalsRow(
+        row=row,
+        maximum=numbers.get("maximum"),
+        self_value=numbers.get("self"),
+        appraised=numbers.get("appraised"),
+        lost=numbers.get("lost"),
+    )
+    return True
+
+
+def _read_row(grid: Grid, row: int, table: AppendixTable) -> None:
+    """A criterion's row, the continuation of the row above, or a row to report and skip."""
+    columns = table.header.columns
+    code_value = grid.cell(row, columns["code"])
+    code, was_number = cell_code(code_value)
+    problems: list[Problem] = []
+    numbers = _numbers(grid, row, columns, problems)
+    has_numbers = any(numbers.get(k) is not None for k in NUMBER_KEYS)
+    if not code and table.rows and not has_numbers and not problems:
+        _continue(table.rows[-1], grid, row, columns)
+        return
+    table.problems.extend(problems)
+    if not code:
+        table.problems.append(
+            error("Dòng có điểm nhưng không có mã tiêu chí ở cột “Mục”.", row)
+            if has_numbers
+            else warning("Dòng không có mã tiêu chí, bỏ qua.", row)
+        )
+        return
+    if not is_code(code):
+        text = cell_text(code_value)
+        table.problems.append(
+            error(
+                f"Mã “{text}” không phải mã tiêu chí (mã gồm các số cách nhau bởi dấu chấm, "
+                "ví dụ 3.12.2).",
+                row,
             )
-            continue
-        if not is_code(code):
-            table.problems.extend(problems)
-            if has_numbers:
-                table.problems.append(
-                    error(
-                        f"Mã “{cell_text(code_value)}” không phải mã tiêu chí (mã gồm các số "
-                        "cách nhau bởi dấu chấm, ví dụ 3.12.2).",
-                        row,
-                    )
-                )
-            else:
-                table.problems.append(
-                    warning(f"Dòng “{cell_text(code_value)}” không có mã tiêu chí, bỏ qua.", row)
-                )
-            continue
-        table.problems.extend(problems)
-        last = AppendixRow(
+            if has_numbers
+            else warning(f"Dòng “{text}” không có mã tiêu chí, bỏ qua.", row)
+        )
+        return
+    table.rows.append(
+        AppendixRow(
             row=row,
             code=code,
-            title=title,
+            title=_text(grid, row, columns.get("title")) or "",
             maximum=numbers.get("maximum"),
             self_value=numbers.get("self"),
             appraised=numbers.get("appraised"),
@@ -221,15 +235,14 @@ def parse_appendix(grid: Grid, header: Header) -> AppendixTable:
             code_was_number=was_number,
             unreadable=bool(numbers.get("unreadable")),
         )
-        table.rows.append(last)
-    if not table.rows:
-        table.problems.append(
-            error(
-                f"Bảng trên trang “{grid.name}” (tiêu đề ở dòng {header.first_row}) không có "
-                "dòng nào mang mã tiêu chí."
-            )
-        )
-    return table
+    )
+
+
+def _continue(last: AppendixRow, grid: Grid, row: int, columns: dict[str, int]) -> None:
+    """The rest of a long title or reason, in the row below (merged or simply continued)."""
+    last.title = _append(last.title, _text(grid, row, columns.get("title")) or "") or last.title
+    last.note = _append(last.note, _text(grid, row, columns.get("note")) or "")
+    last.responsible = _append(last.responsible, _text(grid, row, columns.get("responsible")) or "")
 
 
 def describe_columns(grid: Grid, header: Header) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from exchange.preview import REFUSED, PreviewRow, error
 from scoring import engine
 
 ROUNDING_WORDS = {
@@ -93,3 +94,27 @@ def value_problems(spec: CriterionSpec, value: Decimal, what: str) -> list[str]:
 def rule_text(spec: CriterionSpec) -> str:
     """The scoring rule in words, without its full stop, to quote inside a message."""
     return engine.rule_text(spec.method, spec.maximum, spec.params or {}).rstrip(".")
+
+
+def identify(
+    code: str, row: int, framework: FrameworkSpec, seen: dict[str, int], line: PreviewRow
+) -> CriterionSpec | None:
+    """The criterion a row names; None, with the error on the row, for a code already listed
+    or one the framework does not have."""
+    if code in seen:
+        line.problems.append(
+            error(
+                f"Mã tiêu chí {code} đã có ở dòng {seen[code]}; mỗi tiêu chí chỉ được ghi một lần.",
+                row,
+            )
+        )
+        line.action = REFUSED
+        return None
+    seen[code] = row
+    spec = framework.criteria.get(code)
+    if spec is None:
+        line.problems.append(
+            error(f"Mã tiêu chí “{code}” không có trong bộ chỉ số “{framework.name}”.", row)
+        )
+        line.action = REFUSED
+    return spec

@@ -23,6 +23,7 @@ from exchange.plans import (
     FrameworkSpec,
     ScoreState,
     decimal_text,
+    identify,
     number,
     rule_text,
     short,
@@ -66,61 +67,65 @@ def plan_appraisal(
         spec = framework.criteria.get(entry.code)
         line = PreviewRow(row=entry.row, code=entry.code, title=spec.title if spec else entry.title)
         preview.rows.append(line)
-        if entry.code in seen:
-            line.problems.append(
-                error(
-                    f"Mã tiêu chí {entry.code} đã có ở dòng {seen[entry.code]}; mỗi tiêu chí "
-                    "chỉ được ghi một lần.",
-                    entry.row,
-                )
-            )
-            line.action = REFUSED
-            continue
-        seen[entry.code] = entry.row
-        if spec is None:
-            line.problems.append(
-                error(
-                    f"Mã tiêu chí “{entry.code}” không có trong bộ chỉ số “{framework.name}”.",
-                    entry.row,
-                )
-            )
-            line.action = REFUSED
+        if identify(entry.code, entry.row, framework, seen, line) is None:
             continue
         listed[entry.code] = entry
-        counts = _check_row(entry, spec, framework, line)
-        if line.has_error or entry.unreadable:
-            line.action = REFUSED
-        elif not spec.is_leaf:
-            line.action = CHECK_ONLY
-        elif entry.code not in states:
-            line.problems.append(
-                error(f"Bản đánh giá chưa có dòng điểm cho tiêu chí {entry.code}.", entry.row)
-            )
-            line.action = REFUSED
-        else:
-            op = _changes(entry, spec, states[entry.code], counts, line)
-            if op:
-                ops.append(op)
+        op = _plan_row(entry, spec, framework, states.get(entry.code), line)
+        if op:
+            ops.append(op)
     preview.problems.extend(_parent_problems(listed, framework))
     preview.problems.extend(_totals_problems(table, listed, framework))
-    unlisted = [
+    ops.extend(_unlisted(framework, states, seen, preview, fill_unlisted=fill_unlisted))
+    preview.payload = {"ops": ops}
+    return preview
+
+
+def _plan_row(
+    entry: AppendixRow,
+    spec: CriterionSpec,
+    framework: FrameworkSpec,
+    state: ScoreState | None,
+    line: PreviewRow,
+) -> dict | None:
+    counts = _check_row(entry, spec, framework, line)
+    if line.has_error or entry.unreadable:
+        line.action = REFUSED
+    elif not spec.is_leaf:
+        line.action = CHECK_ONLY
+    elif state is None:
+        line.problems.append(
+            error(f"Bản đánh giá chưa có dòng điểm cho tiêu chí {entry.code}.", entry.row)
+        )
+        line.action = REFUSED
+    else:
+        return _changes(entry, spec, state, counts, line)
+    return None
+
+
+def _unlisted(
+    framework: FrameworkSpec,
+    states: dict[str, ScoreState],
+    seen: dict[str, int],
+    preview: Preview,
+    *,
+    fill_unlisted: bool,
+) -> list[dict]:
+    """Leaves the table leaves out and that have no appraised value yet: full marks when the
+    user says the table lists only lost criteria; otherwise left alone, with a note."""
+    empty = [
         spec
         for code, spec in sorted(framework.criteria.items(), key=lambda i: engine.sort_key(i[0]))
-        if spec.is_leaf and code not in listed and code not in seen
-    ]
-    empty = [
-        spec for spec in unlisted if spec.code in states and states[spec.code].appraised is None
+        if spec.is_leaf and code not in seen and code in states and states[code].appraised is None
     ]
     if fill_unlisted:
-        ops.extend(_fill(spec, states[spec.code], preview) for spec in empty)
-    elif empty and listed:
+        return [_fill(spec, states[spec.code], preview) for spec in empty]
+    if empty and seen:
         preview.notes.append(
-            f"Bảng có {len(listed)} tiêu chí; {len(empty)} tiêu chí khác chưa có điểm thẩm định "
+            f"Bảng có {len(seen)} tiêu chí; {len(empty)} tiêu chí khác chưa có điểm thẩm định "
             "và được giữ nguyên. Nếu bảng chỉ liệt kê các tiêu chí bị trừ điểm, hãy chọn “Các "
             "tiêu chí không có trong bảng đạt điểm tối đa”."
         )
-    preview.payload = {"ops": ops}
-    return preview
+    return []
 
 
 def _check_row(

@@ -14,6 +14,7 @@ from exchange.plans import (
     FrameworkSpec,
     ScoreState,
     decimal_text,
+    identify,
     number,
     short,
     value_problems,
@@ -51,25 +52,7 @@ def plan_self(
         spec = framework.criteria.get(entry.code)
         line = PreviewRow(row=entry.row, code=entry.code, title=spec.title if spec else "")
         preview.rows.append(line)
-        if entry.code in seen:
-            line.problems.append(
-                error(
-                    f"Mã tiêu chí {entry.code} đã có ở dòng {seen[entry.code]}; mỗi tiêu chí "
-                    "chỉ được ghi một lần.",
-                    entry.row,
-                )
-            )
-            line.action = REFUSED
-            continue
-        seen[entry.code] = entry.row
-        if spec is None:
-            line.problems.append(
-                error(
-                    f"Mã tiêu chí “{entry.code}” không có trong bộ chỉ số “{framework.name}”.",
-                    entry.row,
-                )
-            )
-            line.action = REFUSED
+        if identify(entry.code, entry.row, framework, seen, line) is None:
             continue
         if not spec.is_leaf or entry.code not in states:
             line.action = CHECK_ONLY
@@ -101,6 +84,34 @@ def _meta_problem(meta: dict[str, str], expected: dict[str, str]):
 def _plan_row(
     entry: SelfRow, spec: CriterionSpec, state: ScoreState, rounding: str, line: PreviewRow
 ) -> dict | None:
+    value, b, a = _values(entry, spec, state, rounding, line)
+    if line.has_error:
+        line.action = REFUSED
+        return None
+    note = entry.note if entry.note is not None else state.self_note
+    line.changes = _changes(state, value, b, a, note)
+    line.action = UPDATE if line.changes else UNCHANGED
+    if not line.changes:
+        return None
+    _check_may_change(entry, spec, state, line)
+    if line.has_error:
+        line.action = REFUSED
+        return None
+    return {
+        "score_id": state.score_id,
+        "version": state.version,
+        "code": spec.code,
+        "row": entry.row,
+        "value": decimal_text(value),
+        "b": b,
+        "a": a,
+        "note": note if note != state.self_note else None,
+    }
+
+
+def _values(entry: SelfRow, spec: CriterionSpec, state: ScoreState, rounding: str, line):
+    """The value and counts the row asks for, checked; for ratio criteria given only counts,
+    the value they give."""
     row = entry.row
     is_ratio = spec.method in engine.RATIO_METHODS
     b, a = (entry.b, entry.a) if is_ratio else (state.self_b, state.self_a)
@@ -109,30 +120,32 @@ def _plan_row(
             warning(f"Tiêu chí {spec.code} không chấm theo tỷ lệ; số b, a bị bỏ qua.", row)
         )
     value = entry.value
-    if entry.value is not None:
+    if value is not None:
         line.problems.extend(error(m, row) for m in value_problems(spec, value, "Điểm tự đánh giá"))
-    if is_ratio and (b is not None or a is not None):
-        problems = engine.counts_problems(b, a)
-        line.problems.extend(error(f"Tiêu chí {spec.code}: {m}", row) for m in problems)
-        if not problems:
-            suggested = engine.suggested_score(
-                spec.method, spec.maximum, spec.params or {}, rounding, b=b, a=a
+    if not is_ratio or (b is None and a is None):
+        return value, b, a
+    problems = engine.counts_problems(b, a)
+    line.problems.extend(error(f"Tiêu chí {spec.code}: {m}", row) for m in problems)
+    if problems:
+        return value, b, a
+    suggested = engine.suggested_score(
+        spec.method, spec.maximum, spec.params or {}, rounding, b=b, a=a
+    )
+    if value is None:
+        return suggested, b, a
+    if value != suggested:
+        line.problems.append(
+            warning(
+                f"Điểm tự đánh giá {number(value)} khác điểm tính từ số liệu {b}/{a}: "
+                f"{number(suggested)} ({ROUNDING_WORDS.get(rounding, rounding)}). "
+                "Xóa ô điểm để dùng điểm tính từ số liệu.",
+                row,
             )
-            if value is None:
-                value = suggested
-            elif value != suggested:
-                line.problems.append(
-                    warning(
-                        f"Điểm tự đánh giá {number(value)} khác điểm tính từ số liệu {b}/{a}: "
-                        f"{number(suggested)} ({ROUNDING_WORDS.get(rounding, rounding)}). "
-                        "Xóa ô điểm để dùng điểm tính từ số liệu.",
-                        row,
-                    )
-                )
-    if line.has_error:
-        line.action = REFUSED
-        return None
-    note = entry.note if entry.note is not None else state.self_note
+        )
+    return value, b, a
+
+
+def _changes(state: ScoreState, value, b, a, note: str) -> list[Change]:
     changes = []
     if value != state.self_value:
         changes.append(Change("Điểm tự đánh giá", number(state.self_value), number(value)))
@@ -140,39 +153,28 @@ def _plan_row(
         changes.append(Change("Số liệu b/a", _counts(state.self_b, state.self_a), _counts(b, a)))
     if note != state.self_note:
         changes.append(Change("Giải thích", short(state.self_note), short(note)))
-    line.changes = changes
-    line.action = UPDATE if changes else UNCHANGED
-    if not changes:
-        return None
+    return changes
+
+
+def _check_may_change(entry: SelfRow, spec: CriterionSpec, state: ScoreState, line) -> None:
+    """A changed row must come from a file downloaded after the criterion's last edit, and
+    the user must be allowed to enter it."""
     if entry.version is not None and entry.version != state.version:
         line.problems.append(
             error(
                 f"Tiêu chí {spec.code} đã được sửa trên ứng dụng sau khi tệp này được tải về "
                 f"(điểm hiện tại {number(state.self_value) or '(trống)'}). Hãy tải bảng điểm "
                 "mới về, nhập lại và tải lên.",
-                row,
+                entry.row,
             )
         )
     if not state.may_edit_self:
         line.problems.append(
             error(
                 f"Bạn không được giao tự đánh giá tiêu chí {spec.code} (thuộc bộ phận khác).",
-                row,
+                entry.row,
             )
         )
-    if line.has_error:
-        line.action = REFUSED
-        return None
-    return {
-        "score_id": state.score_id,
-        "version": state.version,
-        "code": spec.code,
-        "row": row,
-        "value": decimal_text(value),
-        "b": b,
-        "a": a,
-        "note": note if note != state.self_note else None,
-    }
 
 
 def _counts(b: int | None, a: int | None) -> str:

@@ -68,6 +68,15 @@ def framework_workbook(
     """`data` is `exchange.selectors.framework_data(framework)`; the mappings are the labels of
     the unit levels, rounding rules and methods as the app shows them."""
     workbook, info = new_workbook("Thông tin chung")
+    _info_sheet(info, data, levels, roundings)
+    criteria = workbook.create_sheet("Tiêu chí")
+    last_row = _criteria_sheet(criteria, data, methods)
+    _method_list(workbook, criteria, methods, last_row)
+    workbook.active = 1
+    return to_bytes(workbook)
+
+
+def _info_sheet(info, data: Mapping[str, Any], levels, roundings) -> None:
     title_line(info, 1, "BỘ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", 2, bold=True, size=13)
     lines = [
         ("Tên bộ chỉ số", data["name"]),
@@ -93,28 +102,17 @@ def framework_workbook(
         put(info, row, 1, band["label"])
         put(info, row, 2, Decimal(band["lower_bound"]), score=True)
     widths(info, (28, 70))
+    fit_rows(info, 3)
 
-    criteria = workbook.create_sheet("Tiêu chí")
+
+def _criteria_sheet(criteria, data: Mapping[str, Any], methods) -> int:
+    """One criterion a line, parents bold, titles indented by depth; returns the last row."""
     header_row(criteria, 1, CRITERIA_COLUMNS)
     row = 1
     for depth, item in _walk(data.get("criteria", [])):
         row += 1
         parent = bool(item.get("children"))
-        params = item.get("params") or {}
-        method = item.get("method") or ""
-        threshold = params.get("floor") or params.get("target")
-        values = [
-            item["code"],
-            item["title"],
-            Decimal(str(item["maximum"])),
-            "" if parent else methods.get(method, method),
-            percent_text(threshold) if threshold not in (None, "") and not parent else "",
-            levels_text(params.get("levels") or []) if method == engine.Method.LEVELS else "",
-            item.get("guidance", ""),
-            item.get("evidence", ""),
-            item.get("department", ""),
-        ]
-        for col, value in enumerate(values, start=1):
+        for col, value in enumerate(_criterion_values(item, methods), start=1):
             cell = put(criteria, row, col, value, bold=parent, score=col == 3)
             if parent:
                 cell.fill = PARENT_FILL
@@ -125,10 +123,25 @@ def framework_workbook(
     criteria.freeze_panes = "C2"
     fit_rows(criteria, 2)
     landscape(criteria, "1:1")
-    fit_rows(info, 3)
-    _method_list(workbook, criteria, methods, row)
-    workbook.active = 1
-    return to_bytes(workbook)
+    return row
+
+
+def _criterion_values(item: Mapping[str, Any], methods) -> list:
+    parent = bool(item.get("children"))
+    params = item.get("params") or {}
+    method = item.get("method") or ""
+    threshold = params.get("floor") or params.get("target")
+    return [
+        item["code"],
+        item["title"],
+        Decimal(str(item["maximum"])),
+        "" if parent else methods.get(method, method),
+        percent_text(threshold) if threshold not in (None, "") and not parent else "",
+        levels_text(params.get("levels") or []) if method == engine.Method.LEVELS else "",
+        item.get("guidance", ""),
+        item.get("evidence", ""),
+        item.get("department", ""),
+    ]
 
 
 def _method_list(workbook, criteria, methods: Mapping[str, str], last_row: int) -> None:

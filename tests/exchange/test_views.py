@@ -1,5 +1,7 @@
 """The Excel pages: each walks anonymous (→ login), outsider (→ 404) and allowed (→ 200)."""
 
+import hashlib
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -52,10 +54,10 @@ def test_the_excel_page_needs_a_login_and_shows_only_what_the_user_may_reach(
 
 
 def test_the_excel_page_costs_a_fixed_number_of_queries(
-    client, admin_user, django_assert_max_num_queries
+    client, appraiser, record, django_assert_max_num_queries
 ):
-    client.force_login(admin_user)
-    with django_assert_max_num_queries(12):
+    client.force_login(appraiser)
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("exchange:index")).status_code == 200
 
 
@@ -70,6 +72,23 @@ def test_the_assessment_page_shows_the_uploads_each_person_may_use(
     page = client.get(url).content.decode()
     assert "Nhập bảng kết quả thẩm định" in page
     assert "Tải lên bảng tự đánh giá đã điền" not in page
+
+
+def test_the_assessment_page_costs_a_fixed_number_of_queries(
+    client, fresh, appraiser, django_assert_max_num_queries
+):
+    client.force_login(appraiser)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("exchange:assessment", args=[fresh.pk]))
+
+
+def test_the_admin_lists_imports_without_letting_anyone_edit_them(admin_client, record):
+    page = admin_client.get(reverse("admin:exchange_importrecord_changelist")).content.decode()
+    assert record.original_name in page
+    url = reverse("admin:exchange_importrecord_change", args=[record.pk])
+    assert admin_client.post(url, {"status": "applied"}).status_code == 403
+    record.refresh_from_db()
+    assert record.status == ImportStatus.PREVIEWED
 
 
 @pytest.mark.parametrize(
@@ -110,13 +129,16 @@ def test_uploading_an_appraisal_table_shows_its_preview_and_changes_nothing(
 
 
 def test_uploading_a_self_assessment_sheet_needs_a_place_in_the_unit(
-    client, fresh, coordinator, appraiser
+    client, fresh, coordinator, appraiser, outsider
 ):
     url = reverse("exchange:assessment_upload", args=[fresh.pk, "self"])
     assert url.endswith("/tu-danh-gia/nhap/")
     data = export_self_sheet(fresh).content
-    client.force_login(appraiser)  # sees the assessment, may not enter its self-assessment
-    assert client.post(url, {"file": _file(data, "tu.xlsx")}).status_code == 404
+    assert _login_redirect(client.post(url, {"file": _file(data, "tu.xlsx")}))
+    # an outsider does not see it; the appraiser sees it but may not enter its self-assessment
+    for user in (outsider, appraiser):
+        client.force_login(user)
+        assert client.post(url, {"file": _file(data, "tu.xlsx")}).status_code == 404
     client.force_login(coordinator)
     response = client.post(url, {"file": _file(data, "tu.xlsx")})
     assert response.status_code == 302
@@ -141,7 +163,7 @@ def test_the_preview_page_is_only_for_its_uploader(
         client.force_login(user)
         assert client.get(url).status_code == 404
     client.force_login(appraiser)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         page = client.get(url).content.decode()
     assert "16</strong> dòng thay đổi" in page
 
@@ -183,7 +205,9 @@ def test_cancelling_keeps_the_file_and_changes_nothing(client, record, appraiser
 def test_the_kept_file_can_be_downloaded_by_its_uploader(client, record, outsider, appraiser):
     url = reverse("exchange:record_file", args=[record.pk])
     response = _get_walk(client, url, outsider, appraiser)
-    assert b"".join(response.streaming_content) == seed002_xlsx()
+    content = b"".join(response.streaming_content)
+    assert hashlib.sha256(content).hexdigest() == record.sha256
+    assert response["Content-Disposition"] == 'attachment; filename="tep.xlsx"'
 
 
 def test_every_post_needs_the_csrf_token(fresh, appraiser, record):
