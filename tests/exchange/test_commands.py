@@ -3,9 +3,11 @@ scripts can rely on (0: done or nothing wrong; 1: errors, nothing imported)."""
 
 from contextlib import redirect_stderr, redirect_stdout
 from io import StringIO
+from unittest.mock import patch
 
 import pytest
 from django.core.management import call_command, load_command_class
+from django.db import connections
 
 from exchange.models import ImportRecord, ImportStatus
 from exchange.parsing.appendix import find_appendix
@@ -17,10 +19,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _run(*argv) -> tuple[int, str, str]:
-    """Run a command as `manage.py` does, returning its exit code and output."""
+    """Run a command as `manage.py` does, returning its exit code and output.
+
+    run_from_argv closes the database connections when done; the test's transaction lives on
+    that connection, so closing is skipped here.
+    """
     out, err = StringIO(), StringIO()
     code = 0
-    with redirect_stdout(out), redirect_stderr(err):
+    with redirect_stdout(out), redirect_stderr(err), patch.object(connections, "close_all"):
         try:
             load_command_class("exchange", argv[0]).run_from_argv(["manage.py", *argv])
         except SystemExit as exit_:
