@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from exchange import access as exchange_access
-from exchange.importers import list_resource, plan_import
-from exchange.lists import list_dataset
+from exchange.importers import LIST_KEYS, list_resource, plan_import
+from exchange.lists import list_dataset, result_preview
 from exchange.models import ImportKind, ImportRecord, ImportStatus
 from exchange.parsing.grid import read_workbook
 from exchange.preview import Preview
@@ -152,7 +152,13 @@ def _decimal(text: str | None) -> Decimal | None:
 def _scores(record: ImportRecord, ops: list[dict]) -> dict[int, Score]:
     scores = Score.objects.filter(
         assessment=record.assessment, id__in=[op["score_id"] for op in ops]
-    ).select_related("criterion", "assessment__framework", "assessment__unit")
+    ).select_related(
+        # all that Score.clean reads, so that validating a score costs no extra query
+        "criterion",
+        "assessment__framework",
+        "assessment__unit",
+        "responsible_department",
+    )
     found = {score.id: score for score in scores}
     missing = [op["code"] for op in ops if op["score_id"] not in found]
     if missing:
@@ -242,18 +248,26 @@ def _apply_list(record: ImportRecord, user) -> str:
     if hashlib.sha256(data).hexdigest() != record.sha256:
         raise ValidationError("Tệp đã lưu không còn giống tệp đã xem trước; hãy tải lên lại.")
     resource = list_resource(record.kind, _user_or_none(user))
-    dataset, _ = list_dataset(read_workbook(data), resource)
+    dataset, excel_rows = list_dataset(read_workbook(data), resource)
     result = resource.import_data(dataset, dry_run=False, use_transactions=True)
-    if result.has_errors() or result.has_validation_errors():
+    now = result_preview(resource, result, excel_rows, LIST_KEYS[record.kind])
+    if _row_outline(now) != _row_outline(record.get_preview()) or now.errors:
         raise ValidationError(
-            "Danh sách có dòng không nhập được (dữ liệu đã thay đổi kể từ khi xem trước); "
-            "hãy tải tệp lên lại để xem các lỗi."
+            "Danh sách đơn vị hoặc cán bộ đã thay đổi kể từ khi xem trước, nên kết quả nhập "
+            "không còn như bản xem trước; hãy tải tệp lên lại để xem lại."
         )
     totals = result.totals
     return (
         f"Đã thêm {totals.get('new', 0)}, cập nhật {totals.get('update', 0)}, giữ nguyên "
         f"{totals.get('skip', 0)} dòng."
     )
+
+
+def _row_outline(preview: Preview) -> list[tuple]:
+    return [
+        (r.row, r.code, r.action, [(c.label, c.old, c.new) for c in r.changes])
+        for r in preview.rows
+    ]
 
 
 APPLIERS = {

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
 from exchange import exports, services
 from exchange.access import admin_unit_ids
@@ -149,3 +150,16 @@ def test_a_list_without_its_key_columns_says_which_it_needs(admin_user):
             "“Vai trò”"
         )
     )
+
+
+def test_a_list_whose_rows_would_now_do_something_else_is_not_applied(admin_user):
+    rows = [UNIT_HEADER, ["TXQT-NEW", "Phường Mới", "Phường", "TXQT", "Có", ""]]
+    record = upload(ImportKind.UNITS, xlsx(rows), user=admin_user)
+    assert record.get_preview().rows[0].action == "create"
+    Unit.objects.create(code="TXQT-NEW", name="Phường Khác", kind="phuong")  # meanwhile
+    before = snapshot()
+    with pytest.raises(ValidationError, match="đã thay đổi kể từ khi xem trước"):
+        services.import_apply(record=record, user=admin_user)
+    assert snapshot() == before
+    record.refresh_from_db()
+    assert record.status == ImportStatus.FAILED
