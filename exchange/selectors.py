@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from exchange.models import ImportRecord
 from exchange.plans import CriterionSpec, FrameworkSpec, ScoreState
@@ -103,6 +103,12 @@ def framework_data(framework: Framework) -> dict[str, Any]:
         ],
         "criteria": roots,
     }
+
+
+def framework_next_year(framework: Framework) -> int:
+    """The first year a copy of `framework` would take: after its last year in force or in use."""
+    last_used = framework.assessments.aggregate(year=Max("period__year"))["year"] or 0
+    return max(framework.year_from, framework.year_to or 0, last_used) + 1
 
 
 def framework_signatures() -> dict[str, tuple]:

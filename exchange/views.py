@@ -20,6 +20,7 @@ from exchange.forms import AppraisalUploadForm, FrameworkCopyForm, UploadForm
 from exchange.models import ImportKind, ImportRecord
 from exchange.selectors import (
     assessments_for_user,
+    framework_next_year,
     frameworks_for_user,
     records_for_user,
 )
@@ -195,7 +196,7 @@ def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
     """Copy last year's framework as next year's, from a short form."""
     exchange_access.require_admin(request.user)
     source = get_object_or_404(frameworks_for_user(request.user), pk=pk)
-    year = (source.year_to or source.year_from) + 1
+    year = framework_next_year(source)
     form = FrameworkCopyForm(
         request.POST or None,
         initial={"name": f"{source.name} – áp dụng từ năm {year}", "year_from": year},
