@@ -36,7 +36,8 @@ PATTERNS = (
     ("self", (r"\btu danh gia\b", r"\btu cham\b", r"\btu dg\b")),
     ("appraised", (r"\btham dinh\b",)),
     ("maximum", (r"\btoi da\b", r"\bdiem chuan\b")),
-    ("code", (r"^(muc|stt|tt|ma|ma so|ma tieu chi|so tt)\b",)),
+    ("code", (r"^(muc|ma|ma so|ma tieu chi)\b",)),
+    ("seq", (r"^(stt|tt|so tt)\b",)),  # the codes' column when there is no "Mục" / "Mã"
     ("title", (r"\bnoi dung\b", r"\btieu chi\b", r"\blinh vuc\b")),
 )
 NUMBER_KEYS = ("maximum", "self", "appraised", "lost")
@@ -99,7 +100,9 @@ def find_appendix(grids: list[Grid]) -> AppendixTable:
     for grid in grids:
         if grid.hidden:
             continue
-        header = find_header(grid, PATTERNS, required=("code", "appraised"))
+        header = find_header(
+            grid, PATTERNS, required=("code", "appraised"), fallbacks={"code": "seq"}
+        )
         if header is not None:
             return parse_appendix(grid, header)
     return AppendixTable(

@@ -76,10 +76,18 @@ def is_numbering_row(grid: Grid, row: int) -> bool:
 
 
 def find_header(
-    grid: Grid, patterns: Patterns, required: Sequence[str], *, minimum: int = 3
+    grid: Grid,
+    patterns: Patterns,
+    required: Sequence[str],
+    *,
+    minimum: int = 3,
+    fallbacks: dict[str, str] | None = None,
 ) -> Header | None:
     """The first row (within the first 30) naming at least `minimum` known columns, including
     every `required` one, joined with the header line below it when the header spans two.
+
+    `fallbacks` names a column to use when another is missing: {"code": "seq"} takes the "STT"
+    column for codes when there is no "Mã" / "Mục" column.
     """
     for row in range(1, min(grid.height, HEADER_SEARCH_ROWS) + 1):
         single = _row_keys(grid, row, patterns)
@@ -89,6 +97,9 @@ def find_header(
         if row + 1 <= grid.height and _is_header_line(grid, row + 1, single.get("code")):
             last = row + 1
         columns = _band_keys(grid, row, last, patterns)
+        for key, other in (fallbacks or {}).items():
+            if key not in columns and other in columns:
+                columns = {(key if k == other else k): col for k, col in columns.items()}
         if len(columns) >= minimum and all(key in columns for key in required):
             while last + 1 <= grid.height and is_numbering_row(grid, last + 1):
                 last += 1

@@ -210,3 +210,42 @@ def test_an_old_xls_file_is_refused_with_what_to_do():
 def test_a_file_that_is_not_a_workbook_is_refused():
     with pytest.raises(FileProblem, match="không phải là tệp Excel"):
         read_workbook("Mục;Nội dung\n1.6;0,8".encode())
+
+
+def test_the_commune_letter_layout_with_codes_under_stt_is_read():
+    header = [
+        "STT",
+        "Lĩnh vực / tiêu chí / tiêu chí thành phần",
+        "Điểm chuẩn",
+        "Điểm tự đánh giá",
+        "Điểm thẩm định",
+        "Điểm trừ",
+        "Ý kiến hội đồng thẩm định",
+        "Người thực hiện chính",
+    ]
+    rows = [
+        header,
+        ["3.11.1", "Luân chuyển hồ sơ điện tử", 1, 1, 0, 1, "164/739 hồ sơ", "Bộ phận một cửa"],
+    ]
+    table = find_appendix([grid_from_rows(rows)])
+    assert table.columns == (
+        "code",
+        "title",
+        "maximum",
+        "self",
+        "appraised",
+        "lost",
+        "note",
+        "responsible",
+    )
+    assert (table.rows[0].code, table.rows[0].note, table.rows[0].responsible) == (
+        "3.11.1",
+        "164/739 hồ sơ",
+        "Bộ phận một cửa",
+    )
+
+
+def test_a_numbering_column_next_to_the_code_column_is_not_taken_for_codes():
+    rows = [["STT", "Mã tiêu chí", "Nội dung", "Điểm thẩm định"], [1, "1.6", "Cam kết", "0,8"]]
+    table = find_appendix([grid_from_rows(rows)])
+    assert [r.code for r in table.rows] == ["1.6"]
