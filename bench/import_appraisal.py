@@ -151,7 +151,7 @@ def main() -> None:
         )
         previewed = time.perf_counter()
         assert record.error_count == 0, record.get_preview().as_text()
-        services.import_apply(record=record, user=user)
+        services.import_record_apply(record=record, user=user)
         preview_time += previewed - started
         apply_time += time.perf_counter() - previewed
 

@@ -90,7 +90,7 @@ def _keep_preview(record: ImportRecord, preview: Preview) -> None:
         record.outcome = "Tệp có lỗi; không có gì được nhập. Sửa tệp theo các lỗi rồi tải lên lại."
 
 
-def import_apply(*, record: ImportRecord, user) -> ImportRecord:
+def import_record_apply(*, record: ImportRecord, user) -> ImportRecord:
     """Apply a previewed import in one transaction, all of it or nothing.
 
     A refusal on the way (a score changed since the preview, a value the services refuse)
@@ -128,7 +128,7 @@ class _NotApplicable(ValidationError):
 
 
 @transaction.atomic
-def import_cancel(*, record: ImportRecord, user) -> ImportRecord:
+def import_record_cancel(*, record: ImportRecord, user) -> ImportRecord:
     """Drop a preview that was not confirmed; the file stays with the record."""
     locked = ImportRecord.objects.select_for_update().get(pk=record.pk)
     if locked.status != ImportStatus.PREVIEWED:

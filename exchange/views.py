@@ -156,7 +156,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def record_apply(request: HttpRequest, pk: int) -> HttpResponse:
     record = exchange_access.get_record_for_user(request.user, pk)
     try:
-        record = services.import_apply(record=record, user=request.user)
+        record = services.import_record_apply(record=record, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -169,7 +169,7 @@ def record_apply(request: HttpRequest, pk: int) -> HttpResponse:
 def record_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     record = exchange_access.get_record_for_user(request.user, pk)
     try:
-        services.import_cancel(record=record, user=request.user)
+        services.import_record_cancel(record=record, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("exchange:record", pk=pk)

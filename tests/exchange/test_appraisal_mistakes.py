@@ -38,7 +38,7 @@ def _refused(fresh, appraiser, data) -> tuple:
     record = appraisal(data, fresh, appraiser)
     assert record.status == ImportStatus.REJECTED
     with pytest.raises(ValidationError, match="không xác nhận lại được"):
-        services.import_apply(record=record, user=appraiser)
+        services.import_record_apply(record=record, user=appraiser)
     assert snapshot() == before
     return [(p.row, p.message) for p in record.get_preview().errors]
 
@@ -148,7 +148,7 @@ def test_an_appraised_value_the_counts_do_not_give_is_a_warning(fresh, appraiser
 
 def test_warnings_do_not_stop_the_user_from_confirming(fresh, appraiser):
     record = appraisal(seed002_xlsx(None, [*TOTALS[:4], "11,5", *TOTALS[5:]]), fresh, appraiser)
-    services.import_apply(record=record, user=appraiser)
+    services.import_record_apply(record=record, user=appraiser)
     assert scores_by_code(fresh)["7.3.2"].appraised_value == D("1.92")
 
 
@@ -160,7 +160,7 @@ def test_a_score_changed_after_the_preview_makes_the_whole_import_fail_and_chang
     scoring_services.score_set_appraised(score=score, value=D("2.00"), user=chairperson)
     before = snapshot()
     with pytest.raises(ValidationError, match=r"Tiêu chí 7\.3\.2 vừa được Lê Thị Huệ sửa"):
-        services.import_apply(record=record, user=appraiser)
+        services.import_record_apply(record=record, user=appraiser)
     assert snapshot() == before
     record.refresh_from_db()
     assert record.status == ImportStatus.FAILED
@@ -177,6 +177,6 @@ def test_a_published_assessment_refuses_an_appraisal_table(phuong1_2023, apprais
 
 def test_a_confirmed_import_cannot_be_confirmed_twice(fresh, appraiser):
     record = appraisal(seed002_xlsx(), fresh, appraiser)
-    services.import_apply(record=record, user=appraiser)
+    services.import_record_apply(record=record, user=appraiser)
     with pytest.raises(ValidationError, match="đã nhập; không xác nhận lại được"):
-        services.import_apply(record=record, user=appraiser)
+        services.import_record_apply(record=record, user=appraiser)

@@ -62,7 +62,7 @@ def test_a_framework_workbook_creates_an_active_framework_with_its_rules(admin_u
     preview = record.get_preview()
     assert preview.errors == []
     assert record.change_count == 4
-    services.import_apply(record=record, user=admin_user)
+    services.import_record_apply(record=record, user=admin_user)
     framework = Framework.objects.get(name="Bộ chỉ số cấp xã năm 2025")
     assert framework.is_active and framework.rounding == "cut"
     assert framework.max_total == D("10.00") and framework.year_from == 2025

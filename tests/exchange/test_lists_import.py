@@ -50,7 +50,7 @@ def test_new_units_and_their_departments_are_created_parents_first(admin_user):
         (6, "TXQT-P1", "unchanged"),
     ]
     assert not Unit.objects.filter(code="TXQT-NEW").exists()  # the dry run left nothing
-    services.import_apply(record=record, user=admin_user)
+    services.import_record_apply(record=record, user=admin_user)
     unit = Unit.objects.get(code="TXQT-NEW")
     assert unit.kind == "phuong" and unit.parent.code == "TXQT"
     assert Unit.objects.get(code="TXQT-NEW-1").parent == unit
@@ -123,7 +123,7 @@ def test_an_officials_list_updates_titles_and_creates_missing_accounts(admin_use
     ]
     assert "Chưa có tài khoản “diachinh.p1”: tài khoản sẽ được tạo" in preview.warnings[0].message
     assert not get_user_model().objects.filter(username="diachinh.p1").exists()
-    services.import_apply(record=record, user=admin_user)
+    services.import_record_apply(record=record, user=admin_user)
     user = get_user_model().objects.get(username="diachinh.p1")
     assert user.full_name == "Nguyễn Văn An" and not user.has_usable_password()
     assert Official.objects.get(user=user).department.name == "Địa chính - Xây dựng"
@@ -159,7 +159,7 @@ def test_a_list_whose_rows_would_now_do_something_else_is_not_applied(admin_user
     Unit.objects.create(code="TXQT-NEW", name="Phường Khác", kind="phuong")  # meanwhile
     before = snapshot()
     with pytest.raises(ValidationError, match="đã thay đổi kể từ khi xem trước"):
-        services.import_apply(record=record, user=admin_user)
+        services.import_record_apply(record=record, user=admin_user)
     assert snapshot() == before
     record.refresh_from_db()
     assert record.status == ImportStatus.FAILED

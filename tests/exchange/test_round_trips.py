@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def appraised(fresh, appraiser):
     """Phường 1, 2024, appraised from the seed table (lost criteria as printed, the rest full)."""
     record = appraisal(seed002_xlsx(), fresh, appraiser, fill_unlisted=True)
-    services.import_apply(record=record, user=appraiser)
+    services.import_record_apply(record=record, user=appraiser)
     return fresh
 
 
@@ -42,7 +42,7 @@ def test_the_appraisal_table_reads_back_unchanged(appraised, appraiser, lost_onl
     before = snapshot()
     record = appraisal(exported.content, appraised, appraiser, name=exported.filename)
     _unchanged(record)
-    services.import_apply(record=record, user=appraiser)
+    services.import_record_apply(record=record, user=appraiser)
     assert snapshot() == before
 
 
@@ -50,7 +50,9 @@ def test_the_published_2023_table_imported_into_a_fresh_assessment_gives_the_sam
     phuong1_2023, fresh, appraiser
 ):
     exported = exports.export_appraisal(phuong1_2023, lost_only=False)
-    services.import_apply(record=appraisal(exported.content, fresh, appraiser), user=appraiser)
+    services.import_record_apply(
+        record=appraisal(exported.content, fresh, appraiser), user=appraiser
+    )
     source, copied = scores_by_code(phuong1_2023), scores_by_code(fresh)
     fields = ("self_value", "appraised_value", "appraisal_comment", "responsible_note")
     assert {c: [getattr(s, f) for f in fields] for c, s in copied.items()} == {
@@ -82,7 +84,7 @@ def test_the_self_assessment_sheet_reads_back_unchanged(appraised, coordinator):
     )
     _unchanged(record)
     assert record.get_preview().warnings == []
-    services.import_apply(record=record, user=coordinator)
+    services.import_record_apply(record=record, user=coordinator)
     assert snapshot() == before
 
 
@@ -92,7 +94,7 @@ def test_the_framework_reads_back_as_the_framework_already_there(phuong1_2023, a
     record = upload(ImportKind.FRAMEWORK, exported.content, user=admin_user)
     _unchanged(record)
     assert "đã có và giống hệt tệp" in record.get_preview().notes[0]
-    services.import_apply(record=record, user=admin_user)
+    services.import_record_apply(record=record, user=admin_user)
     assert snapshot() == before
 
 
@@ -104,7 +106,7 @@ def test_a_renamed_framework_file_creates_the_same_tree_under_the_new_name(
     workbook["Thông tin chung"]["B3"] = "Bộ chỉ số CCHC cấp xã năm 2025"
     record = upload(ImportKind.FRAMEWORK, to_bytes(workbook), user=admin_user)
     assert record.get_preview().errors == []
-    services.import_apply(record=record, user=admin_user)
+    services.import_record_apply(record=record, user=admin_user)
     record.refresh_from_db()
     created = Framework.objects.get(name="Bộ chỉ số CCHC cấp xã năm 2025")
     assert record.framework == created and created.is_active
@@ -125,5 +127,5 @@ def test_the_units_and_officials_lists_read_back_unchanged(admin_user, kind, exp
     record = upload(kind, exported.content, user=admin_user)
     _unchanged(record)
     assert {row.action for row in record.get_preview().rows} == {"unchanged"}
-    services.import_apply(record=record, user=admin_user)
+    services.import_record_apply(record=record, user=admin_user)
     assert snapshot() == before

@@ -48,7 +48,7 @@ def test_the_preview_lists_sixteen_changes_and_only_the_3_13_3_rounding_warning(
 
 def test_confirming_gives_the_seed_numbers(fresh, appraiser):
     record = appraisal(FIXTURE.read_bytes(), fresh, appraiser, name="seed002_phu_luc.xlsx")
-    services.import_apply(record=record, user=appraiser)
+    services.import_record_apply(record=record, user=appraiser)
     sheet = assessment_sheet(fresh)
     lost = [
         (row.criterion.code, row.maximum, row.self_value, row.appraised, row.lost)
@@ -63,7 +63,7 @@ def test_confirming_gives_the_seed_numbers(fresh, appraiser):
 
 
 def test_counts_comments_and_responsibilities_are_kept_where_they_belong(fresh, appraiser):
-    services.import_apply(record=appraisal(seed002_xlsx(), fresh, appraiser), user=appraiser)
+    services.import_record_apply(record=appraisal(seed002_xlsx(), fresh, appraiser), user=appraiser)
     scores = scores_by_code(fresh)
     assert (scores["3.12.2"].appraised_b, scores["3.12.2"].appraised_a) == (73, 757)
     assert (scores["3.12.1"].appraised_b, scores["3.12.1"].appraised_a) == (3, 30)
@@ -76,7 +76,7 @@ def test_counts_comments_and_responsibilities_are_kept_where_they_belong(fresh, 
 
 def test_history_says_who_imported_which_file(fresh, appraiser):
     record = appraisal(seed002_xlsx(), fresh, appraiser, name="phu_luc_phuong1_2023.xlsx")
-    services.import_apply(record=record, user=appraiser)
+    services.import_record_apply(record=record, user=appraiser)
     score = scores_by_code(fresh)["3.12.2"]
     latest = score.history.latest("history_date")
     assert latest.history_user == appraiser
@@ -89,7 +89,7 @@ def test_history_says_who_imported_which_file(fresh, appraiser):
 def test_a_lost_points_table_can_give_full_marks_to_what_it_leaves_out(fresh, appraiser):
     record = appraisal(seed002_xlsx(), fresh, appraiser, fill_unlisted=True)
     assert record.change_count == len(scores_by_code(fresh))
-    services.import_apply(record=record, user=appraiser)
+    services.import_record_apply(record=record, user=appraiser)
     results = assessment_sheet(fresh).results
     assert results.total == D("91.00")
     assert results.classification == "Tốt"
@@ -104,7 +104,7 @@ def test_without_that_choice_the_preview_says_the_rest_stays_unappraised(fresh, 
 def test_a_very_long_file_name_still_fits_the_history_reason(fresh, appraiser):
     name = "ket_qua_tham_dinh_" + "rat_dai_" * 20 + ".xlsx"
     record = appraisal(seed002_xlsx(), fresh, appraiser, name=name)
-    services.import_apply(record=record, user=appraiser)
+    services.import_record_apply(record=record, user=appraiser)
     reason = scores_by_code(fresh)["1.6"].history.latest("history_date").history_change_reason
     assert len(reason) <= 100
     assert reason.startswith("Nhập từ tệp ket_qua_tham_dinh_")

@@ -55,7 +55,7 @@ def test_filled_cells_become_self_assessed_values_counts_and_explanations(fresh,
         ("Điểm tự đánh giá", "", "1,91"),
         ("Số liệu b/a", "", "44/46"),
     ]
-    services.import_apply(record=record, user=coordinator)
+    services.import_record_apply(record=record, user=coordinator)
     scores = scores_by_code(fresh)
     assert scores["1.1.1"].self_value == D("1.00")
     assert (scores["1.1.3"].self_value, scores["1.1.3"].self_b, scores["1.1.3"].self_a) == (
@@ -134,7 +134,7 @@ def test_a_submitted_assessment_takes_no_self_assessment_upload(fresh, coordinat
         .message.startswith("Bản đánh giá đang ở trạng thái “Chờ thẩm định vòng 1”")
     )
     with pytest.raises(ValidationError):
-        services.import_apply(record=record, user=coordinator)
+        services.import_record_apply(record=record, user=coordinator)
     assert scores_by_code(fresh)["1.1.1"].self_value is None
 
 

@@ -83,7 +83,7 @@ class Command(BaseCommand):
                 f"Tệp có {len(preview.errors)} lỗi; không nhập gì (lần nhập số {record.pk})."
             )
         try:
-            record = services.import_apply(record=record, user=person)
+            record = services.import_record_apply(record=record, user=person)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         self.stdout.write(f"{record.outcome} (lần nhập số {record.pk})")
