@@ -4,7 +4,9 @@
 exactly as printed: its title lines, the header over two lines, every reason and responsibility
 as written (typos included), decimals with a dot as printed and therefore stored as text (what a
 Vietnamese-locale Excel does with "1.91"), whole numbers as numbers, and the totals row
-20 / 18.5 / 11 / 9. fixtures/exchange/seed002_phu_luc.xlsx is this workbook, saved.
+20 / 18.5 / 11 / 9. fixtures/exchange/seed002_phu_luc.xlsx is this workbook, saved with
+column widths for reading (regenerate: `.venv/bin/python -m tests.exchange.workbooks`); a test
+checks the two agree.
 """
 
 from __future__ import annotations
