@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from exchange.parsing.grid import Grid
-from exchange.parsing.table import Header, find_header, header_text, is_numbering_row
+from exchange.parsing.table import Header, find_header, is_numbering_row
 from exchange.parsing.text import (
     CellError,
     cell_code,
@@ -41,7 +41,6 @@ PATTERNS = (
     ("title", (r"\bnoi dung\b", r"\btieu chi\b", r"\blinh vuc\b")),
 )
 NUMBER_KEYS = ("maximum", "self", "appraised", "lost")
-TEXT_KEYS = ("note", "responsible")
 TOTAL_EXACT = frozenset({"tong", "cong", "tong cong", "tong diem", "tong so", "tong so diem"})
 TOTAL_PREFIXES = ("tong cong", "tong diem", "tong so diem")
 
@@ -90,9 +89,6 @@ class AppendixTable:
     totals: TotalsRow | None = None
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the table cannot tell
-
-    def has(self, key: str) -> bool:
-        return key in self.columns
 
 
 def find_appendix(grids: list[Grid]) -> AppendixTable:
@@ -246,8 +242,3 @@ def _continue(last: AppendixRow, grid: Grid, row: int, columns: dict[str, int]) 
     last.title = _append(last.title, _text(grid, row, columns.get("title")) or "") or last.title
     last.note = _append(last.note, _text(grid, row, columns.get("note")) or "")
     last.responsible = _append(last.responsible, _text(grid, row, columns.get("responsible")) or "")
-
-
-def describe_columns(grid: Grid, header: Header) -> str:
-    """The header as found, for messages: "Mục, Nội dung, Điểm thẩm định"."""
-    return ", ".join(header_text(grid, header, col) for col in sorted(header.columns.values()))

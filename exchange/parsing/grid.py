@@ -69,11 +69,6 @@ class Grid:
             return self.cell(merge.min_row, merge.min_col)
         return self.cell(row, col)
 
-    def is_continuation(self, row: int, col: int) -> bool:
-        """Whether (row, col) lies in a merged range below its first row."""
-        merge = self.merge_at(row, col)
-        return merge is not None and merge.min_row < row
-
 
 def grid_from_rows(rows: list[list], name: str = "Sheet1", merges=()) -> Grid:
     """A grid typed in code (tests, and the CLI's dry runs of generated data)."""

@@ -121,12 +121,3 @@ def _band_keys(grid: Grid, first: int, last: int, patterns: Patterns) -> dict[st
         if key:
             columns[key] = col
     return columns
-
-
-def header_text(grid: Grid, header: Header, col: int) -> str:
-    parts: list[str] = []
-    for row in range(header.first_row, header.last_row + 1):
-        text = cell_text(grid.shown(row, col))
-        if text and text not in parts:
-            parts.append(text)
-    return " ".join(parts)
