@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "cchc",
     "scoring",
     "remediation",
+    "exchange",
 ]
 
 MIDDLEWARE = [

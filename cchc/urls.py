@@ -16,4 +16,5 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("danh-gia/", include("scoring.urls")),
     path("admin/", admin.site.urls),
+    path("excel/", include("exchange.urls")),
 ]

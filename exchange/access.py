@@ -1,0 +1,78 @@
+"""Who may move what through Excel. Builds on `scoring.access`; out of scope is 404.
+
+- Appraisal tables: users who may appraise the assessment (`access.may_appraise`).
+- The offline self-assessment upload: users who may enter the self-assessment
+  (`access.may_enter_self`), while the assessment is a draft. Its download: anyone who sees it.
+- Frameworks, units and officials: superusers and administrator officials. An administrator's
+  units and officials imports and exports reach their own units and those below them.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from exchange.models import ImportKind, ImportRecord
+from scoring import access
+from scoring.models import Assessment, AssessmentStatus, Role
+
+
+def is_exchange_admin(user) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or bool(access.own_unit_ids(user, (Role.ADMINISTRATOR,)))
+    )
+
+
+def admin_unit_ids(user) -> set[int] | None:
+    """Units an administrator manages (theirs and below); None means all (superuser)."""
+    if user.is_superuser:
+        return None
+    own = access.own_unit_ids(user, (Role.ADMINISTRATOR,))
+    return own | access.descendant_ids(own)
+
+
+def self_upload_refusal(assessment: Assessment) -> str | None:
+    """Why a self-assessment sheet cannot be uploaded now (None: it can)."""
+    if assessment.status != AssessmentStatus.DRAFT:
+        return (
+            f"Bản đánh giá đang ở trạng thái “{assessment.get_status_display()}”: chỉ nhập "
+            "bảng tự đánh giá khi bản đánh giá còn đang tự đánh giá."
+        )
+    return None
+
+
+def appraisal_upload_refusal(assessment: Assessment) -> str | None:
+    """Why an appraisal table cannot be imported now (None: it can)."""
+    if assessment.status == AssessmentStatus.PUBLISHED:
+        return (
+            "Bản đánh giá đã công bố: không nhập lại kết quả thẩm định vào bản đánh giá đã công bố."
+        )
+    return None
+
+
+def may_import(user, kind: str, assessment: Assessment | None = None) -> bool:
+    """Whether the user may upload (and confirm) this kind of import at all."""
+    if kind == ImportKind.APPRAISAL:
+        return assessment is not None and access.may_appraise(user, assessment)
+    if kind == ImportKind.SELF_ASSESSMENT:
+        return assessment is not None and access.may_enter_self(user, assessment)
+    return is_exchange_admin(user)
+
+
+def get_record_for_user(user, pk: int) -> ImportRecord:
+    """An import the user made and may still make (superusers: any); 404 otherwise."""
+    try:
+        record = ImportRecord.objects.select_related(
+            "assessment__unit", "assessment__period", "assessment__framework", "uploaded_by"
+        ).get(pk=pk)
+    except ImportRecord.DoesNotExist:
+        raise Http404("Không tìm thấy lần nhập.") from None
+    if not user.is_superuser and record.uploaded_by_id != user.id:
+        raise Http404("Không tìm thấy lần nhập.")
+    if not may_import(user, record.kind, record.assessment):
+        raise Http404("Không tìm thấy lần nhập.")
+    return record
+
+
+def require_admin(user) -> None:
+    if not is_exchange_admin(user):
+        raise Http404("Không tìm thấy trang.")

@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from exchange.models import ImportRecord
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    """Imports are records of what happened: readable here, changed only by the services."""
+
+    list_display = (
+        "uploaded_at",
+        "kind",
+        "original_name",
+        "assessment",
+        "uploaded_by",
+        "status",
+        "error_count",
+        "warning_count",
+        "change_count",
+    )
+    list_filter = ("kind", "status", "via_command_line")
+    search_fields = ("original_name", "uploaded_by__username", "assessment__unit__name")
+    list_select_related = ("uploaded_by", "assessment__unit", "assessment__period")
+    exclude = ("preview",)
+    date_hierarchy = "uploaded_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,74 @@
+"""The files the app hands out, the same from the web pages and from `manage.py export_xlsx`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from exchange.resources import OfficialResource, UnitResource
+from exchange.selectors import framework_data
+from exchange.writers.appendix import appendix_workbook
+from exchange.writers.framework import framework_workbook
+from exchange.writers.lists import dataset_workbook
+from exchange.writers.selfsheet import self_sheet_workbook
+from scoring.models import Assessment, Criterion, Framework, UnitLevel
+from scoring.selectors import assessment_sheet
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Export:
+    filename: str
+    content: bytes
+    content_type: str = XLSX
+
+
+def choice_labels() -> dict[str, dict[str, str]]:
+    """The Vietnamese labels the framework workbook uses, as the app shows them."""
+    return {
+        "levels": {str(k): str(v) for k, v in UnitLevel.choices},
+        "roundings": {
+            str(k): str(v) for k, v in Framework._meta.get_field("rounding").choices or []
+        },
+        "methods": {
+            str(k): str(v) for k, v in Criterion._meta.get_field("method").choices or [] if k
+        },
+    }
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "tep"
+
+
+def _period_slug(assessment: Assessment) -> str:
+    suffix = "-6-thang" if assessment.period.kind == "mid_year" else ""
+    return f"{assessment.period.year}{suffix}"
+
+
+def export_framework(framework: Framework) -> Export:
+    content = framework_workbook(framework_data(framework), **choice_labels())
+    return Export(f"bo-chi-so-{framework.pk}-{framework.year_from}.xlsx", content)
+
+
+def export_self_sheet(assessment: Assessment) -> Export:
+    content = self_sheet_workbook(assessment_sheet(assessment))
+    name = f"tu-danh-gia-{_slug(assessment.unit.code)}-{_period_slug(assessment)}.xlsx"
+    return Export(name, content)
+
+
+def export_appraisal(assessment: Assessment, *, lost_only: bool) -> Export:
+    content = appendix_workbook(assessment_sheet(assessment), lost_only=lost_only)
+    kind = "bi-tru-diem" if lost_only else "ket-qua-tham-dinh"
+    name = f"phu-luc-{kind}-{_slug(assessment.unit.code)}-{_period_slug(assessment)}.xlsx"
+    return Export(name, content)
+
+
+def export_units(allowed_units: set[int] | None) -> Export:
+    dataset = UnitResource(allowed_units).export()
+    return Export("danh-sach-don-vi.xlsx", dataset_workbook(dataset, "Đơn vị"))
+
+
+def export_officials(allowed_units: set[int] | None) -> Export:
+    dataset = OfficialResource(allowed_units).export()
+    return Export("danh-sach-can-bo.xlsx", dataset_workbook(dataset, "Cán bộ, công chức"))

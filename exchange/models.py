@@ -1,0 +1,104 @@
+"""Import records: every uploaded workbook, who sent it, what its preview found, what came of it."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from exchange.preview import Preview
+from scoring.models import Assessment, Framework
+
+
+class ImportKind(models.TextChoices):
+    FRAMEWORK = "framework", "Bộ chỉ số"
+    SELF_ASSESSMENT = "self", "Bảng tự đánh giá"
+    APPRAISAL = "appraisal", "Bảng kết quả thẩm định (phụ lục)"
+    UNITS = "units", "Danh sách đơn vị"
+    OFFICIALS = "officials", "Danh sách cán bộ, công chức"
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", "Chờ xác nhận"
+    REJECTED = "rejected", "Có lỗi, không nhập được"
+    APPLIED = "applied", "Đã nhập"
+    FAILED = "failed", "Nhập không thành công, không có gì thay đổi"
+    CANCELLED = "cancelled", "Đã hủy"
+
+
+def _import_path(instance: "ImportRecord", filename: str) -> str:
+    # The stored name is not the user's: it cannot collide or carry path tricks.
+    return f"imports/{instance.kind}/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportRecord(models.Model):
+    """One uploaded workbook and its preview. Confirming applies the stored preview whole, in
+    one transaction, or nothing; the file stays here either way, for the audit trail.
+    """
+
+    kind = models.CharField("loại dữ liệu", max_length=20, choices=ImportKind.choices)
+    status = models.CharField(
+        "trạng thái", max_length=20, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
+    )
+    file = models.FileField("tệp", upload_to=_import_path, max_length=300)
+    original_name = models.CharField("tên tệp", max_length=255)
+    sha256 = models.CharField("mã băm SHA-256", max_length=64)
+    size = models.PositiveIntegerField("dung lượng (byte)")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người tải lên",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("thời điểm tải lên", auto_now_add=True)
+    via_command_line = models.BooleanField("nhập bằng dòng lệnh", default=False)
+    assessment = models.ForeignKey(
+        Assessment,
+        verbose_name="bản đánh giá",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imports",
+    )
+    framework = models.ForeignKey(
+        Framework,
+        verbose_name="bộ chỉ số được tạo",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imports",
+    )
+    options = models.JSONField("tùy chọn", default=dict, blank=True)
+    preview = models.JSONField("bản xem trước", default=dict, blank=True)
+    error_count = models.PositiveIntegerField("số lỗi", default=0)
+    warning_count = models.PositiveIntegerField("số cảnh báo", default=0)
+    change_count = models.PositiveIntegerField("số dòng thay đổi", default=0)
+    decided_at = models.DateTimeField("thời điểm xác nhận / hủy", null=True, blank=True)
+    outcome = models.TextField("kết quả", blank=True)
+
+    class Meta:
+        verbose_name = "lần nhập Excel"
+        verbose_name_plural = "lần nhập Excel"
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(fields=["uploaded_by", "-uploaded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+    def get_preview(self) -> Preview:
+        return Preview.from_dict(self.preview or {})
+
+    @property
+    def can_apply(self) -> bool:
+        return self.status == ImportStatus.PREVIEWED and self.error_count == 0
+
+    def history_reason(self) -> str:
+        """ "Nhập từ tệp phu_luc.xlsx (lần nhập số 12)", short enough for the history's
+        100-character reason field."""
+        suffix = f" (lần nhập số {self.pk})"
+        room = 100 - len("Nhập từ tệp ") - len(suffix)
+        name = self.original_name
+        if len(name) > room:
+            name = name[: room - 1] + "…"
+        return f"Nhập từ tệp {name}{suffix}"

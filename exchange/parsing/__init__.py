@@ -1,0 +1,1 @@
+"""Reading workbooks into plain data: pure functions over cell values, no Django."""

@@ -1,0 +1,120 @@
+"""What a parsed file would change, checked against a framework and the current scores. No Django.
+
+The services hand these functions plain snapshots (`CriterionSpec`, `ScoreState`); they return
+a `Preview`. All arithmetic comes from `scoring.engine`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from exchange.preview import REFUSED, PreviewRow, error
+from scoring import engine
+
+ROUNDING_WORDS = {
+    engine.Rounding.HALF_UP: "làm tròn",
+    engine.Rounding.CUT: "cắt bỏ sau hai chữ số thập phân",
+}
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    code: str
+    title: str
+    maximum: Decimal
+    method: str  # "" for a parent
+    params: Mapping[str, Any]
+    parent_code: str | None
+    is_leaf: bool
+
+
+@dataclass(frozen=True)
+class ScoreState:
+    score_id: int
+    version: int
+    self_value: Decimal | None = None
+    self_b: int | None = None
+    self_a: int | None = None
+    self_note: str = ""
+    appraised: Decimal | None = None
+    appraised_b: int | None = None
+    appraised_a: int | None = None
+    comment: str = ""
+    responsible_note: str = ""
+    may_edit_self: bool = True
+
+
+@dataclass
+class FrameworkSpec:
+    name: str
+    rounding: str
+    criteria: dict[str, CriterionSpec] = field(default_factory=dict)
+
+    def children(self) -> dict[str, list[str]]:
+        kids: dict[str, list[str]] = {}
+        for spec in self.criteria.values():
+            if spec.parent_code is not None:
+                kids.setdefault(spec.parent_code, []).append(spec.code)
+        return kids
+
+    def ancestors(self, code: str) -> list[str]:
+        chain = []
+        parent = self.criteria[code].parent_code if code in self.criteria else None
+        while parent is not None:
+            chain.append(parent)
+            parent = self.criteria[parent].parent_code if parent in self.criteria else None
+        return chain
+
+
+def number(value: Decimal | None) -> str:
+    """A score as the preview shows it: "1,91", "" for none."""
+    return engine.vn_number(value)
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    """A Decimal for the stored payload (JSON has no Decimal)."""
+    return None if value is None else str(value)
+
+
+def short(text: str, limit: int = 90) -> str:
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def value_problems(spec: CriterionSpec, value: Decimal, what: str) -> list[str]:
+    """Why `value` cannot be the `what` ("Điểm thẩm định") of this criterion."""
+    method = spec.method or engine.Method.JUDGEMENT
+    found = engine.value_problems(spec.code, method, spec.maximum, spec.params or {}, value)
+    return [f"{what}: {message}" for message in found]
+
+
+def rule_text(spec: CriterionSpec) -> str:
+    """The scoring rule in words, without its full stop, to quote inside a message."""
+    return engine.rule_text(spec.method, spec.maximum, spec.params or {}).rstrip(".")
+
+
+def identify(
+    code: str, row: int, framework: FrameworkSpec, seen: dict[str, int], line: PreviewRow
+) -> CriterionSpec | None:
+    """The criterion a row names; None, with the error on the row, for a code already listed
+    or one the framework does not have."""
+    if code in seen:
+        line.problems.append(
+            error(
+                f"Mã tiêu chí {code} đã có ở dòng {seen[code]}; mỗi tiêu chí chỉ được ghi một lần.",
+                row,
+            )
+        )
+        line.action = REFUSED
+        return None
+    seen[code] = row
+    spec = framework.criteria.get(code)
+    if spec is None:
+        line.problems.append(
+            error(f"Mã tiêu chí “{code}” không có trong bộ chỉ số “{framework.name}”.", row)
+        )
+        line.action = REFUSED
+    return spec

@@ -1,0 +1,314 @@
+"""Writes of the exchange app: keep an upload with its preview, apply it whole, cancel it, and
+copy last year's framework.
+
+Applying runs in one transaction: every score goes through `scoring.services` (so each change
+is validated, version-checked and kept in the score's history with who and "Nhập từ tệp …"),
+and the first refusal rolls all of it back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from exchange import access as exchange_access
+from exchange.importers import LIST_KEYS, list_resource, plan_import
+from exchange.lists import list_dataset, result_preview
+from exchange.models import ImportKind, ImportRecord, ImportStatus
+from exchange.parsing.grid import read_workbook
+from exchange.preview import Preview
+from exchange.selectors import framework_data
+from scoring import services as scoring_services
+from scoring.models import Assessment, Framework, Role, Score, Unit
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def upload_check(*, name: str, size: int) -> None:
+    """Refuse, before reading it, a file that is not an .xlsx or is too large."""
+    if not name.lower().endswith(".xlsx"):
+        if name.lower().endswith(".xls"):
+            raise ValidationError(
+                "Tệp là định dạng Excel cũ (.xls). Hãy mở tệp bằng Excel, lưu lại dưới dạng "
+                "Sổ làm việc Excel (.xlsx) rồi tải lên lại."
+            )
+        raise ValidationError("Chỉ nhận tệp Excel .xlsx.")
+    if size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            f"Tệp dung lượng {size / 1024 / 1024:.1f} MB, vượt mức tối đa 5 MB.".replace(".", ",")
+        )
+
+
+def _user_or_none(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+@transaction.atomic
+def import_record_create(
+    *,
+    kind: str,
+    name: str,
+    data: bytes,
+    user,
+    assessment: Assessment | None = None,
+    options: dict[str, Any] | None = None,
+    via_command_line: bool = False,
+) -> ImportRecord:
+    """Keep an uploaded workbook with its preview. Changes no scores, units or frameworks:
+    the record waits for the user to confirm (or is rejected when the preview has errors)."""
+    upload_check(name=name, size=len(data))
+    preview = plan_import(kind, data, user=user, assessment=assessment, options=options)
+    record = ImportRecord(
+        kind=kind,
+        original_name=name[-255:],
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        uploaded_by=_user_or_none(user),
+        assessment=assessment,
+        options=options or {},
+        via_command_line=via_command_line,
+    )
+    _keep_preview(record, preview)
+    record.file.save(name, ContentFile(data), save=False)
+    record.save()
+    return record
+
+
+def _keep_preview(record: ImportRecord, preview: Preview) -> None:
+    record.preview = preview.as_dict()
+    record.error_count = len(preview.errors)
+    record.warning_count = len(preview.warnings)
+    record.change_count = preview.change_count
+    record.status = ImportStatus.REJECTED if record.error_count else ImportStatus.PREVIEWED
+    if record.status == ImportStatus.REJECTED:
+        record.outcome = "Tệp có lỗi; không có gì được nhập. Sửa tệp theo các lỗi rồi tải lên lại."
+
+
+def import_record_apply(*, record: ImportRecord, user) -> ImportRecord:
+    """Apply a previewed import in one transaction, all of it or nothing.
+
+    A refusal on the way (a score changed since the preview, a value the services refuse)
+    rolls everything back; the record is then marked failed with the reason, and the
+    ValidationError is raised again for the caller to show.
+    """
+    try:
+        with transaction.atomic():
+            locked = ImportRecord.objects.select_for_update().get(pk=record.pk)
+            if not locked.can_apply:
+                raise _NotApplicable(
+                    f"Lần nhập này {locked.get_status_display().lower()}; không xác nhận lại được."
+                )
+            outcome = APPLIERS[locked.kind](locked, user)
+            locked.status = ImportStatus.APPLIED
+            locked.decided_at = timezone.now()
+            locked.outcome = outcome
+            locked.save()
+    except _NotApplicable:
+        raise
+    except ValidationError as exc:
+        reason = " ".join(exc.messages)
+        ImportRecord.objects.filter(pk=record.pk, status=ImportStatus.PREVIEWED).update(
+            status=ImportStatus.FAILED,
+            decided_at=timezone.now(),
+            outcome=f"Không có gì thay đổi: {reason}",
+        )
+        raise
+    record.refresh_from_db()
+    return record
+
+
+class _NotApplicable(ValidationError):
+    pass
+
+
+@transaction.atomic
+def import_record_cancel(*, record: ImportRecord, user) -> ImportRecord:
+    """Drop a preview that was not confirmed; the file stays with the record."""
+    locked = ImportRecord.objects.select_for_update().get(pk=record.pk)
+    if locked.status != ImportStatus.PREVIEWED:
+        raise ValidationError(
+            f"Lần nhập này {locked.get_status_display().lower()}; không hủy được."
+        )
+    locked.status = ImportStatus.CANCELLED
+    locked.decided_at = timezone.now()
+    locked.outcome = "Đã hủy; không có gì thay đổi."
+    locked.save()
+    return locked
+
+
+# --- applying each kind ----------------------------------------------------------------------
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _scores(record: ImportRecord, ops: list[dict]) -> dict[int, Score]:
+    scores = Score.objects.filter(
+        assessment=record.assessment, id__in=[op["score_id"] for op in ops]
+    ).select_related(
+        # all that Score.clean reads, so that validating a score costs no extra query
+        "criterion",
+        "assessment__framework",
+        "assessment__unit",
+        "responsible_department",
+    )
+    found = {score.id: score for score in scores}
+    missing = [op["code"] for op in ops if op["score_id"] not in found]
+    if missing:
+        raise ValidationError(
+            f"Bản đánh giá không còn tiêu chí {', '.join(missing)}; hãy tải tệp lên lại."
+        )
+    return found
+
+
+def _apply_appraisal(record: ImportRecord, user) -> str:
+    refusal = exchange_access.appraisal_upload_refusal(record.assessment)
+    if refusal:
+        raise ValidationError(refusal)
+    ops = record.get_preview().payload.get("ops", [])
+    scores = _scores(record, ops)
+    reason = record.history_reason()
+    for op in ops:
+        score, version = scores[op["score_id"]], op["version"]
+        if op["self"]:
+            scoring_services.score_set_self(
+                score=score,
+                value=_decimal(op["self"]["value"]),
+                b=score.self_b,
+                a=score.self_a,
+                user=user,
+                expected_version=version,
+                reason=reason,
+            )
+            version = None  # checked and locked by the first write
+        if op["appraised"]:
+            change = op["appraised"]
+            scoring_services.score_set_appraised(
+                score=score,
+                value=_decimal(change["value"]),
+                b=change["b"],
+                a=change["a"],
+                comment=change["comment"],
+                responsible_note=change["responsible_note"],
+                user=user,
+                expected_version=version,
+                reason=reason,
+            )
+    return f"Đã cập nhật {len(ops)} tiêu chí của {record.assessment}."
+
+
+def _apply_self(record: ImportRecord, user) -> str:
+    refusal = exchange_access.self_upload_refusal(record.assessment)
+    if refusal:
+        raise ValidationError(refusal)
+    ops = record.get_preview().payload.get("ops", [])
+    scores = _scores(record, ops)
+    reason = record.history_reason()
+    for op in ops:
+        scoring_services.score_set_self(
+            score=scores[op["score_id"]],
+            value=_decimal(op["value"]),
+            b=op["b"],
+            a=op["a"],
+            note=op["note"],
+            user=user,
+            expected_version=op["version"],
+            reason=reason,
+        )
+    return f"Đã cập nhật điểm tự đánh giá {len(ops)} tiêu chí của {record.assessment}."
+
+
+def issuing_unit(user) -> Unit | None:
+    """The unit an administrator imports frameworks for (their first administrator post)."""
+    if user is None or not user.is_authenticated:
+        return None
+    post = user.officials.filter(role=Role.ADMINISTRATOR, is_active=True).first()
+    return post.unit if post else None
+
+
+def _apply_framework(record: ImportRecord, user) -> str:
+    data = record.get_preview().payload.get("data")
+    if not data:
+        return "Bộ chỉ số đã có sẵn, giống hệt tệp: không có gì thay đổi."
+    framework = scoring_services.framework_create(data=data, issuing_unit=issuing_unit(user))
+    record.framework = framework
+    return f"Đã tạo và đưa vào áp dụng bộ chỉ số “{framework.name}”."
+
+
+def _apply_list(record: ImportRecord, user) -> str:
+    with record.file.open("rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != record.sha256:
+        raise ValidationError("Tệp đã lưu không còn giống tệp đã xem trước; hãy tải lên lại.")
+    resource = list_resource(record.kind, _user_or_none(user))
+    dataset, excel_rows = list_dataset(read_workbook(data), resource)
+    result = resource.import_data(dataset, dry_run=False, use_transactions=True)
+    now = result_preview(resource, result, excel_rows, LIST_KEYS[record.kind])
+    if _row_outline(now) != _row_outline(record.get_preview()) or now.errors:
+        raise ValidationError(
+            "Danh sách đơn vị hoặc cán bộ đã thay đổi kể từ khi xem trước, nên kết quả nhập "
+            "không còn như bản xem trước; hãy tải tệp lên lại để xem lại."
+        )
+    totals = result.totals
+    return (
+        f"Đã thêm {totals.get('new', 0)}, cập nhật {totals.get('update', 0)}, giữ nguyên "
+        f"{totals.get('skip', 0)} dòng."
+    )
+
+
+def _row_outline(preview: Preview) -> list[tuple]:
+    return [
+        (r.row, r.code, r.action, [(c.label, c.old, c.new) for c in r.changes])
+        for r in preview.rows
+    ]
+
+
+APPLIERS = {
+    ImportKind.APPRAISAL: _apply_appraisal,
+    ImportKind.SELF_ASSESSMENT: _apply_self,
+    ImportKind.FRAMEWORK: _apply_framework,
+    ImportKind.UNITS: _apply_list,
+    ImportKind.OFFICIALS: _apply_list,
+}
+
+
+# --- copying last year's framework -----------------------------------------------------------
+
+
+@transaction.atomic
+def framework_copy(
+    *, source: Framework, year_from: int, name: str, close_source: bool = True
+) -> Framework:
+    """A new framework in force from `year_from`: the same tree, bands and settings as
+    `source`. With `close_source`, `source` ends the year before."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("Hãy đặt tên cho bộ chỉ số mới.")
+    if Framework.objects.filter(name=name).exists():
+        raise ValidationError(f"Đã có bộ chỉ số tên “{name}”; hãy đặt tên khác.")
+    if year_from <= source.year_from:
+        raise ValidationError(
+            f"Năm áp dụng của bộ mới ({year_from}) phải sau năm bắt đầu áp dụng của bộ "
+            f"“{source}” ({source.year_from})."
+        )
+    data = framework_data(source)
+    data.update(name=name, year_from=year_from, year_to=None)
+    copy = scoring_services.framework_create(data=data, issuing_unit=source.issuing_unit)
+    if close_source and (source.year_to is None or source.year_to >= year_from):
+        used = source.assessments.filter(period__year__gte=year_from).exists()
+        if used:
+            raise ValidationError(
+                f"Bộ “{source}” đã có bản đánh giá từ năm {year_from} trở đi nên không kết "
+                "thúc hiệu lực được; bỏ chọn “kết thúc hiệu lực bộ cũ” hoặc chọn năm khác."
+            )
+        source.year_to = year_from - 1
+        source.full_clean()
+        source.save(update_fields=["year_to"])
+    return copy

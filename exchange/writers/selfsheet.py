@@ -1,0 +1,191 @@
+"""The offline self-assessment sheet: the criteria tree with its maxima and rules, yellow input
+cells for the self value, counts b/a and the explanation; everything else locked.
+
+A hidden "_cchc" page names the assessment; a hidden "Phiên bản" column keeps each criterion's
+edit version, so the upload can spot a criterion changed in the app after the download.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.utils import timezone
+from openpyxl.styles import Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from exchange.parsing.selfsheet import META_SHEET
+from exchange.writers import (
+    INPUT_FILL,
+    PARENT_FILL,
+    WRAP,
+    fit_rows,
+    font,
+    header_row,
+    landscape,
+    new_workbook,
+    put,
+    title_line,
+    to_bytes,
+    widths,
+)
+from scoring import engine
+from scoring.selectors import Sheet
+
+COLUMNS = [
+    "Mã",
+    "Nội dung",
+    "Cách chấm",
+    "Điểm tối đa",
+    "Điểm tự đánh giá",
+    "Số b",
+    "Số a",
+    "Giải thích của đơn vị",
+    "Bộ phận phụ trách",
+    "Phiên bản",
+]
+HEADER_ROW = 6
+VALUE, B, A, NOTE, VERSION = 5, 6, 7, 8, 10
+GUIDE = (
+    "Nhập vào các ô nền vàng: điểm tự đánh giá; với tiêu chí tính theo tỷ lệ, số b và số a "
+    "(để trống ô điểm thì ứng dụng tự tính điểm từ b/a); giải thích khi chưa có tài liệu kiểm "
+    "chứng. Không sửa các cột khác và không xóa dòng. Tải tệp lên ở trang Trao đổi Excel."
+)
+
+
+def self_sheet_workbook(sheet: Sheet) -> bytes:
+    assessment = sheet.assessment
+    workbook, ws = new_workbook("Tự đánh giá")
+    width = len(COLUMNS) - 1
+    title_line(ws, 1, "BẢNG TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", width, bold=True, size=13)
+    title_line(
+        ws,
+        2,
+        f"Đơn vị: {assessment.unit} (mã {assessment.unit.code}) – Kỳ đánh giá: {assessment.period}",
+        width,
+        bold=True,
+    )
+    title_line(ws, 3, f"Bộ chỉ số: {assessment.framework}", width, italic=True)
+    title_line(ws, 4, GUIDE, width, italic=True, size=11)
+    ws.row_dimensions[4].height = 45
+    header_row(ws, HEADER_ROW, COLUMNS)
+    rows_of: dict[str, int] = {}
+    children: dict[str, list[str]] = defaultdict(list)
+    limits: dict[str, list[str]] = defaultdict(list)  # maximum -> value cells
+    counts_cells: list[str] = []
+    row = HEADER_ROW + 1
+    for line in sheet.rows:
+        criterion = line.criterion
+        rows_of[criterion.code] = row
+        parent_code = criterion.code.rsplit(".", 1)[0] if "." in criterion.code else None
+        if parent_code:
+            children[parent_code].append(criterion.code)
+        _write_row(ws, row, line)
+        if line.is_leaf:
+            limits[f"{line.maximum:f}"].append(f"E{row}")
+            if criterion.method in engine.RATIO_METHODS:
+                counts_cells.extend((f"F{row}", f"G{row}"))
+        row += 1
+    # Parents show the sum of their children as Excel computes it; the upload ignores them.
+    for code, kids in children.items():
+        if code in rows_of:
+            refs = "+".join(f"E{rows_of[kid]}" for kid in kids)
+            ws.cell(row=rows_of[code], column=VALUE, value=f"={refs}")
+    fields = [line.criterion.code for line in sheet.fields]
+    put(ws, row, 1, "Tổng cộng", bold=True)
+    put(ws, row, 4, sheet.results.maximum, bold=True, score=True)
+    total = "+".join(f"E{rows_of[c]}" for c in fields) or "0"
+    put(ws, row, VALUE, f"={total}", bold=True, score=True)
+    _validations(ws, limits, counts_cells)
+    widths(ws, (9, 48, 26, 9, 11, 8, 8, 36, 22, 8))
+    ws.column_dimensions["J"].hidden = True
+    ws.freeze_panes = f"C{HEADER_ROW + 1}"
+    fit_rows(ws, HEADER_ROW + 1)
+    landscape(ws, f"{HEADER_ROW}:{HEADER_ROW}")
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.autoFilter = False
+    _meta(workbook, sheet)
+    return to_bytes(workbook)
+
+
+def _write_row(ws, row: int, line) -> None:
+    criterion, score = line.criterion, line.score
+    parent = not line.is_leaf
+    values = [
+        criterion.code,
+        criterion.title,
+        criterion.rule_text(),
+        line.maximum,
+        None if parent else (score.self_value if score else None),
+        score.self_b if score and not parent else None,
+        score.self_a if score and not parent else None,
+        score.self_note if score and not parent else None,
+        (score.responsible_department.name if score and score.responsible_department else None),
+        score.version if score and not parent else None,
+    ]
+    for col, value in enumerate(values, start=1):
+        cell = put(ws, row, col, value, bold=parent, score=col in (4, VALUE))
+        if parent:
+            cell.fill = PARENT_FILL
+    if parent:
+        return
+    inputs = [VALUE, NOTE]
+    if criterion.method in engine.RATIO_METHODS:
+        inputs += [B, A]
+    for col in inputs:
+        cell = ws.cell(row=row, column=col)
+        cell.fill = INPUT_FILL
+        cell.protection = Protection(locked=False)
+        cell.alignment = WRAP
+
+
+def _validations(ws, limits: dict[str, list[str]], counts_cells: list[str]) -> None:
+    for maximum, cells in limits.items():
+        rule = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2=maximum,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Điểm không hợp lệ",
+            error=f"Điểm tự đánh giá phải từ 0 đến {engine.vn_number(Decimal(maximum))}.",
+        )
+        for ref in cells:
+            rule.add(ref)
+        ws.add_data_validation(rule)
+    if counts_cells:
+        rule = DataValidation(
+            type="whole",
+            operator="greaterThanOrEqual",
+            formula1="0",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Số lượng không hợp lệ",
+            error="Số b và số a là số nguyên không âm; b không lớn hơn a.",
+        )
+        for ref in counts_cells:
+            rule.add(ref)
+        ws.add_data_validation(rule)
+
+
+def _meta(workbook, sheet: Sheet) -> None:
+    assessment = sheet.assessment
+    meta = workbook.create_sheet(META_SHEET)
+    meta.sheet_state = "hidden"
+    for key, value in (
+        ("kind", "self_assessment"),
+        ("assessment_id", assessment.id),
+        ("unit_code", assessment.unit.code),
+        ("unit_name", assessment.unit.name),
+        ("year", assessment.period.year),
+        ("period_kind", assessment.period.kind),
+        ("period", str(assessment.period)),
+        ("framework", assessment.framework.name),
+        ("exported_at", timezone.localtime().strftime("%d/%m/%Y %H:%M")),
+    ):
+        meta.append([key, str(value)])
+    for cell in meta["A"]:
+        cell.font = font()
