@@ -74,7 +74,14 @@ def _save_score(score: Score, user, reason: str | None) -> Score:
     score.updated_by = user if getattr(user, "is_authenticated", False) else None
     score._history_user = score.updated_by
     score._change_reason = reason
-    score.full_clean()
+    # The related rows were loaded by the caller and the database holds the constraints
+    # (range, counts, one score per criterion); clean() gives the Vietnamese messages for
+    # the same rules. Re-checking them all here cost ~20 queries per criterion.
+    score.full_clean(
+        exclude=["assessment", "criterion", "responsible_department", "updated_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     score.save()
     return score
 
