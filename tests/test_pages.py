@@ -118,3 +118,12 @@ def test_password_guessing_locks_that_user_from_that_address_only(client):
     assert _try_login(client, "cchc.p1", "cchc-demo-2024", "10.0.0.5").status_code == 302
     # …and so does the same person from another address.
     assert _try_login(client, "chutich.p1", "cchc-demo-2024", "10.0.0.9").status_code == 302
+
+
+def test_pages_forbid_inline_script_and_style_and_framing(client, chairperson):
+    client.force_login(chairperson)
+    policy = client.get(reverse("summary"))["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
