@@ -1,0 +1,197 @@
+"""What a new letter says before the office edits it: header, results paragraph, texts per kind.
+
+The results paragraph is written from the numbers `assessment_sheet` gives (total,
+classification, rank "thứ 3/5", change against the previous period, points lost); nothing
+here computes a number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from documents import formatting
+from documents.directions import target_label
+from documents.models import Grouping, LetterKind, ParagraphKind
+from documents.tables import period_label
+from scoring.engine import vn_number
+from scoring.models import Assessment, Official, Period, Role
+from scoring.selectors import RankingRow, Sheet
+
+SYMBOLS = {
+    LetterKind.CONG_VAN: "UBND-VP",
+    LetterKind.BAO_CAO: "BC-UBND",
+    LetterKind.CHI_THI: "CT-UBND",
+}
+
+
+@dataclass
+class Draft:
+    """The starting content of a letter: header fields and body paragraphs (kind, text)."""
+
+    fields: dict
+    paragraphs: list[tuple[str, str]]
+
+
+def results_text(sheet: Sheet, ranking: list[RankingRow], *, cite_decision: bool) -> str:
+    """ "Kết quả Chỉ số CCHC năm 2023 của UBND phường đạt 91,00/100 điểm, xếp loại Tốt, đứng
+    thứ 3/5 phường, xã trên địa bàn thị xã Quảng Trị (tăng 9,18 điểm so với năm 2022) …"."""
+    assessment, r = sheet.assessment, sheet.results
+    unit = assessment.unit
+    own = f"UBND {unit.get_kind_display().lower()}"
+    label = period_label(assessment.period)
+    text = ""
+    if cite_decision and assessment.published_decision:
+        text = (
+            f"Theo {assessment.published_decision} về việc công bố Chỉ số cải cách hành chính "
+            f"{label}, "
+        )
+    text += (
+        f"{'k' if text else 'K'}ết quả Chỉ số cải cách hành chính {label} của {own} đạt "
+        f"{vn_number(r.total)}/{formatting.points(r.maximum)} điểm"
+    )
+    if r.classification:
+        text += f", xếp loại {r.classification}"
+    if r.rank:
+        text += f", đứng thứ {r.rank}/{r.rank_of}"
+        peers = formatting.peer_kinds(row.assessment.unit.get_kind_display() for row in ranking)
+        if peers:
+            text += f" {peers}"
+        if unit.parent:
+            text += f" trên địa bàn {formatting.running_name(unit.parent.name)}"
+    previous = period_label(Period(year=assessment.period.year - 1, kind=assessment.period.kind))
+    change = formatting.change_phrase(r.change, previous)
+    if change:
+        text += f" ({change})"
+    text += ". "
+    lost_count = len(sheet.lost_rows)
+    if lost_count:
+        text += (
+            f"Tổng số điểm bị trừ là {vn_number(r.points_lost)} điểm, ở {lost_count} tiêu chí, "
+            "tiêu chí thành phần (chi tiết tại Phụ lục kèm theo)."
+        )
+    else:
+        text += "Không có tiêu chí nào bị trừ điểm."
+    if r.appraised_count < r.leaf_count:
+        text += (
+            f" Đến nay đã thẩm định {r.appraised_count}/{r.leaf_count} tiêu chí; điểm bị trừ "
+            "tính trên các tiêu chí đã thẩm định."
+        )
+    return text
+
+
+def signer_defaults(assessment: Assessment, user=None) -> dict:
+    """The chairperson who signs: the user if they chair the unit, else its first chairperson."""
+    chairs = list(
+        Official.objects.filter(
+            unit=assessment.unit, role=Role.CHAIRPERSON, is_active=True
+        ).select_related("user")
+    )
+    signer = next((o for o in chairs if user is not None and o.user_id == user.pk), None)
+    signer = signer or (chairs[0] if chairs else None)
+    deputy = signer is not None and "phó" in signer.title.lower()
+    return {
+        "signer": signer,
+        "signer_name": str(signer.user) if signer else "",
+        "signer_title": "PHÓ CHỦ TỊCH" if deputy else "CHỦ TỊCH",
+        "signing_authority": "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH"
+        if deputy
+        else "TM. ỦY BAN NHÂN DÂN",
+    }
+
+
+def draft_for(kind: str, sheet: Sheet, ranking: list[RankingRow], *, user=None) -> Draft:
+    """Header fields and body paragraphs of a new letter of `kind` about `sheet`'s assessment."""
+    assessment = sheet.assessment
+    unit = assessment.unit
+    period = assessment.period
+    label = period_label(period)
+    aim = target_label(period.year, period.kind)
+    own = f"UBND {unit.get_kind_display().lower()}"
+    parent = f"UBND {formatting.running_name(unit.parent.name)}" if unit.parent else ""
+    fields = {
+        "kind": kind,
+        "issuing_body": f"ỦY BAN NHÂN DÂN\n{unit.name.upper()}",
+        "symbol": SYMBOLS[kind],
+        "place": unit.name,
+        "receivers": "",
+        **signer_defaults(assessment, user),
+    }
+    results = (ParagraphKind.RESULTS, results_text(sheet, ranking, cite_decision=False))
+    directions = (ParagraphKind.DIRECTIONS, "")
+    officials = "các bộ phận, công chức chuyên môn"
+    if kind == LetterKind.BAO_CAO:
+        fields["subject"] = (
+            f"Đánh giá kết quả Chỉ số cải cách hành chính {label}, nhiệm vụ và giải pháp cải "
+            f"thiện, nâng cao chỉ số CCHC của {own} {aim}"
+        )
+        fields["grouping"] = Grouping.DEPARTMENT
+        fields["receivers"] = _lines(
+            f"{parent} (b/c)" if parent else "",
+            f"Phòng Nội vụ {formatting.running_name(unit.parent.name)}" if unit.parent else "",
+            f"Đảng ủy, HĐND {unit.get_kind_display().lower()}",
+            f"CT, các PCT {own}",
+            "Lưu: VT",
+        )
+        paragraphs = [
+            (ParagraphKind.HEADING, f"I. Kết quả Chỉ số cải cách hành chính đạt được {label}"),
+            (ParagraphKind.RESULTS, results_text(sheet, ranking, cite_decision=True)),
+            (
+                ParagraphKind.HEADING,
+                f"II. Nhiệm vụ và giải pháp cải thiện, nâng cao Chỉ số cải cách hành chính {aim}",
+            ),
+            (
+                ParagraphKind.TEXT,
+                "Để khắc phục những tồn tại, hạn chế trong thực hiện nhiệm vụ cải cách hành chính "
+                f"{label} và nâng cao Chỉ số cải cách hành chính {aim}, {own} giao nhiệm vụ cụ "
+                f"thể cho {officials} như sau:",
+            ),
+            directions,
+            (
+                ParagraphKind.TEXT,
+                f"Trên đây là báo cáo đánh giá kết quả Chỉ số cải cách hành chính {label}, nhiệm "
+                f"vụ và giải pháp cải thiện, nâng cao Chỉ số cải cách hành chính của {own} "
+                f"{aim}./.",
+            ),
+        ]
+    else:
+        decision = assessment.published_decision
+        fields["bases"] = (
+            f"Căn cứ {decision} về việc công bố Chỉ số cải cách hành chính {label};"
+            if decision
+            else ""
+        )
+        fields["receivers"] = _lines(
+            "Như trên" if kind == LetterKind.CONG_VAN else "",
+            f"{parent} (b/c)" if parent else "",
+            f"CT, các PCT {own}",
+            "Lưu: VT, VP",
+        )
+        if kind == LetterKind.CONG_VAN:
+            fields["subject"] = (
+                f"khắc phục tồn tại, hạn chế trong công tác CCHC {label} và cải thiện, nâng "
+                f"cao Chỉ số CCHC {aim}"
+            )
+            fields["recipients"] = f"Các bộ phận, công chức chuyên môn thuộc {own}"
+            ask = f"{own} yêu cầu {officials} triển khai thực hiện các nội dung cụ thể như sau:"
+            close = f"{own} yêu cầu {officials} nghiêm túc triển khai thực hiện./."
+        else:
+            fields["subject"] = (
+                f"Về việc khắc phục tồn tại, hạn chế và nâng cao Chỉ số cải cách hành chính {aim}"
+            )
+            ask = f"Chủ tịch {own} chỉ thị {officials} thực hiện tốt các nội dung cụ thể sau:"
+            close = f"Chủ tịch {own} yêu cầu {officials} nghiêm túc thực hiện Chỉ thị này./."
+        paragraphs = [
+            results,
+            (
+                ParagraphKind.TEXT,
+                "Nhằm khắc phục những tồn tại, hạn chế trong công tác cải cách hành chính "
+                f"{label} và cải thiện, nâng cao Chỉ số cải cách hành chính {aim}, {ask}",
+            ),
+            directions,
+            (ParagraphKind.TEXT, close[0].upper() + close[1:]),
+        ]
+    return Draft(fields=fields, paragraphs=paragraphs)
+
+
+def _lines(*items: str) -> str:
+    return "\n".join(item for item in items if item)

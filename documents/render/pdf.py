@@ -1,0 +1,118 @@
+"""PDF output through WeasyPrint, with the bundled font and no network.
+
+Where the time goes: WeasyPrint spends most of a render on layout and on subsetting the
+embedded fonts. So the print stylesheet is parsed once per process (with its @font-face
+rules, against one shared FontConfiguration), tables use `table-layout: fixed` (column widths
+come from the first row instead of measuring every cell), and the only resources a document
+can load are the bundled files under static/: the fetcher refuses anything else, so a stray
+URL can neither slow a render down nor leak a request.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from documents.content import LetterContent
+from documents.tables import Table, cell_text
+
+STATIC_ROOT = Path(settings.BASE_DIR) / "static"
+STYLESHEET = STATIC_ROOT / "documents" / "print.css"
+BASE_URL = STATIC_ROOT.as_uri() + "/"
+
+
+class LocalOnlyFetcher(URLFetcher):
+    """Serves files from the project's static/ folder; refuses every other URL.
+
+    `fail_on_errors` makes a refused or missing resource stop the render instead of being
+    skipped with a warning: a PDF is never silently produced without its font.
+    """
+
+    def __init__(self, root: Path = STATIC_ROOT):
+        super().__init__(fail_on_errors=True)
+        self.root = root.resolve()
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise ValueError(f"Văn bản in không được tải tài nguyên ngoài: {url}")
+        path = Path(unquote(parts.path)).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            raise ValueError(f"Không có tệp {path} trong thư mục static của dự án.")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            path.as_uri(), path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+
+# WeasyPrint's font configuration and a parsed stylesheet are not safe to share between
+# threads rendering at the same time (the bundle builder runs in its own thread): each
+# thread gets its own, built once.
+_local = threading.local()
+
+
+def _shared() -> tuple[FontConfiguration, CSS, LocalOnlyFetcher]:
+    if not hasattr(_local, "shared"):
+        fetcher = LocalOnlyFetcher()
+        font_config = FontConfiguration()
+        css = CSS(
+            filename=str(STYLESHEET),
+            base_url=STYLESHEET.as_uri(),
+            url_fetcher=fetcher,
+            font_config=font_config,
+        )
+        _local.shared = (font_config, css, fetcher)
+    return _local.shared
+
+
+def html_to_pdf(html: str, *, url_fetcher: URLFetcher | None = None) -> bytes:
+    font_config, css, fetcher = _shared()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher or fetcher)
+    return document.write_pdf(stylesheets=[css], font_config=font_config)
+
+
+def letter_html(content: LetterContent) -> str:
+    return render_to_string(
+        "documents/pdf/letter.html", {"c": content, "table": _table_context(content.appendix)}
+    )
+
+
+def table_html(table: Table) -> str:
+    return render_to_string("documents/pdf/table.html", {"table": _table_context(table)})
+
+
+def letter_pdf(content: LetterContent) -> bytes:
+    return html_to_pdf(letter_html(content))
+
+
+def table_pdf(table: Table) -> bytes:
+    return html_to_pdf(table_html(table))
+
+
+def _table_context(table: Table | None) -> dict | None:
+    """The table with every cell formatted (decimal comma, signs) and its CSS class."""
+    if table is None:
+        return None
+    rows = []
+    for row in table.rows:
+        cells = []
+        for index, (column, value) in enumerate(zip(table.columns, row.cells, strict=True)):
+            if index == 0:
+                css = "code"
+            elif index == 1:
+                css = "label" if row.style == "total" else f"d{min(row.depth, 3)}"
+            else:
+                css = "num" if column.kind != "text" else ""
+            cells.append({"text": cell_text(column, value), "cls": css})
+        rows.append({"style": row.style, "cells": cells})
+    # Widths go out as plain strings: the template engine would print 6.5 as "6,5" in Vietnamese.
+    columns = [{"label": c.label, "width": f"{c.width:.2f}"} for c in table.columns]
+    return {"t": table, "css_class": f"t-{table.key}", "columns": columns, "rows": rows}
