@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "cchc",
     "scoring",
     "remediation",
+    "documents",
 ]
 
 MIDDLEWARE = [
