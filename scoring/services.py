@@ -231,7 +231,9 @@ class ConcurrentEdit(ValidationError):
 def _lock(score: Score, expected_version: int | None, field: str) -> None:
     """Lock the row; refuse if it changed since `expected_version` was read."""
     current = (
-        Score.objects.select_for_update().select_related("criterion", "updated_by").get(pk=score.pk)
+        Score.objects.select_for_update(of=("self",))
+        .select_related("criterion", "updated_by")
+        .get(pk=score.pk)
     )
     if expected_version is not None and current.version != expected_version:
         raise ConcurrentEdit(current, field)
