@@ -6,11 +6,10 @@ parse a form, call a service, render or redirect.
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -140,8 +139,7 @@ def letter_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Chỉ công chức phụ trách CCHC và lãnh đạo đơn vị soạn văn bản.")
     form = LetterCreateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Hãy chọn loại văn bản: công văn, chỉ thị hoặc báo cáo.")
-        return redirect("documents:assessment", pk=assessment.pk)
+        return HttpResponseBadRequest("Hãy chọn loại văn bản: công văn, chỉ thị hoặc báo cáo.")
     letter = services.letter_create(
         assessment=assessment, kind=form.cleaned_data["kind"], user=request.user
     )
@@ -152,15 +150,15 @@ def letter_create(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The letter as it prints, with its downloads; issuing for those who may."""
     letter = access.get_letter_for_user(request.user, pk)
+    return _letter_page(request, letter)
+
+
+def _letter_page(request, letter, issue_form=None, errors=(), status=200) -> HttpResponse:
     may_edit = access.may_edit_letter(request.user, letter)
-    issue_form = None
-    if may_edit:
-        proposed = services.next_number(
-            letter.issuing_unit, (letter.date or timezone.localdate()).year
-        )
-        issue_form = IssueForm(
-            initial={"number": proposed, "date": letter.date or timezone.localdate()}
-        )
+    if may_edit and issue_form is None:
+        when = letter.date or timezone.localdate()
+        proposed = services.next_number(letter.issuing_unit, when.year)
+        issue_form = IssueForm(initial={"number": proposed, "date": when})
     return render(
         request,
         "documents/letter_detail.html",
@@ -169,7 +167,10 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "c": letter_content(letter),
             "may_edit": may_edit,
             "issue_form": issue_form,
+            "errors": errors,
+            "just_issued": request.GET.get("ban-hanh") == "1" and not letter.is_draft,
         },
+        status=status,
     )
 
 
@@ -193,8 +194,8 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 errors.extend(exc.messages)
             else:
-                messages.success(request, "Đã lưu dự thảo.")
-                return redirect(reverse("documents:letter_edit", args=[letter.pk]) + anchor)
+                url = reverse("documents:letter_edit", args=[letter.pk])
+                return redirect(f"{url}?da-luu=1{anchor}")
         errors.extend(body.errors)
     letter.refresh_from_db()
     directions = list(letter.directions.all())
@@ -207,6 +208,7 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "paragraphs": list(letter.paragraphs.all()),
             "groups": group_items(directions, key=lambda d: d.group),
             "errors": errors,
+            "saved": request.method == "GET" and request.GET.get("da-luu") == "1",
         },
     )
 
@@ -261,22 +263,19 @@ def letter_issue(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.may_edit_letter(request.user, letter):
         raise PermissionDenied("Văn bản này không ban hành được.")
     form = IssueForm(request.POST)
-    if form.is_valid():
-        try:
-            letter = services.letter_issue(
-                letter=letter,
-                user=request.user,
-                number=form.cleaned_data["number"],
-                when=form.cleaned_data["date"],
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, f"Đã ban hành {letter}.")
-    else:
-        messages.error(request, "Số văn bản phải là số nguyên dương; ngày theo dạng 2024-02-27.")
-    return redirect("documents:letter_detail", pk=letter.pk)
+    if not form.is_valid():
+        return _letter_page(request, letter, form, status=400)
+    try:
+        services.letter_issue(
+            letter=letter,
+            user=request.user,
+            number=form.cleaned_data["number"],
+            when=form.cleaned_data["date"],
+        )
+    except ValidationError as exc:
+        return _letter_page(request, letter, form, errors=exc.messages, status=400)
+    url = reverse("documents:letter_detail", args=[letter.pk])
+    return redirect(f"{url}?ban-hanh=1")
 
 
 @login_required
@@ -287,7 +286,6 @@ def letter_delete(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Văn bản này không xóa được.")
     assessment_id = letter.assessment_id
     services.letter_delete(letter=letter)
-    messages.success(request, "Đã xóa dự thảo.")
     return redirect("documents:assessment", pk=assessment_id)
 
 

@@ -28,6 +28,7 @@ THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LINE_HEIGHT = 15.75  # points per line of 12 pt Times
 # 1 cm of page margin in inches, as Excel's page setup counts it.
 CM = 1 / 2.54
 
@@ -100,8 +101,21 @@ def _body(sheet: Worksheet, table: Table, first: int) -> int:
                 cell.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
             else:
                 cell.alignment = WRAP_TOP
+        sheet.row_dimensions[row].height = _row_height(table, data.cells)
         row += 1
     return row - 1
+
+
+def _row_height(table: Table, cells: list) -> float:
+    """Room for the row's wrapped text. Excel does not size rows on opening a file that
+    another program wrote (nor does LibreOffice), so long reasons would be cut off."""
+    lines = 1
+    for column, value in zip(table.columns, cells, strict=True):
+        if column.kind == TEXT and value:
+            per_line = max(1, int(column.xlsx_width * 1.15))
+            needed = sum(1 + len(part) // per_line for part in str(value).splitlines())
+            lines = max(lines, needed)
+    return lines * LINE_HEIGHT + 3
 
 
 def _page_setup(sheet: Worksheet, table: Table, header_row: int) -> None:
