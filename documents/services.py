@@ -315,7 +315,7 @@ def letter_issue(
     office gives one (taken from the văn thư's register); a number already used is refused.
     """
     letter = (
-        Letter.objects.select_for_update()
+        Letter.objects.select_for_update(of=("self",))
         .select_related(
             "assessment__unit", "assessment__period", "assessment__framework", "issuing_unit"
         )

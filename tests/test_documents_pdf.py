@@ -5,6 +5,7 @@ Each document is rendered once per module (rendering is the slow part) and read 
 pypdf (text, sizes, fonts) and pdfplumber (positions).
 """
 
+import gc
 import re
 from datetime import date
 
@@ -265,3 +266,12 @@ def test_the_ranking_fits_one_portrait_page(tables):
     text = flat(pages_text(data)[0])
     assert "3/5 Phường 1 91,00 91,00 Tốt +9,18" in text
     assert "1/5 Phường 2" in text
+
+
+def test_rendering_leaves_the_garbage_collector_running_even_when_it_fails():
+    assert gc.isenabled()
+    pdf.html_to_pdf("<p>x</p>")
+    assert gc.isenabled()
+    with pytest.raises(FatalURLFetchingError):
+        pdf.html_to_pdf('<img src="https://example.com/x.png">')
+    assert gc.isenabled()
