@@ -278,3 +278,9 @@ def test_issuing_with_a_number_already_used_says_which_is_free(
     assert "số tiếp theo còn trống là 08" in response.content.decode()
     second.refresh_from_db()
     assert second.is_draft
+
+
+def test_the_admin_lists_letters_and_bundles_for_looking_up(admin_client, draft):
+    response = admin_client.get(reverse("admin:documents_letter_changelist"))
+    assert response.status_code == 200 and "Dự thảo công văn" in response.content.decode()
+    assert admin_client.get(reverse("admin:documents_documentbundle_changelist")).status_code == 200

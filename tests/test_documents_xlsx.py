@@ -86,3 +86,13 @@ def test_the_ranking_prints_portrait_with_signed_change(phuong1_2023):
     assert [c.value for c in row[:2]] == ["3/5", "Phường 1"]
     assert float(row[5].value) == pytest.approx(9.18)
     assert row[5].number_format.endswith("+0.00;-0.00;0.00")
+
+
+def test_a_comment_that_looks_like_a_formula_stays_text(phuong1_2023):
+    score = phuong1_2023.scores.get(criterion__code="1.7")
+    score.appraisal_comment = '=HYPERLINK("http://example.com","bấm vào đây")'
+    score.save()
+    sheet = _sheet(lost_criteria_table(assessment_sheet(phuong1_2023)))
+    cell = next(row[6] for row in sheet.iter_rows(min_row=6) if row[0].value == "1.7")
+    assert cell.data_type == "s"
+    assert cell.value == '=HYPERLINK("http://example.com","bấm vào đây")'

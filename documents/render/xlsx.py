@@ -87,6 +87,9 @@ def _body(sheet: Worksheet, table: Table, first: int) -> int:
         bold = data.style in ("field", "total")
         for index, (column, value) in enumerate(zip(table.columns, data.cells, strict=True), 1):
             cell = sheet.cell(row=row, column=index, value=value if value != "" else None)
+            if cell.data_type == "f":
+                # Text typed by people ("=1+1", "=HYPERLINK(…)") stays text, never a formula.
+                cell.data_type = "s"
             cell.border = BORDER
             cell.font = Font(name=FONT, size=12, bold=bold, italic=data.style == "group")
             if column.kind == NUMBER:
