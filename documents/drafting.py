@@ -99,97 +99,128 @@ def signer_defaults(assessment: Assessment, user=None) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class _Words:
+    """The phrases every kind of letter about one assessment is written with."""
+
+    label: str  # the period assessed: "năm 2023"
+    aim: str  # the period the directions aim at: "năm 2024"
+    own: str  # the issuing committee in running text: "UBND phường"
+    parent: str  # the committee above: "UBND thị xã Quảng Trị", or ""
+    officials: str = "các bộ phận, công chức chuyên môn"
+
+
+def _words(assessment: Assessment) -> _Words:
+    unit, period = assessment.unit, assessment.period
+    return _Words(
+        label=period_label(period),
+        aim=target_label(period.year, period.kind),
+        own=f"UBND {unit.get_kind_display().lower()}",
+        parent=f"UBND {formatting.running_name(unit.parent.name)}" if unit.parent else "",
+    )
+
+
 def draft_for(kind: str, sheet: Sheet, ranking: list[RankingRow], *, user=None) -> Draft:
     """Header fields and body paragraphs of a new letter of `kind` about `sheet`'s assessment."""
     assessment = sheet.assessment
     unit = assessment.unit
-    period = assessment.period
-    label = period_label(period)
-    aim = target_label(period.year, period.kind)
-    own = f"UBND {unit.get_kind_display().lower()}"
-    parent = f"UBND {formatting.running_name(unit.parent.name)}" if unit.parent else ""
     fields = {
         "kind": kind,
         "issuing_body": f"ỦY BAN NHÂN DÂN\n{unit.name.upper()}",
         "symbol": SYMBOLS[kind],
         "place": unit.name,
-        "receivers": "",
         **signer_defaults(assessment, user),
     }
-    results = (ParagraphKind.RESULTS, results_text(sheet, ranking, cite_decision=False))
-    directions = (ParagraphKind.DIRECTIONS, "")
-    officials = "các bộ phận, công chức chuyên môn"
+    words = _words(assessment)
     if kind == LetterKind.BAO_CAO:
-        fields["subject"] = (
-            f"Đánh giá kết quả Chỉ số cải cách hành chính {label}, nhiệm vụ và giải pháp cải "
-            f"thiện, nâng cao chỉ số CCHC của {own} {aim}"
-        )
-        fields["grouping"] = Grouping.DEPARTMENT
-        fields["receivers"] = _lines(
-            f"{parent} (b/c)" if parent else "",
+        draft = _report(sheet, ranking, words)
+    else:
+        draft = _directive(kind, sheet, ranking, words)
+    draft.fields = {**fields, **draft.fields}
+    return draft
+
+
+def _report(sheet: Sheet, ranking: list[RankingRow], w: _Words) -> Draft:
+    """A báo cáo as seed 002: result, then tasks per department, phụ lục attached."""
+    unit = sheet.assessment.unit
+    fields = {
+        "subject": (
+            f"Đánh giá kết quả Chỉ số cải cách hành chính {w.label}, nhiệm vụ và giải pháp cải "
+            f"thiện, nâng cao chỉ số CCHC của {w.own} {w.aim}"
+        ),
+        "grouping": Grouping.DEPARTMENT,
+        "receivers": _lines(
+            f"{w.parent} (b/c)" if w.parent else "",
             f"Phòng Nội vụ {formatting.running_name(unit.parent.name)}" if unit.parent else "",
             f"Đảng ủy, HĐND {unit.get_kind_display().lower()}",
-            f"CT, các PCT {own}",
+            f"CT, các PCT {w.own}",
             "Lưu: VT",
-        )
-        paragraphs = [
-            (ParagraphKind.HEADING, f"I. Kết quả Chỉ số cải cách hành chính đạt được {label}"),
-            (ParagraphKind.RESULTS, results_text(sheet, ranking, cite_decision=True)),
-            (
-                ParagraphKind.HEADING,
-                f"II. Nhiệm vụ và giải pháp cải thiện, nâng cao Chỉ số cải cách hành chính {aim}",
-            ),
-            (
-                ParagraphKind.TEXT,
-                "Để khắc phục những tồn tại, hạn chế trong thực hiện nhiệm vụ cải cách hành chính "
-                f"{label} và nâng cao Chỉ số cải cách hành chính {aim}, {own} giao nhiệm vụ cụ "
-                f"thể cho {officials} như sau:",
-            ),
-            directions,
-            (
-                ParagraphKind.TEXT,
-                f"Trên đây là báo cáo đánh giá kết quả Chỉ số cải cách hành chính {label}, nhiệm "
-                f"vụ và giải pháp cải thiện, nâng cao Chỉ số cải cách hành chính của {own} "
-                f"{aim}./.",
-            ),
-        ]
-    else:
-        decision = assessment.published_decision
-        fields["bases"] = (
-            f"Căn cứ {decision} về việc công bố Chỉ số cải cách hành chính {label};"
+        ),
+    }
+    paragraphs = [
+        (ParagraphKind.HEADING, f"I. Kết quả Chỉ số cải cách hành chính đạt được {w.label}"),
+        (ParagraphKind.RESULTS, results_text(sheet, ranking, cite_decision=True)),
+        (
+            ParagraphKind.HEADING,
+            f"II. Nhiệm vụ và giải pháp cải thiện, nâng cao Chỉ số cải cách hành chính {w.aim}",
+        ),
+        (
+            ParagraphKind.TEXT,
+            "Để khắc phục những tồn tại, hạn chế trong thực hiện nhiệm vụ cải cách hành chính "
+            f"{w.label} và nâng cao Chỉ số cải cách hành chính {w.aim}, {w.own} giao nhiệm vụ "
+            f"cụ thể cho {w.officials} như sau:",
+        ),
+        (ParagraphKind.DIRECTIONS, ""),
+        (
+            ParagraphKind.TEXT,
+            f"Trên đây là báo cáo đánh giá kết quả Chỉ số cải cách hành chính {w.label}, nhiệm "
+            f"vụ và giải pháp cải thiện, nâng cao Chỉ số cải cách hành chính của {w.own} "
+            f"{w.aim}./.",
+        ),
+    ]
+    return Draft(fields=fields, paragraphs=paragraphs)
+
+
+def _directive(kind: str, sheet: Sheet, ranking: list[RankingRow], w: _Words) -> Draft:
+    """A công văn (seeds 000 and 003) or chỉ thị: legal basis, result, directions by field."""
+    decision = sheet.assessment.published_decision
+    fields = {
+        "bases": (
+            f"Căn cứ {decision} về việc công bố Chỉ số cải cách hành chính {w.label};"
             if decision
             else ""
-        )
-        fields["receivers"] = _lines(
+        ),
+        "receivers": _lines(
             "Như trên" if kind == LetterKind.CONG_VAN else "",
-            f"{parent} (b/c)" if parent else "",
-            f"CT, các PCT {own}",
+            f"{w.parent} (b/c)" if w.parent else "",
+            f"CT, các PCT {w.own}",
             "Lưu: VT, VP",
+        ),
+    }
+    if kind == LetterKind.CONG_VAN:
+        fields["subject"] = (
+            f"khắc phục tồn tại, hạn chế trong công tác CCHC {w.label} và cải thiện, nâng "
+            f"cao Chỉ số CCHC {w.aim}"
         )
-        if kind == LetterKind.CONG_VAN:
-            fields["subject"] = (
-                f"khắc phục tồn tại, hạn chế trong công tác CCHC {label} và cải thiện, nâng "
-                f"cao Chỉ số CCHC {aim}"
-            )
-            fields["recipients"] = f"Các bộ phận, công chức chuyên môn thuộc {own}"
-            ask = f"{own} yêu cầu {officials} triển khai thực hiện các nội dung cụ thể như sau:"
-            close = f"{own} yêu cầu {officials} nghiêm túc triển khai thực hiện./."
-        else:
-            fields["subject"] = (
-                f"Về việc khắc phục tồn tại, hạn chế và nâng cao Chỉ số cải cách hành chính {aim}"
-            )
-            ask = f"Chủ tịch {own} chỉ thị {officials} thực hiện tốt các nội dung cụ thể sau:"
-            close = f"Chủ tịch {own} yêu cầu {officials} nghiêm túc thực hiện Chỉ thị này./."
-        paragraphs = [
-            results,
-            (
-                ParagraphKind.TEXT,
-                "Nhằm khắc phục những tồn tại, hạn chế trong công tác cải cách hành chính "
-                f"{label} và cải thiện, nâng cao Chỉ số cải cách hành chính {aim}, {ask}",
-            ),
-            directions,
-            (ParagraphKind.TEXT, close[0].upper() + close[1:]),
-        ]
+        fields["recipients"] = f"Các bộ phận, công chức chuyên môn thuộc {w.own}"
+        ask = f"{w.own} yêu cầu {w.officials} triển khai thực hiện các nội dung cụ thể như sau:"
+        close = f"{w.own} yêu cầu {w.officials} nghiêm túc triển khai thực hiện./."
+    else:
+        fields["subject"] = (
+            f"Về việc khắc phục tồn tại, hạn chế và nâng cao Chỉ số cải cách hành chính {w.aim}"
+        )
+        ask = f"Chủ tịch {w.own} chỉ thị {w.officials} thực hiện tốt các nội dung cụ thể sau:"
+        close = f"Chủ tịch {w.own} yêu cầu {w.officials} nghiêm túc thực hiện Chỉ thị này./."
+    paragraphs = [
+        (ParagraphKind.RESULTS, results_text(sheet, ranking, cite_decision=False)),
+        (
+            ParagraphKind.TEXT,
+            "Nhằm khắc phục những tồn tại, hạn chế trong công tác cải cách hành chính "
+            f"{w.label} và cải thiện, nâng cao Chỉ số cải cách hành chính {w.aim}, {ask}",
+        ),
+        (ParagraphKind.DIRECTIONS, ""),
+        (ParagraphKind.TEXT, close[0].upper() + close[1:]),
+    ]
     return Draft(fields=fields, paragraphs=paragraphs)
 
 

@@ -20,7 +20,7 @@ from documents import access, background, services
 from documents.content import letter_content
 from documents.directions import group_items
 from documents.forms import BodyForm, IssueForm, LetterCreateForm, LetterHeaderForm
-from documents.models import BundleStatus, LetterStatus
+from documents.models import BundleStatus, LetterStatus, ParagraphKind
 from documents.render import docx, pdf, xlsx
 from documents.tables import lost_criteria_table, ranking_table, score_sheet_table
 from scoring.access import get_assessment_for_user, visible_assessments
@@ -225,22 +225,8 @@ def _save_and_act(letter, header: LetterHeaderForm, body: BodyForm, action: str)
         )
         verb, _, raw_id = action.partition(":")
         target = int(raw_id) if raw_id.isdigit() else None
-        paragraph = None
         if verb in ("add", "heading", "up", "down", "delete"):
-            paragraph = letter.paragraphs.filter(pk=target).first() if target is not None else None
-            if paragraph is None and not (verb in ("add", "heading") and target == 0):
-                raise ValidationError("Không tìm thấy đoạn văn cần thao tác.")
-        if verb in ("add", "heading"):
-            added = services.letter_paragraph_add(
-                letter=letter, after=paragraph, kind="heading" if verb == "heading" else "text"
-            )
-            return f"#p-{added.pk}"
-        if verb in ("up", "down"):
-            services.letter_paragraph_move(paragraph=paragraph, offset=-1 if verb == "up" else 1)
-            return f"#p-{paragraph.pk}"
-        if verb == "delete":
-            services.letter_paragraph_delete(paragraph=paragraph)
-            return "#body"
+            return _paragraph_step(letter, verb, target)
         if verb == "delete-direction":
             direction = letter.directions.filter(pk=target).first()
             if direction is None:
@@ -254,6 +240,22 @@ def _save_and_act(letter, header: LetterHeaderForm, body: BodyForm, action: str)
             services.letter_redraft_directions(letter=letter)
             return "#directions"
     return ""
+
+
+def _paragraph_step(letter, verb: str, target: int | None) -> str:
+    """Add a paragraph or heading after paragraph `target` (0: at the start), move or delete it."""
+    paragraph = letter.paragraphs.filter(pk=target).first() if target else None
+    if paragraph is None and not (verb in ("add", "heading") and target == 0):
+        raise ValidationError("Không tìm thấy đoạn văn cần thao tác.")
+    if verb in ("add", "heading"):
+        kind = ParagraphKind.HEADING if verb == "heading" else ParagraphKind.TEXT
+        added = services.letter_paragraph_add(letter=letter, after=paragraph, kind=kind)
+        return f"#p-{added.pk}"
+    if verb == "delete":
+        services.letter_paragraph_delete(paragraph=paragraph)
+        return "#body"
+    services.letter_paragraph_move(paragraph=paragraph, offset=-1 if verb == "up" else 1)
+    return f"#p-{paragraph.pk}"
 
 
 @login_required

@@ -284,3 +284,33 @@ def test_the_admin_lists_letters_and_bundles_for_looking_up(admin_client, draft)
     response = admin_client.get(reverse("admin:documents_letter_changelist"))
     assert response.status_code == 200 and "Dự thảo công văn" in response.content.decode()
     assert admin_client.get(reverse("admin:documents_documentbundle_changelist")).status_code == 200
+
+
+def test_the_editor_buttons_add_a_heading_move_and_delete_paragraphs_and_directions(
+    client, chairperson, draft
+):
+    client.force_login(chairperson)
+    url = reverse("documents:letter_edit", args=[draft.pk])
+
+    def press(action):
+        form = _editor_form(draft)
+        form["action"] = action
+        response = client.post(url, form)
+        assert response.status_code == 302, response.content.decode()[:500]
+
+    first = draft.paragraphs.first()
+    press(f"heading:{first.pk}")
+    heading = draft.paragraphs.get(position=2)
+    assert heading.kind == ParagraphKind.HEADING
+    press(f"up:{heading.pk}")
+    assert draft.paragraphs.first() == heading
+    press(f"delete:{heading.pk}")
+    assert not draft.paragraphs.filter(pk=heading.pk).exists()
+    direction = draft.directions.get(criterion_code="7.2")
+    press(f"delete-direction:{direction.pk}")
+    assert draft.directions.count() == 15
+    press("redraft-directions")
+    assert draft.directions.count() == 16
+    form = _editor_form(draft)
+    form["action"] = "delete:999999"
+    assert "Không tìm thấy đoạn văn cần thao tác." in client.post(url, form).content.decode()
