@@ -225,3 +225,10 @@ def test_refreshing_the_results_paragraph_takes_the_latest_numbers(phuong1_2023,
     assert "91,00/100" in letter.paragraphs.get(kind=ParagraphKind.RESULTS).text
     services.letter_refresh_results(letter=letter)
     assert "92,00/100" in letter.paragraphs.get(kind=ParagraphKind.RESULTS).text
+
+
+def test_a_letter_without_appendix_carries_no_phu_luc(letter):
+    services.letter_update(letter=letter, fields={"with_appendix": False})
+    assert letter_content(letter).appendix is None
+    issued = services.letter_issue(letter=letter, when=date(2024, 2, 28))
+    assert not any("PHỤ LỤC" in text for text in pages_text(issued.pdf.read()))

@@ -6,11 +6,16 @@ pypdf (text, sizes, fonts) and pdfplumber (positions).
 """
 
 import gc
+import io
 import re
 from datetime import date
 
+import pdfplumber
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import override_settings
+from weasyprint import CSS
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from documents import services
@@ -48,8 +53,6 @@ def report(django_db_setup, django_db_blocker, tmp_path_factory):
         rolled_back(django_db_blocker),
     ):
         assessment = Assessment.objects.get(unit__code="TXQT-P1", period__year=2023)
-        from django.contrib.auth import get_user_model
-
         signer = get_user_model().objects.get(username="chutich.p1")
         letter = services.letter_create(assessment=assessment, kind=LetterKind.BAO_CAO, user=signer)
         letter = services.letter_issue(letter=letter, number=20, when=date(2024, 2, 27))
@@ -210,9 +213,6 @@ def test_a_document_that_asks_for_the_network_is_refused_not_fetched():
 
 def test_the_stylesheet_takes_its_fonts_from_the_project_only():
     fetcher = RecordingFetcher()
-    from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
-
     CSS(
         filename=str(pdf.STYLESHEET),
         url_fetcher=fetcher,
@@ -275,3 +275,13 @@ def test_rendering_leaves_the_garbage_collector_running_even_when_it_fails():
     with pytest.raises(FatalURLFetchingError):
         pdf.html_to_pdf('<img src="https://example.com/x.png">')
     assert gc.isenabled()
+
+
+def test_the_landscape_appendix_table_spans_exactly_the_text_area(report):
+    with pdfplumber.open(io.BytesIO(report)) as document:
+        page = document.pages[_appendix_start(report)]
+        verticals = [e for e in page.edges if e["orientation"] == "v"]
+        top = min(w["top"] for w in page.extract_words())
+    assert min(e["x0"] for e in verticals) == pytest.approx(30 * MM, abs=1)
+    assert max(e["x1"] for e in verticals) == pytest.approx(A4[1] - 15 * MM, abs=1)
+    assert top == pytest.approx(20 * MM, abs=3)  # "PHỤ LỤC" on the first line of the page
