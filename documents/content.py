@@ -8,7 +8,7 @@ issued letter shows cannot drift when scores or code change later.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from django.utils import timezone
 
@@ -47,8 +47,7 @@ class LetterContent:
     signer_name: str
     issued: bool = False
     appendix: Table | None = None
-    title: str = ""  # file name stem and PDF title
-    extra: dict = field(default_factory=dict)
+    title: str = ""  # the PDF's title
 
     def to_json(self) -> dict:
         data = asdict(self)
