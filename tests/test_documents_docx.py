@@ -59,8 +59,12 @@ def test_the_body_carries_the_type_name_the_results_and_the_closing_mark(documen
     assert any(t.endswith("năm 2024./.") for t in texts)
 
 
-def test_the_footer_lists_the_receivers_and_the_signer(document):
-    left, right = document.tables[1].rows[0].cells
+def test_the_footer_lists_the_receivers_and_the_signer_on_one_page(document):
+    row = document.tables[1].rows[0]
+    assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+    last_paragraph = next(p for p in reversed(document.paragraphs) if p.text.endswith("./."))
+    assert last_paragraph.paragraph_format.keep_with_next
+    left, right = row.cells
     assert _cell_text(left)[0] == "Nơi nhận:"
     assert _cell_text(left)[-1] == "- Lưu: VT."
     assert _cell_text(right) == [

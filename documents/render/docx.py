@@ -89,8 +89,11 @@ def letter_docx(content: LetterContent) -> bytes:
         _recipients(document, content.recipients)
     for line in content.bases:
         _body_para(document, line, italic=True)
+    last = None
     for block in content.body:
-        _body_para(document, block.text, bold=block.style in ("heading", "group"))
+        last = _body_para(document, block.text, bold=block.style in ("heading", "group"))
+    if last is not None:
+        last.paragraph_format.keep_with_next = True  # the signature never stands alone
     _signoff(document, content)
     if content.appendix:
         appendix_section(document, content.appendix)
@@ -174,12 +177,13 @@ def _para(
     return paragraph
 
 
-def _body_para(document, text: str, *, bold: bool = False, italic: bool = False) -> None:
+def _body_para(document, text: str, *, bold: bool = False, italic: bool = False):
     paragraph = _para(document, text, bold=bold, italic=italic, align="justify", after=6)
     paragraph.paragraph_format.first_line_indent = Cm(1.27)
     paragraph.paragraph_format.line_spacing = 1.15
     if bold:
         paragraph.paragraph_format.keep_with_next = True
+    return paragraph
 
 
 @cache
@@ -202,7 +206,7 @@ def _rule(container, length: int, column: int) -> None:
     paragraph.paragraph_format.left_indent = side
     paragraph.paragraph_format.right_indent = side
     paragraph.paragraph_format.space_after = Pt(6)
-    paragraph.paragraph_format.line_spacing = Pt(3)
+    paragraph.paragraph_format.line_spacing = Pt(6)
     properties = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
@@ -268,6 +272,7 @@ def _recipients(document, recipients: list[str]) -> None:
 
 def _signoff(document, content: LetterContent) -> None:
     table = _borderless_table(document, [Cm(7.5), TEXT_WIDTH - Cm(7.5)])
+    _keep_row_together(table.rows[0])
     left, right = table.rows[0].cells
     left.paragraphs[0]._p.getparent().remove(left.paragraphs[0]._p)
     right.paragraphs[0]._p.getparent().remove(right.paragraphs[0]._p)
