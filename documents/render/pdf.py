@@ -1,11 +1,13 @@
 """PDF output through WeasyPrint, with the bundled font and no network.
 
-Where the time goes (bench/render_documents.py, sampled with py-spy): laying out the lines of
-text is about half of a render, drawing them a sixth, matching the stylesheet a sixteenth.
-Around that, what is ours to settle:
-- Python's cyclic garbage collector. A render allocates hundreds of thousands of small objects
-  that live until the document is written, so the collector ran hundreds of times mid-render,
-  each pass walking everything alive: a third of the time of the full score sheet. It is
+Where the time goes (bench/render_documents.py, sampled with py-spy): layout is about half of
+a render, nearly all of it breaking the text of the table cells into lines (a cell costs about
+as much as the rest of its row's chrome; a table of empty cells renders in a third of the
+time); drawing is a sixth, matching the stylesheet a sixteenth. Around that, what is ours:
+- Python's cyclic garbage collector. A render allocates hundreds of thousands of objects that
+  live until the document is written; the collector ran some 240 times per full score sheet,
+  one or two of them full passes over every live object, for 30 to 37 % of the render time
+  (measured in the benchmark's process, alternating renders with and without it). It is
   paused while a document renders (`_collector_paused`); reference counting still frees what
   can be freed, and the collector runs again as soon as the render is over.
 - The print stylesheet is parsed once per thread, with its @font-face rules, against one
@@ -14,9 +16,11 @@ Around that, what is ours to settle:
   measuring every cell's text twice.
 - The only resources a document may load are the bundled files under static/: the fetcher
   refuses anything else, so a stray URL can neither stall a render nor leak a request.
-Tried and not worth it (no measurable change): separate instead of collapsed table borders,
-no `break-inside: avoid` on rows, whitespace stripped from the HTML, embedding whole fonts
-instead of subsets (subsetting is cheap; whole fonts made files 1,5 MB and writing slower).
+Tried and not worth it (within the noise): separate instead of collapsed table borders, no
+`break-inside: avoid` on rows, whitespace stripped from the HTML, no kerning or ligatures, no
+`lang`, tighter rows (one page less), embedding whole fonts instead of subsets (files of
+1,5 MB, and slower to write). Printing the four numbers of a row in one cell would save about
+a sixth, at the price of drawing the column rules by hand: not done.
 """
 
 from __future__ import annotations
@@ -65,9 +69,9 @@ class LocalOnlyFetcher(URLFetcher):
         )
 
 
-# WeasyPrint's font configuration and a parsed stylesheet are not safe to share between
-# threads rendering at the same time (the bundle builder runs in its own thread): each
-# thread gets its own, built once.
+# WeasyPrint does not document its font configuration or a parsed stylesheet as safe to use
+# from two threads at once (the bundle builder renders in its own thread): each thread gets
+# its own, built once.
 _local = threading.local()
 
 
