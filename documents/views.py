@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -124,8 +124,8 @@ def bundle_download(request: HttpRequest, pk: int) -> HttpResponse:
     bundle = access.get_bundle_for_user(request.user, pk)
     if bundle.status != BundleStatus.DONE or not bundle.file:
         raise Http404("Gói phụ lục chưa tạo xong.")
-    with bundle.file.open("rb") as stream:
-        return _download(stream.read(), f"phu-luc-{bundle.period.year}-{bundle.pk}.zip")
+    name = f"phu-luc-{bundle.period.year}-{bundle.pk}.zip"
+    return FileResponse(bundle.file.open("rb"), as_attachment=True, filename=name)
 
 
 # --- letters -------------------------------------------------------------------------------

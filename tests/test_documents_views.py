@@ -248,7 +248,8 @@ def test_a_council_bundles_every_units_phu_luc_and_follows_the_progress(
     page = client.get(response["Location"]).content.decode()
     assert "5/5 đơn vị (100%)" in page and 'http-equiv="refresh"' not in page
     download = client.get(reverse("documents:bundle_download", args=[bundle.pk]))
-    names = zipfile.ZipFile(io.BytesIO(download.content)).namelist()
+    assert download["Content-Disposition"].startswith("attachment")
+    names = zipfile.ZipFile(io.BytesIO(download.getvalue())).namelist()
     assert len(names) == 12
     assert "phu-luc-tieu-chi-bi-tru-diem-TXQT-P1-2023.pdf" in names
     assert "xep-hang-2023.xlsx" in names
