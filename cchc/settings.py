@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "scoring",
     "remediation",
     "exchange",
+    "documents",
 ]
 
 MIDDLEWARE = [

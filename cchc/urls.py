@@ -17,4 +17,5 @@ urlpatterns = [
     path("danh-gia/", include("scoring.urls")),
     path("admin/", admin.site.urls),
     path("excel/", include("exchange.urls")),
+    path("van-ban/", include("documents.urls")),
 ]

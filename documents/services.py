@@ -1,0 +1,417 @@
+"""Writes: composing, editing and issuing letters; building phụ lục bundles.
+
+Each takes keyword arguments and runs in one transaction. An issued letter is never written
+again: every service that edits refuses one.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from documents import directions as dirs
+from documents import drafting
+from documents.content import build_content
+from documents.models import (
+    BundleStatus,
+    DocumentBundle,
+    Letter,
+    LetterDirection,
+    LetterKind,
+    LetterParagraph,
+    LetterStatus,
+    ParagraphKind,
+)
+from documents.render import pdf, xlsx
+from documents.tables import lost_criteria_table, ranking_table
+from scoring.models import Assessment, Framework, Official, Period, Unit
+from scoring.selectors import assessment_sheet, period_results
+
+HEADER_FIELDS = (
+    "kind",
+    "parent_body",
+    "issuing_body",
+    "symbol",
+    "place",
+    "date",
+    "subject",
+    "recipients",
+    "bases",
+    "grouping",
+    "with_appendix",
+    "receivers",
+    "signing_authority",
+    "signer_title",
+    "signer_name",
+)
+
+
+def _refuse_issued(letter: Letter) -> None:
+    if not letter.is_draft:
+        raise ValidationError(
+            f"{letter} đã ban hành nên không sửa được; hãy soạn văn bản mới nếu cần thay đổi."
+        )
+
+
+def _officials_by_department(unit: Unit) -> dict[int, list[str]]:
+    """ "Nguyễn Thị Thu Hà, Công chức Văn phòng - Thống kê (phụ trách CCHC)" per department."""
+    found: dict[int, list[str]] = {}
+    for official in Official.objects.filter(
+        unit=unit, is_active=True, department__isnull=False
+    ).select_related("user"):
+        name = str(official.user)
+        found.setdefault(official.department_id, []).append(
+            f"{name}, {official.title}" if official.title else name
+        )
+    return found
+
+
+def lost_criteria_directions(assessment: Assessment, sheet=None) -> list[dirs.DirectionItem]:
+    """Directions drafted from the lost criteria, with the default deadline."""
+    sheet = sheet or assessment_sheet(assessment)
+    period = assessment.period
+    return dirs.directions_from_lost_criteria(
+        sheet,
+        deadline=dirs.default_deadline(period.year, period.kind),
+        officials_by_department=_officials_by_department(assessment.unit),
+    )
+
+
+@transaction.atomic
+def letter_create(*, assessment: Assessment, kind: str, user=None) -> Letter:
+    """Draft a letter of `kind` from an assessment: header, results, directions, signature."""
+    if kind not in LetterKind.values:
+        raise ValidationError(
+            f"Loại văn bản “{kind}” không có; chọn công văn, chỉ thị hoặc báo cáo."
+        )
+    sheet = assessment_sheet(assessment)
+    ranking = period_results(assessment.framework, assessment.period)
+    draft = drafting.draft_for(kind, sheet, ranking, user=user)
+    letter = Letter(assessment=assessment, issuing_unit=assessment.unit, **draft.fields)
+    letter.created_by = user if getattr(user, "is_authenticated", False) else None
+    letter.full_clean()
+    letter.save()
+    LetterParagraph.objects.bulk_create(
+        LetterParagraph(letter=letter, position=i, kind=k, text=text)
+        for i, (k, text) in enumerate(draft.paragraphs, start=1)
+    )
+    _set_directions(letter, lost_criteria_directions(assessment, sheet))
+    return letter
+
+
+def _set_directions(letter: Letter, items: Sequence[dirs.DirectionItem]) -> None:
+    letter.directions.all().delete()
+    ordered = dirs.sort_for_grouping(items, letter.grouping)
+    LetterDirection.objects.bulk_create(
+        LetterDirection(
+            letter=letter,
+            position=position,
+            group=dirs.group_label(item, letter.grouping)[:300],
+            criterion_code=item.criterion_code,
+            criterion_title=item.criterion_title,
+            field_code=item.field_code,
+            field_title=item.field_title[:300],
+            lost=item.lost,
+            reason=item.reason,
+            action=item.action,
+            deadline=item.deadline,
+            department=item.department[:200],
+            officials="; ".join(item.officials)[:500],
+            responsible=item.responsible[:300],
+            source=item.source,
+            source_id=item.source_id,
+        )
+        for position, item in enumerate(ordered, start=1)
+    )
+
+
+@transaction.atomic
+def letter_set_directions(*, letter: Letter, items: Sequence[dirs.DirectionItem]) -> Letter:
+    """Replace a draft's directions with `items`, grouped as the letter says.
+
+    The seam for remediation tasks: whatever turns tasks into DirectionItems calls this.
+    """
+    _refuse_issued(letter)
+    _set_directions(letter, items)
+    return letter
+
+
+def _as_item(direction: LetterDirection) -> dirs.DirectionItem:
+    return dirs.DirectionItem(
+        criterion_code=direction.criterion_code,
+        criterion_title=direction.criterion_title,
+        field_code=direction.field_code,
+        field_title=direction.field_title,
+        lost=direction.lost,
+        reason=direction.reason,
+        action=direction.action,
+        deadline=direction.deadline,
+        department=direction.department,
+        officials=tuple(name for name in direction.officials.split("; ") if name),
+        responsible=direction.responsible,
+        source=direction.source,
+        source_id=direction.source_id,
+    )
+
+
+@transaction.atomic
+def letter_update(*, letter: Letter, fields: Mapping[str, Any], user=None) -> Letter:
+    """Change a draft's header and signature fields; regroup its directions if asked."""
+    _refuse_issued(letter)
+    # Compare with the stored choice: a bound ModelForm has already set it on the instance.
+    stored = Letter.objects.values_list("grouping", flat=True).get(pk=letter.pk)
+    regroup = fields.get("grouping", stored) != stored
+    for name, value in fields.items():
+        if name not in HEADER_FIELDS:
+            raise ValueError(f"{name} is not a letter field one may edit")
+        setattr(letter, name, value)
+    letter.full_clean()
+    letter.save()
+    if regroup:
+        _set_directions(letter, [_as_item(d) for d in letter.directions.all()])
+    return letter
+
+
+@transaction.atomic
+def letter_save_body(
+    *,
+    letter: Letter,
+    paragraphs: Mapping[int, str],
+    directions: Mapping[int, Mapping[str, Any]],
+    group_names: Mapping[str, str] | None = None,
+) -> Letter:
+    """Save the edited text of a draft's paragraphs and directions, and renamed groups.
+
+    `paragraphs` maps paragraph id to text; `directions` maps direction id to its edited
+    fields (reason, action, deadline); `group_names` maps a group's old heading to its new one.
+    Ids that belong to another letter are ignored.
+    """
+    _refuse_issued(letter)
+    for paragraph in letter.paragraphs.filter(pk__in=list(paragraphs)):
+        paragraph.text = paragraphs[paragraph.pk].strip()
+        paragraph.full_clean()
+        paragraph.save(update_fields=["text"])
+    for direction in letter.directions.filter(pk__in=list(directions)):
+        for name, value in directions[direction.pk].items():
+            if name not in ("reason", "action", "deadline"):
+                raise ValueError(f"{name} is not a direction field one may edit")
+            setattr(direction, name, value.strip() if isinstance(value, str) else value)
+        direction.full_clean()
+        direction.save()
+    for old, new in (group_names or {}).items():
+        new = " ".join(new.split())
+        if new and new != old:
+            letter.directions.filter(group=old).update(group=new[:300])
+    Letter.objects.filter(pk=letter.pk).update(updated_at=timezone.now())
+    return letter
+
+
+def _renumber(letter: Letter, ordered: list[LetterParagraph]) -> None:
+    for position, paragraph in enumerate(ordered, start=1):
+        if paragraph.position != position:
+            paragraph.position = position
+            paragraph.save(update_fields=["position"])
+
+
+@transaction.atomic
+def letter_paragraph_add(
+    *,
+    letter: Letter,
+    after: LetterParagraph | None = None,
+    kind: str = ParagraphKind.TEXT,
+    text: str = "",
+) -> LetterParagraph:
+    """Insert a free paragraph (or heading) after `after`, or at the start of the body."""
+    _refuse_issued(letter)
+    if kind not in (ParagraphKind.TEXT, ParagraphKind.HEADING):
+        raise ValidationError("Chỉ thêm được đoạn văn hoặc đề mục.")
+    ordered = list(letter.paragraphs.all())
+    index = 0 if after is None else ordered.index(after) + 1
+    paragraph = LetterParagraph(letter=letter, position=0, kind=kind, text=text)
+    ordered.insert(index, paragraph)
+    paragraph.position = index + 1
+    paragraph.save()
+    _renumber(letter, ordered)
+    return paragraph
+
+
+@transaction.atomic
+def letter_paragraph_move(*, paragraph: LetterParagraph, offset: int) -> None:
+    """Move a paragraph up (offset −1) or down (+1) in its letter's body."""
+    letter = paragraph.letter
+    _refuse_issued(letter)
+    ordered = list(letter.paragraphs.all())
+    index = ordered.index(paragraph)
+    target = max(0, min(len(ordered) - 1, index + offset))
+    ordered.insert(target, ordered.pop(index))
+    _renumber(letter, ordered)
+
+
+@transaction.atomic
+def letter_paragraph_delete(*, paragraph: LetterParagraph) -> None:
+    letter = paragraph.letter
+    _refuse_issued(letter)
+    if paragraph.kind == ParagraphKind.DIRECTIONS:
+        raise ValidationError(
+            "Không xóa được phần các nhiệm vụ; hãy xóa từng nhiệm vụ nếu không cần."
+        )
+    paragraph.delete()
+    _renumber(letter, list(letter.paragraphs.all()))
+
+
+@transaction.atomic
+def letter_direction_delete(*, direction: LetterDirection) -> None:
+    _refuse_issued(direction.letter)
+    direction.delete()
+
+
+@transaction.atomic
+def letter_refresh_results(*, letter: Letter) -> Letter:
+    """Rewrite the results paragraphs from the current numbers (after a score changed)."""
+    _refuse_issued(letter)
+    sheet = assessment_sheet(letter.assessment)
+    ranking = period_results(letter.assessment.framework, letter.assessment.period)
+    draft = drafting.draft_for(letter.kind, sheet, ranking)
+    fresh = [text for kind, text in draft.paragraphs if kind == ParagraphKind.RESULTS]
+    for paragraph, text in zip(
+        letter.paragraphs.filter(kind=ParagraphKind.RESULTS), fresh, strict=False
+    ):
+        paragraph.text = text
+        paragraph.save(update_fields=["text"])
+    return letter
+
+
+@transaction.atomic
+def letter_redraft_directions(*, letter: Letter) -> Letter:
+    """Draft the directions again from the current lost criteria (edits to them are lost)."""
+    _refuse_issued(letter)
+    _set_directions(letter, lost_criteria_directions(letter.assessment))
+    return letter
+
+
+def next_number(unit: Unit, year: int) -> int:
+    """The next free number of a unit's yearly series: one more than the highest issued."""
+    taken = Letter.objects.filter(issuing_unit=unit, number_year=year).values_list(
+        "number", flat=True
+    )
+    return max(taken, default=0) + 1
+
+
+@transaction.atomic
+def letter_issue(
+    *, letter: Letter, user=None, number: int | None = None, when: date | None = None
+) -> Letter:
+    """Issue a draft: give it a number, date it, freeze its content and store its PDF.
+
+    The number is the next free one of the issuing unit's series for the year, unless the
+    office gives one (taken from the văn thư's register); a number already used is refused.
+    """
+    letter = (
+        Letter.objects.select_for_update(of=("self",))
+        .select_related(
+            "assessment__unit", "assessment__period", "assessment__framework", "issuing_unit"
+        )
+        .get(pk=letter.pk)
+    )
+    _refuse_issued(letter)
+    when = when or letter.date or timezone.localdate()
+    # Lock the unit so that two letters issued at the same moment cannot take one number.
+    Unit.objects.select_for_update().filter(pk=letter.issuing_unit_id).first()
+    if number is None:
+        number = next_number(letter.issuing_unit, when.year)
+    elif Letter.objects.filter(
+        issuing_unit=letter.issuing_unit, number_year=when.year, number=number
+    ).exists():
+        raise ValidationError(
+            f"Số {number:02d} năm {when.year} của {letter.issuing_unit} đã được dùng; số tiếp "
+            f"theo còn trống là {next_number(letter.issuing_unit, when.year):02d}."
+        )
+    letter.number, letter.number_year, letter.date = number, when.year, when
+    letter.status = LetterStatus.ISSUED
+    letter.issued_at = timezone.now()
+    letter.issued_by = user if getattr(user, "is_authenticated", False) else None
+    content = build_content(letter)
+    letter.issued_content = content.to_json()
+    letter.full_clean()
+    letter.pdf.save(
+        f"{number:02d}-{letter.symbol}.pdf", ContentFile(pdf.letter_pdf(content)), save=False
+    )
+    try:
+        letter.save()
+    except IntegrityError as exc:  # pragma: no cover - the unit lock makes this a last resort
+        raise ValidationError(
+            "Số văn bản vừa được dùng cho văn bản khác; hãy ban hành lại."
+        ) from exc
+    return letter
+
+
+@transaction.atomic
+def letter_delete(*, letter: Letter) -> None:
+    _refuse_issued(letter)
+    letter.delete()
+
+
+# --- phụ lục of every unit of a period, as one ZIP ------------------------------------------
+
+
+@transaction.atomic
+def bundle_create(
+    *, user, framework: Framework, period: Period, assessments: Sequence[Assessment]
+) -> DocumentBundle:
+    """Ask for the phụ lục of `assessments` (what the user may see) as one ZIP."""
+    if not assessments:
+        raise ValidationError("Không có đơn vị nào đã công bố kết quả trong kỳ này.")
+    bundle = DocumentBundle(
+        framework=framework,
+        period=period,
+        requested_by=user,
+        assessment_ids=[a.pk for a in assessments],
+        total=len(assessments),
+    )
+    bundle.full_clean()
+    bundle.save()
+    return bundle
+
+
+def bundle_build(*, bundle: DocumentBundle) -> DocumentBundle:
+    """Build the ZIP: each unit's phụ lục of lost criteria as PDF and .xlsx, and the ranking.
+
+    Not one transaction on purpose: progress is saved after every unit, so the page that
+    polls it shows the bar moving. A failure is recorded on the bundle.
+    """
+    DocumentBundle.objects.filter(pk=bundle.pk).update(status=BundleStatus.RUNNING, done=0)
+    try:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            ranking = period_results(bundle.framework, bundle.period)
+            ranking = [r for r in ranking if r.assessment.pk in set(bundle.assessment_ids)]
+            table = ranking_table(bundle.framework, bundle.period, ranking)
+            archive.writestr(f"{table.filename}.pdf", pdf.table_pdf(table))
+            archive.writestr(f"{table.filename}.xlsx", xlsx.table_xlsx(table))
+            assessments = Assessment.objects.filter(pk__in=bundle.assessment_ids).select_related(
+                "unit", "period", "framework"
+            )
+            for done, assessment in enumerate(assessments.order_by("unit__name"), start=1):
+                table = lost_criteria_table(assessment_sheet(assessment))
+                archive.writestr(f"{table.filename}.pdf", pdf.table_pdf(table))
+                archive.writestr(f"{table.filename}.xlsx", xlsx.table_xlsx(table))
+                DocumentBundle.objects.filter(pk=bundle.pk).update(done=done)
+        bundle.refresh_from_db()
+        name = f"phu-luc-{bundle.period.year}.zip"
+        bundle.file.save(name, ContentFile(buffer.getvalue()), save=False)
+        bundle.status = BundleStatus.DONE
+    except Exception as exc:
+        bundle.refresh_from_db()
+        bundle.status = BundleStatus.FAILED
+        bundle.error = f"{type(exc).__name__}: {exc}"
+    bundle.finished_at = timezone.now()
+    bundle.save()
+    return bundle

@@ -1,0 +1,316 @@
+"""Pages of the documents area: phụ lục downloads, the letter composer, issued letters, bundles.
+
+Function views: resolve the object through documents.access (404 outside the user's scope),
+parse a form, call a service, render or redirect.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from documents import access, background, services
+from documents.content import letter_content
+from documents.directions import group_items
+from documents.forms import BodyForm, IssueForm, LetterCreateForm, LetterHeaderForm
+from documents.models import BundleStatus, LetterStatus, ParagraphKind
+from documents.render import docx, pdf, xlsx
+from documents.tables import lost_criteria_table, ranking_table, score_sheet_table
+from scoring.access import get_assessment_for_user, visible_assessments
+from scoring.models import AssessmentStatus
+from scoring.selectors import assessment_sheet, period_results
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "zip": "application/zip",
+}
+TABLES = {"phu-luc": lost_criteria_table, "bang-diem": score_sheet_table}
+
+
+def _download(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=CONTENT_TYPES[filename.rsplit(".", 1)[1]])
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The assessments the user may see, latest first, each with its documents."""
+    assessments = visible_assessments(request.user).order_by(
+        "-period__year", "period__kind", "unit__name"
+    )[:300]
+    rankings = {}
+    for a in assessments:
+        if a.status == AssessmentStatus.PUBLISHED:
+            rankings.setdefault((a.framework_id, a.period_id), (a.framework, a.period))
+    return render(
+        request,
+        "documents/index.html",
+        {"assessments": assessments, "rankings": list(rankings.values())},
+    )
+
+
+@login_required
+def assessment_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    """An assessment's phụ lục downloads, its letters (issued and drafts) and the composer."""
+    assessment = get_assessment_for_user(request.user, pk)
+    letters = list(assessment.letters.select_related("issuing_unit"))
+    return render(
+        request,
+        "documents/assessment_documents.html",
+        {
+            "assessment": assessment,
+            "results": assessment_sheet(assessment).results,
+            "issued": [letter for letter in letters if not letter.is_draft],
+            "drafts": [letter for letter in letters if letter.is_draft],
+            "may_compose": access.may_compose(request.user, assessment),
+            "create_form": LetterCreateForm(),
+        },
+    )
+
+
+@login_required
+def assessment_table(request: HttpRequest, pk: int, table: str, fmt: str) -> HttpResponse:
+    """Phụ lục (a) of lost criteria or (b) the full score sheet, as PDF or .xlsx."""
+    assessment = get_assessment_for_user(request.user, pk)
+    if table not in TABLES:
+        raise Http404("Không có phụ lục này.")
+    data = TABLES[table](assessment_sheet(assessment))
+    body = pdf.table_pdf(data) if fmt == "pdf" else xlsx.table_xlsx(data)
+    return _download(body, f"{data.filename}.{fmt}")
+
+
+@login_required
+def ranking(request: HttpRequest, framework_id: int, period_id: int, fmt: str) -> HttpResponse:
+    """Phụ lục (c): the ranking of every unit of a framework and period, as PDF or .xlsx."""
+    framework, period, _ = access.ranking_for_user(request.user, framework_id, period_id)
+    data = ranking_table(framework, period, period_results(framework, period))
+    body = pdf.table_pdf(data) if fmt == "pdf" else xlsx.table_xlsx(data)
+    return _download(body, f"{data.filename}.{fmt}")
+
+
+@login_required
+@require_POST
+def bundle_start(request: HttpRequest, framework_id: int, period_id: int) -> HttpResponse:
+    """Start building every visible unit's phụ lục of a period as one ZIP, in the background."""
+    framework, period, assessments = access.ranking_for_user(request.user, framework_id, period_id)
+    with transaction.atomic():
+        bundle = services.bundle_create(
+            user=request.user, framework=framework, period=period, assessments=assessments
+        )
+        background.start_bundle(bundle)
+    return redirect("documents:bundle_detail", pk=bundle.pk)
+
+
+@login_required
+def bundle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The bundle's progress bar; the page refreshes itself until the ZIP is ready."""
+    bundle = access.get_bundle_for_user(request.user, pk)
+    running = bundle.status in (BundleStatus.PENDING, BundleStatus.RUNNING)
+    return render(request, "documents/bundle_detail.html", {"bundle": bundle, "running": running})
+
+
+@login_required
+def bundle_download(request: HttpRequest, pk: int) -> HttpResponse:
+    bundle = access.get_bundle_for_user(request.user, pk)
+    if bundle.status != BundleStatus.DONE or not bundle.file:
+        raise Http404("Gói phụ lục chưa tạo xong.")
+    name = f"phu-luc-{bundle.period.year}-{bundle.pk}.zip"
+    return FileResponse(bundle.file.open("rb"), as_attachment=True, filename=name)
+
+
+# --- letters -------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def letter_create(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_user(request.user, pk)
+    if not access.may_compose(request.user, assessment):
+        raise PermissionDenied("Chỉ công chức phụ trách CCHC và lãnh đạo đơn vị soạn văn bản.")
+    form = LetterCreateForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Hãy chọn loại văn bản: công văn, chỉ thị hoặc báo cáo.")
+    letter = services.letter_create(
+        assessment=assessment, kind=form.cleaned_data["kind"], user=request.user
+    )
+    return redirect("documents:letter_edit", pk=letter.pk)
+
+
+@login_required
+def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The letter as it prints, with its downloads; issuing for those who may."""
+    letter = access.get_letter_for_user(request.user, pk)
+    return _letter_page(request, letter)
+
+
+def _letter_page(request, letter, issue_form=None, errors=(), status=200) -> HttpResponse:
+    may_edit = access.may_edit_letter(request.user, letter)
+    if may_edit and issue_form is None:
+        when = letter.date or timezone.localdate()
+        proposed = services.next_number(letter.issuing_unit, when.year)
+        issue_form = IssueForm(initial={"number": proposed, "date": when})
+    return render(
+        request,
+        "documents/letter_detail.html",
+        {
+            "letter": letter,
+            "c": letter_content(letter),
+            "may_edit": may_edit,
+            "issue_form": issue_form,
+            "errors": errors,
+            "just_issued": request.GET.get("ban-hanh") == "1" and not letter.is_draft,
+        },
+        status=status,
+    )
+
+
+@login_required
+def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The composer: header fields, the body's paragraphs and directions, all on one form.
+
+    Every button saves the whole form first, then does its own step (add a paragraph after
+    this one, move it, delete it, rewrite the results from the latest numbers, …).
+    """
+    letter = access.get_letter_for_user(request.user, pk)
+    if not access.may_edit_letter(request.user, letter):
+        raise PermissionDenied("Văn bản này không sửa được.")
+    header = LetterHeaderForm(request.POST or None, instance=letter)
+    body = BodyForm(letter, request.POST)
+    errors: list[str] = []
+    if request.method == "POST":
+        if header.is_valid() and body.is_valid():
+            try:
+                anchor = _save_and_act(letter, header, body, request.POST.get("action", "save"))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                url = reverse("documents:letter_edit", args=[letter.pk])
+                return redirect(f"{url}?da-luu=1{anchor}")
+        errors.extend(body.errors)
+    letter.refresh_from_db()
+    directions = list(letter.directions.all())
+    return render(
+        request,
+        "documents/letter_edit.html",
+        {
+            "letter": letter,
+            "header": header,
+            "paragraphs": list(letter.paragraphs.all()),
+            "groups": group_items(directions, key=lambda d: d.group),
+            "errors": errors,
+            "saved": request.method == "GET" and request.GET.get("da-luu") == "1",
+        },
+    )
+
+
+def _save_and_act(letter, header: LetterHeaderForm, body: BodyForm, action: str) -> str:
+    """Save the editor's form, then do the step its button asked for; returns the anchor."""
+    with transaction.atomic():
+        services.letter_update(letter=letter, fields=header.cleaned_data)
+        services.letter_save_body(
+            letter=letter,
+            paragraphs=body.paragraphs,
+            directions=body.directions,
+            group_names=body.group_names,
+        )
+        verb, _, raw_id = action.partition(":")
+        target = int(raw_id) if raw_id.isdigit() else None
+        if verb in ("add", "heading", "up", "down", "delete"):
+            return _paragraph_step(letter, verb, target)
+        if verb == "delete-direction":
+            direction = letter.directions.filter(pk=target).first()
+            if direction is None:
+                raise ValidationError("Không tìm thấy nhiệm vụ cần xóa.")
+            services.letter_direction_delete(direction=direction)
+            return "#directions"
+        if verb == "refresh-results":
+            services.letter_refresh_results(letter=letter)
+            return "#body"
+        if verb == "redraft-directions":
+            services.letter_redraft_directions(letter=letter)
+            return "#directions"
+    return ""
+
+
+def _paragraph_step(letter, verb: str, target: int | None) -> str:
+    """Add a paragraph or heading after paragraph `target` (0: at the start), move or delete it."""
+    paragraph = letter.paragraphs.filter(pk=target).first() if target else None
+    if paragraph is None and not (verb in ("add", "heading") and target == 0):
+        raise ValidationError("Không tìm thấy đoạn văn cần thao tác.")
+    if verb in ("add", "heading"):
+        kind = ParagraphKind.HEADING if verb == "heading" else ParagraphKind.TEXT
+        added = services.letter_paragraph_add(letter=letter, after=paragraph, kind=kind)
+        return f"#p-{added.pk}"
+    if verb == "delete":
+        services.letter_paragraph_delete(paragraph=paragraph)
+        return "#body"
+    services.letter_paragraph_move(paragraph=paragraph, offset=-1 if verb == "up" else 1)
+    return f"#p-{paragraph.pk}"
+
+
+@login_required
+@require_POST
+def letter_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = access.get_letter_for_user(request.user, pk)
+    if not access.may_edit_letter(request.user, letter):
+        raise PermissionDenied("Văn bản này không ban hành được.")
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        return _letter_page(request, letter, form, status=400)
+    try:
+        services.letter_issue(
+            letter=letter,
+            user=request.user,
+            number=form.cleaned_data["number"],
+            when=form.cleaned_data["date"],
+        )
+    except ValidationError as exc:
+        return _letter_page(request, letter, form, errors=exc.messages, status=400)
+    url = reverse("documents:letter_detail", args=[letter.pk])
+    return redirect(f"{url}?ban-hanh=1")
+
+
+@login_required
+@require_POST
+def letter_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = access.get_letter_for_user(request.user, pk)
+    if not access.may_edit_letter(request.user, letter):
+        raise PermissionDenied("Văn bản này không xóa được.")
+    assessment_id = letter.assessment_id
+    services.letter_delete(letter=letter)
+    return redirect("documents:assessment", pk=assessment_id)
+
+
+@login_required
+def letter_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The letter as PDF (the stored file once issued), .docx, or its phụ lục as .xlsx."""
+    letter = access.get_letter_for_user(request.user, pk)
+    content = letter_content(letter)
+    stem = _stem(letter)
+    if fmt == "pdf":
+        if letter.status == LetterStatus.ISSUED and letter.pdf:
+            with letter.pdf.open("rb") as stream:
+                return _download(stream.read(), f"{stem}.pdf")
+        return _download(pdf.letter_pdf(content), f"{stem}.pdf")
+    if fmt == "docx":
+        return _download(docx.letter_docx(content), f"{stem}.docx")
+    if content.appendix is None:
+        raise Http404("Văn bản này không kèm phụ lục.")
+    return _download(xlsx.table_xlsx(content.appendix), f"{stem}-phu-luc.xlsx")
+
+
+def _stem(letter) -> str:
+    kind = letter.kind.replace("_", "-")
+    if letter.number is not None:
+        return f"{kind}-{letter.number:02d}-{letter.symbol}-{letter.number_year}"
+    return f"du-thao-{kind}-{letter.pk}"
