@@ -20,6 +20,7 @@ from scoring.models import (
     Framework,
     Official,
     Period,
+    PeriodKind,
     Score,
     Unit,
 )
@@ -225,6 +226,25 @@ def period_ranking(*, framework_id: int, period_id: int) -> dict[int, int]:
 
 def unit_for_code(code: str) -> Unit | None:
     return Unit.objects.filter(code__iexact=code.strip()).first()
+
+
+def assessment_for_code(unit_code: str, year: int, *, mid_year: bool = False) -> Assessment:
+    """A unit's assessment of one round, for the command line.
+
+    Raises LookupError with a Vietnamese message naming what is missing.
+    """
+    unit = unit_for_code(unit_code)
+    if unit is None:
+        raise LookupError(f"Không có đơn vị mã “{unit_code}”.")
+    kind = PeriodKind.MID_YEAR if mid_year else PeriodKind.ANNUAL
+    assessment = (
+        Assessment.objects.filter(unit=unit, period__year=year, period__kind=kind)
+        .select_related("unit", "period", "framework")
+        .first()
+    )
+    if assessment is None:
+        raise LookupError(f"{unit} chưa có bản đánh giá kỳ {kind.label.lower()} {year}.")
+    return assessment
 
 
 @dataclass

@@ -8,8 +8,8 @@ from documents.models import Letter, LetterKind, LetterStatus
 from documents.render import docx, pdf, xlsx
 from documents.services import letter_create
 from documents.tables import lost_criteria_table, ranking_table, score_sheet_table
-from scoring.models import Assessment, PeriodKind
-from scoring.selectors import assessment_sheet, period_results, unit_for_code
+from scoring.models import Assessment
+from scoring.selectors import assessment_for_code, assessment_sheet, period_results
 
 TABLE_KINDS = {
     "phu-luc": "phụ lục các nội dung bị trừ điểm",
@@ -65,20 +65,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Đã ghi {target} ({len(data):,} byte).".replace(",", "."))
 
     def _assessment(self, unit_code: str, year: int, mid_year: bool) -> Assessment:
-        unit = unit_for_code(unit_code)
-        if unit is None:
-            raise CommandError(f"Không có đơn vị mã “{unit_code}”.")
-        period_kind = PeriodKind.MID_YEAR if mid_year else PeriodKind.ANNUAL
-        assessment = (
-            Assessment.objects.filter(unit=unit, period__year=year, period__kind=period_kind)
-            .select_related("unit", "period", "framework")
-            .first()
-        )
-        if assessment is None:
-            raise CommandError(
-                f"{unit} chưa có bản đánh giá kỳ {period_kind.label.lower()} {year}."
-            )
-        return assessment
+        try:
+            return assessment_for_code(unit_code, year, mid_year=mid_year)
+        except LookupError as exc:
+            raise CommandError(str(exc)) from exc
 
     def _table(self, kind: str, assessment: Assessment):
         if kind == "xep-hang":

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
-from scoring.models import Assessment, PeriodKind
-from scoring.selectors import unit_for_code
+from scoring.models import Assessment
+from scoring.selectors import assessment_for_code
 
 KINDS = {
     "framework": "bộ chỉ số",
@@ -34,18 +34,10 @@ def kinds_help() -> str:
 def find_assessment(unit_code: str | None, year: int | None, mid_year: bool) -> Assessment:
     if not unit_code or not year:
         raise CommandError("Loại dữ liệu này cần --unit MÃ_ĐƠN_VỊ và --year NĂM.")
-    unit = unit_for_code(unit_code)
-    if unit is None:
-        raise CommandError(f"Không có đơn vị mã “{unit_code}”.")
-    kind = PeriodKind.MID_YEAR if mid_year else PeriodKind.ANNUAL
-    assessment = (
-        Assessment.objects.filter(unit=unit, period__year=year, period__kind=kind)
-        .select_related("unit", "period", "framework")
-        .first()
-    )
-    if assessment is None:
-        raise CommandError(f"{unit} chưa có bản đánh giá kỳ {kind.label.lower()} {year}.")
-    return assessment
+    try:
+        return assessment_for_code(unit_code, year, mid_year=mid_year)
+    except LookupError as exc:
+        raise CommandError(str(exc)) from exc
 
 
 def find_user(username: str | None):

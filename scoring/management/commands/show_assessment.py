@@ -4,8 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from scoring import engine
 from scoring.engine import vn_number
-from scoring.models import Assessment, PeriodKind
-from scoring.selectors import assessment_sheet, unit_for_code
+from scoring.selectors import assessment_for_code, assessment_sheet
 
 TITLE_WIDTH = 58
 
@@ -32,17 +31,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, unit_code, year, mid_year, lost_only, **options) -> None:
-        unit = unit_for_code(unit_code)
-        if unit is None:
-            raise CommandError(f"Không có đơn vị mã “{unit_code}”.")
-        kind = PeriodKind.MID_YEAR if mid_year else PeriodKind.ANNUAL
-        assessment = (
-            Assessment.objects.filter(unit=unit, period__year=year, period__kind=kind)
-            .select_related("unit", "period", "framework")
-            .first()
-        )
-        if assessment is None:
-            raise CommandError(f"{unit} chưa có bản đánh giá kỳ {kind.label.lower()} {year}.")
+        try:
+            assessment = assessment_for_code(unit_code, year, mid_year=mid_year)
+        except LookupError as exc:
+            raise CommandError(str(exc)) from exc
+        unit = assessment.unit
         sheet = assessment_sheet(assessment)
         out = self.stdout.write
         out(f"{unit} – {assessment.period} – {assessment.framework}")
