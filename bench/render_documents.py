@@ -108,7 +108,9 @@ def _assessment():
             responsible_note=row.get("responsible", "") if row else "",
         )
     services.assessment_publish(
-        assessment=assessment, decision="Quyết định số 15/QĐ-UBND ngày 10/01/2025 của UBND thị xã"
+        assessment=assessment,
+        decision="Quyết định số 15/QĐ-UBND ngày 10/01/2025 của UBND thị xã",
+        from_record=True,
     )
     return assessment
 
