@@ -11,8 +11,10 @@ admin.site.index_title = "Dữ liệu hệ thống"
 urlpatterns = [
     path("", views.home, name="home"),
     path("tong-quan/", views.summary, name="summary"),
+    path("tong-quan/", include("remediation.dashboard_urls")),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("danh-gia/", include("scoring.urls")),
+    path("khac-phuc/", include("remediation.urls")),
     path("admin/", admin.site.urls),
 ]
