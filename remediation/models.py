@@ -48,11 +48,13 @@ class TaskQuerySet(models.QuerySet):
         """Tasks the user leads, helps with, or that are given to their department."""
         officials = Official.objects.filter(user=user, is_active=True)
         departments = officials.exclude(department=None).values("department_id")
+        # Subqueries rather than a join on the assignees: no duplicates, so no DISTINCT.
+        assisted = Task.assignees.through.objects.filter(official__in=officials)
         return self.filter(
             models.Q(lead__in=officials)
-            | models.Q(assignees__in=officials)
+            | models.Q(pk__in=assisted.values("task_id"))
             | models.Q(department_id__in=departments)
-        ).distinct()
+        )
 
 
 class Task(models.Model):
@@ -188,6 +190,7 @@ class TaskNote(models.Model):
         verbose_name="người ghi",
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -221,6 +224,7 @@ class TaskFile(models.Model):
         verbose_name="người tải lên",
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     uploaded_at = models.DateTimeField("thời điểm tải lên", auto_now_add=True)
@@ -276,6 +280,7 @@ class Commitment(models.Model):
         verbose_name="người ghi",
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)

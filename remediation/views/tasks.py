@@ -18,6 +18,7 @@ from remediation.history import task_history
 from remediation.models import Task, TaskStatus
 from remediation.services.tasks import ALLOWED_STEPS
 from scoring import access as scoring_access
+from scoring.models import Unit
 
 PAGE_SIZE = 50
 
@@ -32,7 +33,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     """Every task the user may see, filtered by unit, status or overdue, 50 to a page."""
     today = timezone.localdate()
     tasks = access.visible_tasks(request.user)
-    units = access.visible_units(request.user).filter(assessments__tasks__isnull=False).distinct()
+    units = Unit.objects.filter(pk__in=tasks.values("assessment__unit_id"))
     unit_id = request.GET.get("don_vi", "")
     status = request.GET.get("trang_thai", "")
     if unit_id.isdigit():
