@@ -44,9 +44,12 @@ def _line(task: Task, today: datetime.date, base_url: str) -> str:
         when = f"hạn hôm nay {task.deadline:%d/%m/%Y}"
     else:
         when = f"hạn {task.deadline:%d/%m/%Y}, còn {days} ngày"
-    codes = ", ".join(s.criterion.code for s in task.scores.all())
+    codes = [s.criterion.code for s in task.scores.all()]
+    title = task.short_title
+    if codes and not any(code in title for code in codes):
+        title = f"Tiêu chí {', '.join(codes)}: {title}"
     where = f"{task.assessment.unit} – {task.assessment.period}"
-    text = f"- [{where}] {('Tiêu chí ' + codes + ': ') if codes else ''}{task.short_title} ({when})"
+    text = f"- [{where}] {title} ({when})"
     if base_url:
         text += f"\n  {base_url.rstrip('/')}{reverse('remediation:task', args=[task.pk])}"
     return text
