@@ -144,7 +144,9 @@ class NoteForm(forms.Form):
 
 
 class CommitmentForm(forms.Form):
-    official = OfficialChoice(label="Người đăng ký", queryset=None)
+    official = OfficialChoice(
+        label="Người đăng ký", queryset=None, empty_label="— chọn người đăng ký —"
+    )
     kind = forms.ChoiceField(label="Loại", choices=CommitmentKind.choices)
     content = forms.CharField(
         label="Nội dung",

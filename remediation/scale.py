@@ -131,7 +131,7 @@ def scale_seed(
         _freeze(framework, period)
     officials = _people(communes[0], province, by_unit[communes[0].pk])
     latest = [p for p in rounds if p.kind == PeriodKind.ANNUAL][-1]
-    report.tasks = _tasks(latest, officials, rng)
+    report.tasks = _tasks(framework, latest, officials, rng)
     report.commitments = _commitments(communes[0], latest.year + 1, officials)
     return report
 
@@ -326,12 +326,16 @@ def _people(first: Unit, province: Unit, departments) -> list[Official]:
     return [o for o in officials if o.unit_id == first.pk]
 
 
-def _tasks(period: Period, officials, rng) -> int:
+def _tasks(framework: Framework, period: Period, officials, rng) -> int:
     """One task per lost criterion of every commune's latest annual result, in all states."""
     today = timezone.localdate()
     now = timezone.now()
     lost = (
-        Score.objects.filter(assessment__period=period, appraised_value__lt=F("maximum"))
+        Score.objects.filter(
+            assessment__framework=framework,
+            assessment__period=period,
+            appraised_value__lt=F("maximum"),
+        )
         .order_by("assessment_id", "criterion__sort_key")
         .values_list(
             "pk",

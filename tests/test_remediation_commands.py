@@ -111,25 +111,32 @@ def test_a_bad_date_is_refused_plainly():
         _run("send_task_reminders", "--date", "20/03/2024")
 
 
-def test_seed_scale_builds_a_province_once_and_rebuilds_it_on_reset():
-    output = _run("seed_scale", "--units", "3", "--criteria", "12", "--periods", "3")
-    assert "Đã tạo 3 xã, 9 bản đánh giá, 108 điểm tiêu chí" in output
+def test_seed_scale_builds_a_province_once_and_rebuilds_it_on_reset(phuong1_2023):
+    services.task_drafts_create(assessment=phuong1_2023)  # the demo's own tasks stay as they are
+    demo_tasks = list(Task.objects.order_by("pk").values_list("pk", "assessment_id"))
+    # 2019–2022: its last round is also a demo round, which must not get the scale's tasks
+    output = _run("seed_scale", "--units", "3", "--criteria", "12", "--periods", "8")
+    assert "Đã tạo 3 xã, 24 bản đánh giá, 288 điểm tiêu chí" in output
     province = Unit.objects.get(code=PROVINCE_CODE)
     assessments = Assessment.objects.filter(unit__parent=province)
-    assert assessments.count() == 9 and not assessments.exclude(status="published").exists()
+    assert assessments.count() == 24 and not assessments.exclude(status="published").exists()
     assert not assessments.filter(result_total__isnull=True).exists()
-    ranks = sorted(
-        assessments.filter(period__year=2020, period__kind="annual").values_list(
-            "result_rank", flat=True
-        )
+    latest = assessments.filter(period__year=2022, period__kind="annual")
+    assert sorted(latest.values_list("result_rank", flat=True))[0] == 1 and latest.count() == 3
+    assert Score.objects.filter(assessment__in=assessments).count() == 288
+    scale_tasks = Task.objects.exclude(pk__in=[pk for pk, _ in demo_tasks])
+    assert scale_tasks.exists()
+    assert set(scale_tasks.values_list("assessment_id", flat=True)) <= set(
+        latest.values_list("pk", flat=True)
     )
-    assert ranks[0] == 1 and len(ranks) == 3
-    assert Score.objects.filter(assessment__in=assessments).count() == 108
     assert "đã có; không tạo thêm" in _run("seed_scale", "--units", "3", "--criteria", "12")
     output = _run("seed_scale", "--reset", "--units", "2", "--criteria", "9", "--periods", "2")
     assert "Đã tạo 2 xã, 4 bản đánh giá, 36 điểm tiêu chí" in output
     assert Unit.objects.filter(parent__code=PROVINCE_CODE).count() == 2
-    assert Assessment.objects.filter(unit__code="TXQT-P1").count() == 3  # the demo is untouched
+    # the demo is untouched
+    assert Assessment.objects.filter(unit__code="TXQT-P1").count() == 3
+    demo_now = Task.objects.filter(assessment__unit__code__startswith="TXQT").order_by("pk")
+    assert list(demo_now.values_list("pk", "assessment_id")) == demo_tasks
 
 
 def test_the_scale_dataset_has_a_chairperson_dashboard_and_a_province_ranking(client):

@@ -241,3 +241,41 @@ def test_the_ranking_costs_the_same_queries_for_5_or_6_units(
     with django_assert_max_num_queries(10):
         client.get(url)
     assert Assessment.objects.filter(period=period, status="published").count() == 6
+
+
+def test_a_mid_year_round_back_from_the_council_shows_a_provisional_result_and_takes_tasks(
+    client, chairperson, phuong1_2023
+):
+    period, _ = Period.objects.get_or_create(year=2024, kind="mid_year")
+    mid_year = scoring_services.assessment_create(
+        unit=phuong1_2023.unit, framework=phuong1_2023.framework, period=period
+    )
+    for score in mid_year.scores.select_related("criterion", "assessment__framework"):
+        scoring_services.score_set_self(score=score, value=score.maximum)
+        if score.criterion.code.startswith("1."):  # only field 1 appraised so far
+            lose = score.criterion.code == "1.7"
+            scoring_services.score_set_appraised(
+                score=score,
+                value=D("0") if lose else score.maximum,
+                comment="Chưa đối thoại" if lose else "",
+            )
+    Assessment.objects.filter(pk=mid_year.pk).update(status="returned")
+    card = _section(_dashboard(client, chairperson), "kpi-mid_year")
+    assert "6 tháng đầu năm 2024" in card and "tạm tính, chưa công bố" in card
+    assert "<strong>15,00</strong>" in card  # field 1's 16 points less the 1 lost on 1.7
+    mid_year.refresh_from_db()
+    created = services.task_drafts_create(assessment=mid_year)
+    assert [t.scores.get().criterion.code for t in created] == ["1.7"]
+
+
+def test_the_admin_lists_tasks_commitments_and_reminders(admin_client, phuong1_2023):
+    services.task_drafts_create(assessment=phuong1_2023)
+    task = Task.objects.first()
+    for model in ("task", "commitment", "remindersent"):
+        assert admin_client.get(reverse(f"admin:remediation_{model}_changelist")).status_code == 200
+    assert (
+        admin_client.get(reverse("admin:remediation_task_change", args=[task.pk])).status_code
+        == 200
+    )
+    history = reverse("admin:remediation_task_history", args=[task.pk])
+    assert admin_client.get(history).status_code == 200
