@@ -369,8 +369,8 @@ class RankingRow:
 
 @dataclass
 class Ranking:
-    choices: list[tuple[int, str]]  # period id, label
-    period_id: int | None
+    choices: list[tuple[str, str]]  # "period-framework" key, label
+    key: str | None
     framework_name: str
     rows: list[RankingRow]
     chart: str = ""
@@ -388,39 +388,48 @@ def ranking_unit_ids(user) -> set[int] | None:
     return below
 
 
-def ranking(user, *, period_id: int | None, today: datetime.date) -> Ranking:
-    """Published results of the units below the user's, one period at a time, best first,
-    with each unit's remediation in figures (4 queries for any number of units)."""
+def _round_label(year: int, kind: str) -> str:
+    return f"Năm {year}" if kind == PeriodKind.ANNUAL else f"6 tháng đầu năm {year}"
+
+
+def ranking(user, *, key: str | None, today: datetime.date) -> Ranking:
+    """Published results of the units below the user's, one round and framework at a time
+    (units scored on different frameworks are not ranked together), best first, with each
+    unit's remediation in figures (4 queries for any number of units)."""
     unit_ids = ranking_unit_ids(user)
     published = Assessment.objects.filter(status=AssessmentStatus.PUBLISHED)
     if unit_ids is not None:
         published = published.filter(unit_id__in=unit_ids)
     groups = list(
-        published.values_list("period_id", "period__year", "period__kind", "framework__name")
+        published.values_list(
+            "period_id", "framework_id", "period__year", "period__kind", "framework__name"
+        )
         .order_by("-period__year", "period__kind", "framework__name")
         .distinct()
     )
-    seen, choices, names = set(), [], {}
-    for pk, year, kind, name in groups:
-        if pk not in seen:
-            seen.add(pk)
-            label = f"Năm {year}" if kind == PeriodKind.ANNUAL else f"6 tháng đầu năm {year}"
-            choices.append((pk, label))
-            names[pk] = name
-    if period_id not in seen:
-        period_id = choices[0][0] if choices else None
-    if period_id is None:
-        return Ranking(choices=[], period_id=None, framework_name="", rows=[])
+    per_round = defaultdict(int)
+    for period_id, *_ in groups:
+        per_round[period_id] += 1
+    choices, names = [], {}
+    for period_id, framework_id, year, kind, name in groups:
+        label = _round_label(year, kind)
+        if per_round[period_id] > 1:
+            label = f"{label} – {name}"
+        choices.append((f"{period_id}-{framework_id}", label))
+        names[f"{period_id}-{framework_id}"] = name
+    if key not in names:
+        key = choices[0][0] if choices else None
+    if key is None:
+        return Ranking(choices=[], key=None, framework_name="", rows=[])
+    period_id, framework_id = (int(part) for part in key.split("-"))
     assessments = list(
-        published.filter(period_id=period_id)
+        published.filter(period_id=period_id, framework_id=framework_id)
         .select_related("unit", "period", "framework")
         .order_by("result_rank", "unit__name")
     )
     counts = _task_counts([a.pk for a in assessments], today)
     rows = [RankingRow(a, *counts.get(a.pk, (0, 0, 0))) for a in assessments]
-    result = Ranking(
-        choices=choices, period_id=period_id, framework_name=names[period_id], rows=rows
-    )
+    result = Ranking(choices=choices, key=key, framework_name=names[key], rows=rows)
     if len(rows) <= CHART_UP_TO:
         result.chart = charts.bar_chart(
             [
@@ -432,7 +441,7 @@ def ranking(user, *, period_id: int | None, today: datetime.date) -> Ranking:
                 for r in rows
             ],
             label="Tổng điểm Chỉ số CCHC của các đơn vị",
-            max_value=max((r.assessment.framework.max_total for r in rows), default=None),
+            max_value=rows[0].assessment.framework.max_total if rows else None,
             color="#1f5fbf",
             css_class="chart bars ranking",
         )

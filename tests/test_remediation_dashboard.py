@@ -150,7 +150,9 @@ def test_someone_without_a_unit_sees_no_results(client, outsider):
     assert "Chưa có kết quả" in page and "91,00" not in page
 
 
-def test_the_council_sees_the_ranking_of_its_units_and_opens_any_of_them(client, appraiser):
+def test_the_council_sees_the_ranking_of_its_units_and_opens_any_of_them(
+    client, appraiser, phuong1_2023
+):
     page = _dashboard(client, appraiser)
     assert "Xếp hạng Chỉ số CCHC các đơn vị" in page
     rows = re.findall(r'<td class="num">(\d)/5</td>\s*<td><a href="([^"]+)">([^<]+)</a>', page)
@@ -165,7 +167,8 @@ def test_the_council_sees_the_ranking_of_its_units_and_opens_any_of_them(client,
     opened = client.get(phuong1).content.decode()
     assert "Chỉ số CCHC – Phường 1" in opened and "<strong>91,00</strong>" in opened
     previous = Period.objects.get(year=2022, kind="annual")
-    older = client.get(reverse("dashboard:ranking"), {"ky": previous.pk}).content.decode()
+    key = f"{previous.pk}-{Framework.objects.get(assessments__pk=phuong1_2023.pk).pk}"
+    older = client.get(reverse("dashboard:ranking"), {"ky": key}).content.decode()
     assert "81,82" in older
 
 
@@ -279,3 +282,24 @@ def test_the_admin_lists_tasks_commitments_and_reminders(admin_client, phuong1_2
     )
     history = reverse("admin:remediation_task_history", args=[task.pk])
     assert admin_client.get(history).status_code == 200
+
+
+def test_units_scored_on_different_frameworks_in_one_round_are_ranked_apart(
+    client, appraiser, phuong1_2023
+):
+    txqt = Unit.objects.get(code="TXQT")
+    unit = Unit.objects.create(code="TXQT-OTHER", name="Phường Khác", kind="phuong", parent=txqt)
+    small = scoring_services.framework_create(data=small_framework_data())
+    assessment = scoring_services.assessment_create(
+        unit=unit, framework=small, period=phuong1_2023.period
+    )
+    assessment.scores.update(appraised_value=0)
+    scoring_services.assessment_publish(assessment=assessment, from_record=True)
+    client.force_login(appraiser)
+    page = client.get(reverse("dashboard:ranking")).content.decode()
+    assert "Năm 2023 – Bộ chỉ số CCHC cấp xã (mẫu minh họa)" in page
+    assert "Năm 2023 – Bộ chỉ số nhỏ" in page
+    assert "3/5" in page and "Phường Khác" not in page
+    key = f"{phuong1_2023.period_id}-{small.pk}"
+    page = client.get(reverse("dashboard:ranking"), {"ky": key}).content.decode()
+    assert "Phường Khác" in page and "1/1" in page and "Phường 1" not in page

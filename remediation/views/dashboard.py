@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -43,7 +45,6 @@ def unit_dashboard(request: HttpRequest, unit_pk: int) -> HttpResponse:
 def ranking(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("ky", "")
     today = timezone.localdate()
-    result = dashboard.ranking(
-        request.user, period_id=int(raw) if raw.isdigit() else None, today=today
-    )
+    key = raw if re.fullmatch(r"\d+-\d+", raw) else None
+    result = dashboard.ranking(request.user, key=key, today=today)
     return render(request, "remediation/ranking.html", {"ranking": result, "today": today})
