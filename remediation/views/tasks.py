@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +18,7 @@ from remediation.history import task_history
 from remediation.models import Task, TaskStatus
 from remediation.services.tasks import ALLOWED_STEPS
 from scoring import access as scoring_access
-from scoring.models import Unit
+from scoring.models import Official, Score, Unit
 
 PAGE_SIZE = 50
 
@@ -220,7 +220,11 @@ def _steps(task: Task, may_manage: bool, may_report: bool) -> list[TaskStatus]:
 
 
 def _detail_context(request, task: Task, note_form=None) -> dict:
-    prefetch_related_objects([task], "scores__criterion", "assignees__user")
+    prefetch_related_objects(
+        [task],
+        Prefetch("scores", queryset=Score.objects.select_related("criterion")),
+        Prefetch("assignees", queryset=Official.objects.select_related("user")),
+    )
     may_manage = access.may_manage(request.user, task)
     may_report = may_manage or access.is_assigned_to(request.user, task)
     return {
