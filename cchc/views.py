@@ -5,6 +5,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from remediation.dashboard import ranking_unit_ids
+from remediation.views import dashboard as dashboard_views
+from remediation.views.dashboard import landing_unit_id
 from scoring import access
 from scoring.models import AssessmentStatus, Role
 from scoring.selectors import home_results
@@ -37,7 +40,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def summary(request: HttpRequest) -> HttpResponse:
-    """Results of the units the user belongs to, latest period first."""
+    """Officials of a scored unit see its dashboard (the chairperson's first page); officials
+    above units see the ranking of the units below; anyone else the results they may see."""
+    unit_id = landing_unit_id(request.user)
+    if unit_id is not None:
+        return dashboard_views.unit_dashboard(request, unit_id)
+    if ranking_unit_ids(request.user) != set():
+        return dashboard_views.ranking(request)
     return render(request, "cchc/summary.html", {"results": home_results(request.user)})
 
 

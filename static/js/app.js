@@ -15,3 +15,12 @@
     });
   });
 })();
+
+// A select marked data-autosubmit submits its form when changed (its form keeps a button
+// for use without JavaScript). No inline handlers: the Content-Security-Policy forbids them.
+(function () {
+  "use strict";
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.requestSubmit(); });
+  });
+})();

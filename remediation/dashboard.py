@@ -1,0 +1,463 @@
+"""The chairperson's dashboard and the ranking of a parent unit's units: what they show, read in
+a fixed number of queries whatever the number of periods, criteria, tasks or units.
+
+Published results are read as frozen at publication (`Assessment.result_*`); everything else
+is summed with `scoring.engine` and `remediation.numbers`, and drawn by `remediation.charts`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Q
+
+from remediation import charts, numbers
+from remediation.models import FINISHED_STATUSES, OPEN_STATUSES, Task
+from remediation.selectors import TaskSummary, summarize, with_details
+from scoring import access as scoring_access
+from scoring import engine
+from scoring.models import Assessment, AssessmentStatus, Criterion, PeriodKind, Score, Unit
+from scoring.selectors import assessment_sheet
+
+ZERO = Decimal("0")
+TOP_LOST = 8
+
+
+@dataclass
+class Headline:
+    assessment: Assessment
+    total: Decimal
+    percentage: Decimal
+    classification: str
+    rank: int | None
+    rank_of: int | None
+    change: Decimal | None
+    published: bool
+
+
+@dataclass
+class LostCriterion:
+    """One criterion of the focus assessment that lost points or was cut by the council."""
+
+    score_id: int
+    code: str
+    title: str
+    maximum: Decimal
+    self_value: Decimal | None
+    appraised: Decimal
+    lost: Decimal
+    cut: Decimal | None
+    comment: str
+    owner: str
+
+
+@dataclass
+class Repeated:
+    code: str
+    title: str
+    periods: list[str]
+    lost_now: Decimal | None
+
+
+@dataclass
+class Projection:
+    current: numbers.Projected
+    if_done: numbers.Projected
+    if_all: numbers.Projected
+    recovered_done: Decimal
+    recovered_all: Decimal
+    tasks_counted: int
+
+
+@dataclass
+class Dashboard:
+    unit: Unit
+    focus: Assessment | None
+    headlines: list[Headline]
+    in_progress: Assessment | None
+    points_lost: Decimal = ZERO
+    fields: list[tuple[str, str, Decimal]] = field(default_factory=list)
+    field_chart: str = ""
+    top_lost: list[LostCriterion] = field(default_factory=list)
+    lost_count: int = 0
+    owners: list[tuple[str, Decimal]] = field(default_factory=list)
+    owner_chart: str = ""
+    over_claimed: list[LostCriterion] = field(default_factory=list)
+    cut_total: Decimal = ZERO
+    repeated: list[Repeated] = field(default_factory=list)
+    trend_chart: str = ""
+    field_trend: list[tuple[str, str, str]] = field(default_factory=list)
+    tasks: TaskSummary | None = None
+    projection: Projection | None = None
+    focus_has_tasks: bool = False
+
+
+def _headline(assessment: Assessment) -> Headline:
+    if assessment.status == AssessmentStatus.PUBLISHED:
+        return Headline(
+            assessment=assessment,
+            total=assessment.result_total,
+            percentage=assessment.result_percentage,
+            classification=assessment.result_classification,
+            rank=assessment.result_rank,
+            rank_of=assessment.result_rank_of,
+            change=assessment.result_change,
+            published=True,
+        )
+    results = assessment_sheet(assessment).results
+    return Headline(
+        assessment=assessment,
+        total=results.total,
+        percentage=results.percentage,
+        classification=results.classification or "",
+        rank=None,
+        rank_of=None,
+        change=results.change,
+        published=False,
+    )
+
+
+def _pick(assessments: list[Assessment]):
+    """The latest published annual result (the focus), the current mid-year round, and the
+    round in progress, from the unit's assessments in period order."""
+    published = [a for a in assessments if a.status == AssessmentStatus.PUBLISHED]
+    annual = [a for a in published if a.period.kind == PeriodKind.ANNUAL]
+    focus = (annual or published or [None])[-1]
+    mid_year = [
+        a
+        for a in assessments
+        if a.period.kind == PeriodKind.MID_YEAR
+        and a.status != AssessmentStatus.DRAFT
+        and (focus is None or a.period.year >= focus.period.year)
+    ]
+    in_progress = [a for a in assessments if a.status != AssessmentStatus.PUBLISHED]
+    return focus, (mid_year[-1] if mid_year else None), (in_progress[-1] if in_progress else None)
+
+
+def unit_dashboard(unit: Unit, *, today: datetime.date) -> Dashboard:
+    """Everything on a unit's dashboard (about 8 queries; 5 more while a mid-year round is
+    appraised but not published, for its provisional result)."""
+    assessments = list(
+        Assessment.objects.filter(unit=unit)
+        .select_related("period", "framework")
+        .order_by("period__year", "-period__kind")
+    )
+    focus, mid_year, in_progress = _pick(assessments)
+    headlines = [_headline(a) for a in (focus, mid_year) if a is not None]
+    board = Dashboard(unit=unit, focus=focus, headlines=headlines, in_progress=in_progress)
+    tasks = list(with_details(Task.objects.filter(assessment__unit=unit)))
+    board.tasks = summarize(tasks, today)
+    if focus is None:
+        return board
+    published = [a for a in assessments if a.status == AssessmentStatus.PUBLISHED]
+    rows = list(
+        Score.objects.filter(assessment__in=published).values_list(
+            "assessment_id", "criterion__code", "maximum", "appraised_value"
+        )
+    )
+    details = _focus_details(focus)
+    lost_codes = {code for _, code, maximum, value in rows if value is not None and value < maximum}
+    titles = _titles({a.framework_id for a in published}, lost_codes)
+    _fill_focus(board, focus, rows, details, titles)
+    _fill_repeated(board, published, rows, titles, details)
+    _fill_trend(board, published, rows, titles)
+    focus_tasks = [t for t in tasks if t.assessment_id == focus.pk]
+    board.focus_has_tasks = bool(focus_tasks)
+    board.projection = _projection(focus, focus_tasks, details)
+    return board
+
+
+def _focus_details(focus: Assessment) -> list[LostCriterion]:
+    """The focus assessment's criteria that lost points or were cut (1 query)."""
+    scores = (
+        Score.objects.filter(assessment=focus, appraised_value__isnull=False)
+        .filter(Q(appraised_value__lt=F("maximum")) | Q(self_value__gt=F("appraised_value")))
+        .select_related("criterion", "responsible_department")
+        .order_by("criterion__sort_key")
+    )
+    details = []
+    for score in scores:
+        line = score.line()
+        owner = (
+            score.responsible_department.name
+            if score.responsible_department
+            else score.responsible_note or "Chưa xác định"
+        )
+        details.append(
+            LostCriterion(
+                score_id=score.pk,
+                code=score.criterion.code,
+                title=score.criterion.title,
+                maximum=score.maximum,
+                self_value=score.self_value,
+                appraised=score.appraised_value,
+                lost=line.lost,
+                cut=line.cut,
+                comment=score.appraisal_comment,
+                owner=owner,
+            )
+        )
+    return details
+
+
+def _titles(framework_ids: set[int], codes: set[str]) -> dict[tuple[int, str], str]:
+    """Titles of the fields and of the given criteria in these frameworks (1 query)."""
+    criteria = Criterion.objects.filter(framework_id__in=framework_ids).filter(
+        Q(parent__isnull=True) | Q(code__in=codes)
+    )
+    return {
+        (fw, code): title
+        for fw, code, title in criteria.values_list("framework_id", "code", "title")
+    }
+
+
+def _fill_focus(board: Dashboard, focus: Assessment, rows, details, titles) -> None:
+    leaves = [
+        (code, engine.Line(maximum, None, value))
+        for assessment_id, code, maximum, value in rows
+        if assessment_id == focus.pk
+    ]
+    sums = numbers.field_sums(leaves)
+    board.points_lost = engine.points_lost(line for _, line in leaves)
+    board.fields = [
+        (code, titles.get((focus.framework_id, code), ""), s.lost) for code, s in sums.items()
+    ]
+    board.field_chart = charts.bar_chart(
+        [charts.Bar(f"{code}. {title}", lost) for code, title, lost in board.fields],
+        label=f"Điểm bị trừ theo lĩnh vực – {focus.period}",
+        css_class="chart bars fields",
+    )
+    lost = [d for d in details if d.lost]
+    board.lost_count = len(lost)
+    board.top_lost = sorted(lost, key=lambda d: (-d.lost, engine.sort_key(d.code)))[:TOP_LOST]
+    board.owners = numbers.grouped_lost((d.owner, d.lost) for d in lost)
+    board.owner_chart = charts.bar_chart(
+        [charts.Bar(owner, value) for owner, value in board.owners],
+        label="Điểm bị trừ theo bộ phận, người phụ trách",
+        label_width=230,
+        css_class="chart bars owners",
+    )
+    board.over_claimed = sorted(
+        (d for d in details if d.cut and d.cut > 0),
+        key=lambda d: (-d.cut, engine.sort_key(d.code)),
+    )
+    board.cut_total = engine.cut_by_appraisal(
+        engine.Line(d.maximum, d.self_value, d.appraised) for d in details
+    )
+
+
+def _series_periods(focus: Assessment, published: list[Assessment]) -> list[Assessment]:
+    return [a for a in published if a.period.kind == focus.period.kind]
+
+
+def _fill_repeated(board: Dashboard, published, rows, titles, details) -> None:
+    series = _series_periods(board.focus, published)
+    framework_of = {a.pk: a.framework_id for a in series}
+    lost_in: dict[str, set[int]] = defaultdict(set)
+    for assessment_id, code, maximum, value in rows:
+        if assessment_id in framework_of and value is not None and value < maximum:
+            lost_in[code].add(assessment_id)
+    streaks = numbers.loss_streaks([a.pk for a in series], lost_in)
+    label = {a.pk: str(a.period.year) for a in series}
+    lost_now = {d.code: d.lost for d in details if d.lost}
+    board.repeated = [
+        Repeated(
+            code=code,
+            title=titles.get((framework_of[run[-1]], code), ""),
+            periods=[label[pk] for pk in run],
+            lost_now=lost_now.get(code),
+        )
+        for code, run in streaks.items()
+    ]
+
+
+def _fill_trend(board: Dashboard, published, rows, titles) -> None:
+    years = sorted({a.period.year for a in published})
+    labels = [str(year) for year in years]
+    by_kind: dict[str, dict[int, Assessment]] = defaultdict(dict)
+    for a in published:
+        by_kind[a.period.kind][a.period.year] = a
+    series = [
+        charts.Series(
+            name=PeriodKind(kind).label,
+            values=[a.result_total if (a := by_kind[kind].get(y)) else None for y in years],
+        )
+        for kind in (PeriodKind.ANNUAL, PeriodKind.MID_YEAR)
+        if by_kind.get(kind)
+    ]
+    board.trend_chart = charts.line_chart(
+        labels, series, label="Tổng điểm qua các kỳ", css_class="chart lines totals"
+    )
+    annual = _series_periods(board.focus, published)
+    per_assessment: dict[int, list] = defaultdict(list)
+    for assessment_id, code, maximum, value in rows:
+        per_assessment[assessment_id].append((code, engine.Line(maximum, None, value)))
+    sums = {a.pk: numbers.field_sums(per_assessment[a.pk]) for a in annual}
+    focus = board.focus
+    field_codes = list(sums.get(focus.pk, {}))
+    x_labels = [str(a.period.year) for a in annual]
+    for code in field_codes:
+        values, notes = [], []
+        for a in annual:
+            s = sums[a.pk].get(code)
+            share = numbers.share_of(s.appraised, s.maximum) if s else None
+            values.append(share)
+            notes.append(
+                f"{engine.vn_number(s.appraised)}/{engine.vn_number(s.maximum)} điểm" if s else ""
+            )
+        title = titles.get((focus.framework_id, code), "")
+        svg = charts.line_chart(
+            x_labels,
+            [charts.Series(name=f"Lĩnh vực {code}", values=values, notes=notes)],
+            label=f"Lĩnh vực {code}: tỷ lệ điểm đạt (%) qua các kỳ",
+            width=260,
+            height=120,
+            y_min=0,
+            y_max=100,
+            value_labels="last",
+            css_class="chart lines field",
+        )
+        board.field_trend.append((code, title, svg))
+
+
+def _projection(focus: Assessment, tasks: list[Task], details) -> Projection | None:
+    """The total and rank the unit would reach: with the finished tasks' points, and with
+    every task's points (1 query, the other units' published totals)."""
+    if focus.result_total is None:
+        return None
+    lost_by_score = {d.score_id: d.lost for d in details if d.lost}
+    stakes = [
+        numbers.Stake(
+            points=t.points,
+            score_ids=frozenset(s.pk for s in t.scores.all()),
+            done=t.status in FINISHED_STATUSES,
+        )
+        for t in tasks
+    ]
+    totals = dict(
+        Assessment.objects.filter(
+            framework_id=focus.framework_id,
+            period_id=focus.period_id,
+            status=AssessmentStatus.PUBLISHED,
+        ).values_list("id", "result_total")
+    )
+    done = numbers.recoverable([s for s in stakes if s.done], lost_by_score)
+    everything = numbers.recoverable(stakes, lost_by_score)
+    return Projection(
+        current=numbers.project(unit=focus.pk, totals=totals, recovered=ZERO),
+        if_done=numbers.project(unit=focus.pk, totals=totals, recovered=done),
+        if_all=numbers.project(unit=focus.pk, totals=totals, recovered=everything),
+        recovered_done=done,
+        recovered_all=everything,
+        tasks_counted=len(stakes),
+    )
+
+
+# --- the ranking of a parent unit's units ---------------------------------------------------
+
+
+@dataclass
+class RankingRow:
+    assessment: Assessment
+    open_tasks: int
+    overdue_tasks: int
+    finished_tasks: int
+
+
+@dataclass
+class Ranking:
+    choices: list[tuple[str, str]]  # "period-framework" key, label
+    key: str | None
+    framework_name: str
+    rows: list[RankingRow]
+    chart: str = ""
+
+
+CHART_UP_TO = 40
+
+
+def ranking_unit_ids(user) -> set[int] | None:
+    """Units whose ranking the user sees: those below the units where they supervise; None
+    (all) for a superuser who supervises nothing in particular."""
+    below = scoring_access.supervised_unit_ids(user)
+    if not below and user.is_superuser:
+        return None
+    return below
+
+
+def _round_label(year: int, kind: str) -> str:
+    return f"Năm {year}" if kind == PeriodKind.ANNUAL else f"6 tháng đầu năm {year}"
+
+
+def ranking(user, *, key: str | None, today: datetime.date) -> Ranking:
+    """Published results of the units below the user's, one round and framework at a time
+    (units scored on different frameworks are not ranked together), best first, with each
+    unit's remediation in figures (4 queries for any number of units)."""
+    unit_ids = ranking_unit_ids(user)
+    published = Assessment.objects.filter(status=AssessmentStatus.PUBLISHED)
+    if unit_ids is not None:
+        published = published.filter(unit_id__in=unit_ids)
+    groups = list(
+        published.values_list(
+            "period_id", "framework_id", "period__year", "period__kind", "framework__name"
+        )
+        .order_by("-period__year", "period__kind", "framework__name")
+        .distinct()
+    )
+    per_round = defaultdict(int)
+    for period_id, *_ in groups:
+        per_round[period_id] += 1
+    choices, names = [], {}
+    for period_id, framework_id, year, kind, name in groups:
+        label = _round_label(year, kind)
+        if per_round[period_id] > 1:
+            label = f"{label} – {name}"
+        choices.append((f"{period_id}-{framework_id}", label))
+        names[f"{period_id}-{framework_id}"] = name
+    if key not in names:
+        key = choices[0][0] if choices else None
+    if key is None:
+        return Ranking(choices=[], key=None, framework_name="", rows=[])
+    period_id, framework_id = (int(part) for part in key.split("-"))
+    assessments = list(
+        published.filter(period_id=period_id, framework_id=framework_id)
+        .select_related("unit", "period", "framework")
+        .order_by("result_rank", "unit__name")
+    )
+    counts = _task_counts([a.pk for a in assessments], today)
+    rows = [RankingRow(a, *counts.get(a.pk, (0, 0, 0))) for a in assessments]
+    result = Ranking(choices=choices, key=key, framework_name=names[key], rows=rows)
+    if len(rows) <= CHART_UP_TO:
+        result.chart = charts.bar_chart(
+            [
+                charts.Bar(
+                    f"{r.assessment.result_rank}. {r.assessment.unit.name}",
+                    r.assessment.result_total,
+                    note=r.assessment.result_classification,
+                )
+                for r in rows
+            ],
+            label="Tổng điểm Chỉ số CCHC của các đơn vị",
+            max_value=rows[0].assessment.framework.max_total if rows else None,
+            color="#1f5fbf",
+            css_class="chart bars ranking",
+        )
+    return result
+
+
+def _task_counts(assessment_ids: list[int], today: datetime.date) -> dict[int, tuple]:
+    """Per assessment: open, overdue and finished tasks (1 query)."""
+    assigned = Q(assigned_at__isnull=False)
+    rows = (
+        Task.objects.filter(assessment_id__in=assessment_ids)
+        .values("assessment_id")
+        .annotate(
+            open=Count("pk", filter=assigned & Q(status__in=OPEN_STATUSES)),
+            overdue=Count("pk", filter=assigned & Q(status__in=OPEN_STATUSES, deadline__lt=today)),
+            finished=Count("pk", filter=Q(status__in=FINISHED_STATUSES)),
+        )
+    )
+    return {r["assessment_id"]: (r["open"], r["overdue"], r["finished"]) for r in rows}
