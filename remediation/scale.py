@@ -41,7 +41,6 @@ from scoring.models import (
     Unit,
     UnitKind,
 )
-from scoring.selectors import period_results
 
 PROVINCE_CODE = "QMT"
 FRAMEWORK_NAME = "Bộ chỉ số CCHC cấp xã quy mô tỉnh (dữ liệu thử)"
@@ -128,7 +127,7 @@ def scale_seed(
         report.assessments += len(assessments)
         report.scores += _scores(assessments, leaves, by_unit, quality, index, rng)
     for period in rounds:
-        _freeze(framework, period)
+        scoring_services.assessment_results_freeze(framework=framework, period=period)
     officials = _people(communes[0], province, by_unit[communes[0].pk])
     latest = [p for p in rounds if p.kind == PeriodKind.ANNUAL][-1]
     report.tasks = _tasks(framework, latest, officials, rng)
@@ -279,33 +278,6 @@ def _insert_scores(rows: list[dict]) -> None:
                     for row in rows[start : start + BATCH * 5]
                 ],
             )
-
-
-def _freeze(framework: Framework, period: Period) -> None:
-    """Total, percentage, classification, rank and change as publication freezes them."""
-    rows = period_results(framework, period)
-    changed = []
-    for row in rows:
-        a = row.assessment
-        a.result_total = row.total
-        a.result_percentage = row.percentage
-        a.result_classification = row.classification or ""
-        a.result_rank = row.rank
-        a.result_rank_of = len(rows)
-        a.result_change = row.change
-        changed.append(a)
-    Assessment.objects.bulk_update(
-        changed,
-        [
-            "result_total",
-            "result_percentage",
-            "result_classification",
-            "result_rank",
-            "result_rank_of",
-            "result_change",
-        ],
-        batch_size=500,
-    )
 
 
 def _people(first: Unit, province: Unit, departments) -> list[Official]:

@@ -259,12 +259,14 @@ def assessment_publish(
         published_decision=decision or assessment.published_decision,
         published_at=when or timezone.now(),
     )
-    _freeze_results(assessment.framework, assessment.period)
+    assessment_results_freeze(framework=assessment.framework, period=assessment.period)
     assessment.refresh_from_db()
     return assessment
 
 
-def _freeze_results(framework: Framework, period: Period) -> None:
+def assessment_results_freeze(*, framework: Framework, period: Period) -> None:
+    """Store total, percentage, classification, rank and change of every published
+    assessment of a framework and period, as publication freezes them."""
     rows = period_results(framework, period)
     changed = []
     for row in rows:
@@ -286,4 +288,5 @@ def _freeze_results(framework: Framework, period: Period) -> None:
             "result_rank_of",
             "result_change",
         ],
+        batch_size=500,
     )
