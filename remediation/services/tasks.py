@@ -11,7 +11,6 @@ import datetime
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -19,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from remediation.models import FINISHED_STATUSES, Task, TaskFile, TaskNote, TaskStatus
-from scoring import engine, filetypes
+from scoring import engine
 from scoring.models import (
     Assessment,
     AssessmentStatus,
@@ -28,6 +27,7 @@ from scoring.models import (
     PeriodKind,
     Score,
 )
+from scoring.services.evidence import upload_kind
 
 ZERO = Decimal("0")
 # A mid-year round is often never published: its tasks may start once round 1 has come back.
@@ -409,32 +409,11 @@ def task_note_add(
     return note
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
-
-
 @transaction.atomic
 def task_file_add(*, task: Task, upload: UploadedFile, user=None) -> TaskFile:
     """Attach evidence of the work; same kinds and size limit as the assessment's evidence."""
     _require_editable(task)
-    limit = settings.EVIDENCE_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            f"Tệp “{upload.name}” nặng {_megabytes(upload.size)} MB, vượt giới hạn "
-            f"{_megabytes(limit)} MB."
-        )
-    if upload.size == 0:
-        raise ValidationError(f"Tệp “{upload.name}” rỗng.")
-    kind = filetypes.detect(upload.file, upload.name)
-    if kind is None:
-        raise ValidationError(
-            f"Tệp “{upload.name}” không phải là {filetypes.ALLOWED_LABEL} (kiểm tra theo nội "
-            "dung tệp, không theo tên)."
-        )
-    if filetypes.extension(upload.name) not in kind.extensions:
-        raise ValidationError(
-            f"Tệp “{upload.name}” thực chất là {kind.label}; hãy đặt lại đúng đuôi tệp rồi tải lên."
-        )
+    kind = upload_kind(upload)
     stored = TaskFile(
         task=task,
         original_name=upload.name[-255:],

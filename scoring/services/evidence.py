@@ -22,12 +22,9 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".", ",")
 
 
-@transaction.atomic
-def evidence_add(*, score: Score, upload: UploadedFile, stage: str, user=None) -> Evidence:
-    """Attach a file to a criterion; refuse a wrong type, a mismatched name or a large file."""
-    code = score.criterion.code
-    if not _stage_open(score, stage):
-        raise ValidationError(f"Tiêu chí {code}: không còn trong thời hạn tải tài liệu lên.")
+def upload_kind(upload: UploadedFile) -> filetypes.FileKind:
+    """The kind of an uploaded file, checked by content; refuse an empty, too large, unknown
+    or misnamed file. Used for every file people upload (evidence, task files)."""
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
@@ -46,6 +43,16 @@ def evidence_add(*, score: Score, upload: UploadedFile, stage: str, user=None) -
         raise ValidationError(
             f"Tệp “{upload.name}” thực chất là {kind.label}; hãy đặt lại đúng đuôi tệp rồi tải lên."
         )
+    return kind
+
+
+@transaction.atomic
+def evidence_add(*, score: Score, upload: UploadedFile, stage: str, user=None) -> Evidence:
+    """Attach a file to a criterion; refuse a wrong type, a mismatched name or a large file."""
+    code = score.criterion.code
+    if not _stage_open(score, stage):
+        raise ValidationError(f"Tiêu chí {code}: không còn trong thời hạn tải tài liệu lên.")
+    kind = upload_kind(upload)
     evidence = Evidence(
         score=score,
         original_name=upload.name[-255:],

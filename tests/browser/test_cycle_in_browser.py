@@ -9,49 +9,15 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 from django.utils import timezone
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect
 
-from scoring.demo import DEMO_PASSWORD, load_demo
+from scoring.demo import load_demo
 from scoring.models import Assessment
+from tests.browser.conftest import sign_in
 from tests.helpers import fill_self_assessment
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TYPED_IN_BROWSER = {"1.1.1", "1.1.2", "1.1.3"}
-
-
-@pytest.fixture
-def page(monkeypatch):
-    # Playwright's sync API keeps an event loop running in this thread; the test's own ORM
-    # calls are plain sequential code, so Django's guard against async use does not apply.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
-        tab = context.new_page()
-        tab.on("dialog", lambda dialog: dialog.accept())
-        yield tab
-        browser.close()
-        # Connections opened while Playwright's loop runs belong to its context: close them
-        # here, or the PostgreSQL test database stays in use and cannot be dropped.
-        connections.close_all()
-
-
-def _sign_in(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -69,7 +35,7 @@ def test_staff_submit_appraiser_publishes_and_the_total_is_on_screen(live_server
 
     calc_113 = f"#calc-{assessment.scores.get(criterion__code='1.1.3').pk}"
 
-    _sign_in(page, base, "cchc.p1")
+    sign_in(page, base, "cchc.p1")
     expect(page).to_have_url(re.compile(rf"/danh-gia/{assessment.pk}/$"))
     page.get_by_label("Điểm tiêu chí 1.1.1", exact=True).select_option(label="Đạt (1,00)")
     page.get_by_label("Điểm tiêu chí 1.1.2", exact=True).fill("1")
@@ -84,7 +50,7 @@ def test_staff_submit_appraiser_publishes_and_the_total_is_on_screen(live_server
     expect(page.locator(".messages")).to_contain_text("Đã gửi bản tự đánh giá để thẩm định.")
     expect(page.get_by_role("button", name="Lưu nháp")).to_have_count(0)
 
-    _sign_in(page, base, "thamdinh.txqt")
+    sign_in(page, base, "thamdinh.txqt")
     page.get_by_role("link", name="Phường 1").first.click()
     page.get_by_label("Số b tiêu chí 1.1.3").fill("44")
     page.get_by_label("Số a tiêu chí 1.1.3").fill("46")
@@ -102,14 +68,14 @@ def test_staff_submit_appraiser_publishes_and_the_total_is_on_screen(live_server
     page.get_by_role("button", name="Gửi kết quả vòng 1").click()
     expect(page.locator(".messages")).to_contain_text("Đã gửi kết quả thẩm định vòng 1")
 
-    _sign_in(page, base, "cchc.p1")
+    sign_in(page, base, "cchc.p1")
     page.get_by_label("Giải trình tiêu chí 1.1.2").fill("Đã bổ sung chỉ tiêu")
     page.get_by_role("button", name="Lưu giải trình").click()
     expect(page.locator(".messages")).to_contain_text("Đã lưu 1 tiêu chí.")
     page.get_by_role("button", name="Gửi giải trình").click()
     expect(page.locator(".messages")).to_contain_text("Đã chuyển sang thẩm định vòng 2.")
 
-    _sign_in(page, base, "thamdinh.txqt")
+    sign_in(page, base, "thamdinh.txqt")
     page.get_by_role("link", name="Phường 1").first.click()
     page.get_by_role("button", name="Chốt kết quả").click()
     page.fill("#id_decision", "Quyết định số 15/QĐ-UBND ngày 10/01/2027 của UBND thị xã Quảng Trị")

@@ -9,47 +9,14 @@ import datetime
 import re
 
 import pytest
-from django.db import connections
 from django.utils import timezone
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from remediation import services
 from remediation.models import Task
-from scoring.demo import DEMO_PASSWORD, load_demo
+from scoring.demo import load_demo
 from scoring.models import Assessment, Official
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def page(monkeypatch):
-    # As in test_cycle_in_browser: Playwright's loop runs in this thread, the ORM calls of the
-    # test are plain sequential code, and connections opened meanwhile are closed at the end.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
-        tab = context.new_page()
-        tab.on("dialog", lambda dialog: dialog.accept())
-        yield tab
-        browser.close()
-        connections.close_all()
-
-
-def _sign_in(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+from tests.browser.conftest import sign_in
 
 
 @pytest.mark.django_db(transaction=True)
@@ -58,7 +25,7 @@ def test_tasks_from_the_dashboard_reach_the_official_and_move_the_projection(liv
     base = live_server.url
     assessment = Assessment.objects.get(unit__code="TXQT-P1", period__year=2023)
 
-    _sign_in(page, base, "chutich.p1")
+    sign_in(page, base, "chutich.p1")
     expect(page.locator("#kpi-annual")).to_contain_text("91,00")
     expect(page.locator("#kpi-annual")).to_contain_text("3/5")
     page.get_by_role("button", name="Tạo việc từ 16 tiêu chí bị trừ điểm").click()
@@ -73,7 +40,7 @@ def test_tasks_from_the_dashboard_reach_the_official_and_move_the_projection(liv
     for task in Task.objects.filter(assessment=assessment, department=desk.department):
         services.task_assign(task=task)
 
-    _sign_in(page, base, "motcua.p1")
+    sign_in(page, base, "motcua.p1")
     panel = page.locator("#my-tasks")
     expect(panel).to_contain_text("6 việc đang thực hiện")  # loaded after the page, by htmx
     expect(page).to_have_url(re.compile(r"/danh-gia/\d+/$"))
@@ -86,6 +53,6 @@ def test_tasks_from_the_dashboard_reach_the_official_and_move_the_projection(liv
     page.get_by_role("button", name="Báo cáo hoàn thành").click()
     expect(page.locator(".messages")).to_contain_text("Đã chuyển sang “Hoàn thành”.")
 
-    _sign_in(page, base, "chutich.p1")
+    sign_in(page, base, "chutich.p1")
     expect(page.locator("#projection-done")).to_have_text("92,00")
     expect(page.locator("#kpi-tasks")).to_contain_text("Hoàn thành 1")
