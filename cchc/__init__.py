@@ -1,0 +1,3 @@
+from cchc.celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -29,6 +29,22 @@ def env_bool(name: str, default: bool) -> bool:
     )
 
 
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ImproperlyConfigured(
+            f"Biến môi trường {name}={raw!r} không hợp lệ: cần một số nguyên từ {minimum} trở lên "
+            f"(ví dụ: {default})."
+        )
+    return value
+
+
 def env_hosts(name: str, default: str) -> list[str]:
     raw = os.environ.get(name, default)
     hosts = [h.strip() for h in raw.split(",") if h.strip()]

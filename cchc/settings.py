@@ -4,9 +4,10 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
-from cchc.env import env_bool, env_database, env_hosts, env_secret_key
+from cchc.env import env_bool, env_database, env_hosts, env_int, env_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -169,3 +170,44 @@ CONTENT_SECURITY_POLICY = {
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 SERIALIZATION_MODULES = {"exactjson": "cchc.serializers"}  # backups, to the microsecond
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024  # 20 MB per file
+
+# Background jobs (bulk phụ lục, reminders) run on Celery workers through Redis. Without a
+# broker, as in development and tests, a job runs right away in the process that asks for it.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip()
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_IGNORE_RESULT = True  # a job's state lives in its own row, not in a result store
+# A job is acknowledged only when it has finished: a worker process killed midway (OOM,
+# deploy, power) gives the job back to the queue, and the job's row counts the attempts.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A job unacknowledged this long (its whole worker host died) is delivered again.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("JOB_REDELIVER_AFTER", 3600)}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "send-task-reminders": {
+        "task": "remediation.tasks.send_task_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
+# A running job that has not reported progress for this long is taken to be dead: a worker
+# starting up gives it another attempt (at most JOB_MAX_ATTEMPTS in all), then marks it failed.
+JOB_STALE_AFTER = env_int("JOB_STALE_AFTER", 300, minimum=1)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3, minimum=1)
+# The address of the site, for links in e-mails sent by background jobs.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+
+# Everything to standard error, where gunicorn, the worker and systemd's journal collect it.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        app: {"level": os.environ.get("LOG_LEVEL", "INFO")}
+        for app in ("cchc", "scoring", "documents", "remediation", "exchange")
+    },
+}

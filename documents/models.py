@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from cchc.jobs import BackgroundJob, JobStatus
 from scoring.models import Assessment, Framework, Official, Period, Unit
 from scoring.models.frameworks import SCORE_DIGITS
 
@@ -223,18 +224,14 @@ class LetterDirection(models.Model):
         return f"{self.criterion_code} – {self.action[:60]}"
 
 
-class BundleStatus(models.TextChoices):
-    PENDING = "pending", "Đang chờ"
-    RUNNING = "running", "Đang tạo"
-    DONE = "done", "Đã xong"
-    FAILED = "failed", "Lỗi"
+BundleStatus = JobStatus
 
 
 def _bundle_path(bundle: DocumentBundle, filename: str) -> str:
     return f"goi-phu-luc/{bundle.pk}-{filename}"
 
 
-class DocumentBundle(models.Model):
+class DocumentBundle(BackgroundJob):
     """All units' phụ lục of one framework and period as one ZIP, built in the background."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="+")
@@ -244,15 +241,9 @@ class DocumentBundle(models.Model):
     )
     # Fixed when requested, from what the user may see, so the builder needs no user.
     assessment_ids = models.JSONField(default=list)
-    status = models.CharField(
-        max_length=10, choices=BundleStatus.choices, default=BundleStatus.PENDING
-    )
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to=_bundle_path, max_length=300, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "gói phụ lục"

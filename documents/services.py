@@ -6,22 +6,25 @@ again: every service that edits refuses one.
 
 from __future__ import annotations
 
-import io
+import logging
+import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cchc import jobs
+from cchc.jobs import JobStatus
 from documents import directions as dirs
 from documents import drafting
 from documents.content import build_content
 from documents.models import (
-    BundleStatus,
     DocumentBundle,
     Letter,
     LetterDirection,
@@ -34,6 +37,8 @@ from documents.render import pdf, xlsx
 from documents.tables import lost_criteria_table, ranking_table
 from scoring.models import Assessment, Framework, Official, Period, Unit
 from scoring.selectors import assessment_sheet, period_results
+
+log = logging.getLogger(__name__)
 
 HEADER_FIELDS = (
     "kind",
@@ -384,34 +389,45 @@ def bundle_create(
 def bundle_build(*, bundle: DocumentBundle) -> DocumentBundle:
     """Build the ZIP: each unit's phụ lục of lost criteria as PDF and .xlsx, and the ranking.
 
-    Not one transaction on purpose: progress is saved after every unit, so the page that
-    polls it shows the bar moving. A failure is recorded on the bundle.
+    Runs on a worker once `jobs.claim` has taken the bundle. Progress is recorded after every
+    unit, so the page that polls it shows the bar moving. The ZIP is written to a temporary
+    file and stored only when complete: a worker killed midway leaves no partial archive.
+    A failure is recorded on the bundle, in words the user can act on.
     """
-    DocumentBundle.objects.filter(pk=bundle.pk).update(status=BundleStatus.RUNNING, done=0)
     try:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            ranking = period_results(bundle.framework, bundle.period)
-            ranking = [r for r in ranking if r.assessment.pk in set(bundle.assessment_ids)]
-            table = ranking_table(bundle.framework, bundle.period, ranking)
-            archive.writestr(f"{table.filename}.pdf", pdf.table_pdf(table))
-            archive.writestr(f"{table.filename}.xlsx", xlsx.table_xlsx(table))
-            assessments = Assessment.objects.filter(pk__in=bundle.assessment_ids).select_related(
-                "unit", "period", "framework"
-            )
-            for done, assessment in enumerate(assessments.order_by("unit__name"), start=1):
-                table = lost_criteria_table(assessment_sheet(assessment))
+        with tempfile.TemporaryFile() as spool:
+            with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
+                ranking = period_results(bundle.framework, bundle.period)
+                ranking = [r for r in ranking if r.assessment.pk in set(bundle.assessment_ids)]
+                table = ranking_table(bundle.framework, bundle.period, ranking)
                 archive.writestr(f"{table.filename}.pdf", pdf.table_pdf(table))
                 archive.writestr(f"{table.filename}.xlsx", xlsx.table_xlsx(table))
-                DocumentBundle.objects.filter(pk=bundle.pk).update(done=done)
+                assessments = Assessment.objects.filter(
+                    pk__in=bundle.assessment_ids
+                ).select_related("unit", "period", "framework")
+                for done, assessment in enumerate(assessments.order_by("unit__name"), start=1):
+                    table = lost_criteria_table(assessment_sheet(assessment))
+                    archive.writestr(f"{table.filename}.pdf", pdf.table_pdf(table))
+                    archive.writestr(f"{table.filename}.xlsx", xlsx.table_xlsx(table))
+                    jobs.beat(bundle, done=done)
+            spool.seek(0)
+            bundle.refresh_from_db()
+            bundle.file.save(f"phu-luc-{bundle.period.year}.zip", File(spool), save=False)
+        bundle.status = JobStatus.DONE
+        bundle.error = ""
+    except OSError as exc:
+        log.exception("Bundle %s: storage refused the archive", bundle.pk)
         bundle.refresh_from_db()
-        name = f"phu-luc-{bundle.period.year}.zip"
-        bundle.file.save(name, ContentFile(buffer.getvalue()), save=False)
-        bundle.status = BundleStatus.DONE
-    except Exception as exc:
+        bundle.status = JobStatus.FAILED
+        bundle.error = (
+            "Máy chủ không ghi được tệp (ổ đĩa đầy hoặc thư mục lưu trữ không ghi được: "
+            f"{exc.strerror or exc}). Không có tệp dở dang nào được lưu"
+        )
+    except Exception:
+        log.exception("Bundle %s failed", bundle.pk)
         bundle.refresh_from_db()
-        bundle.status = BundleStatus.FAILED
-        bundle.error = f"{type(exc).__name__}: {exc}"
+        bundle.status = JobStatus.FAILED
+        bundle.error = "Lỗi khi dựng phụ lục; quản trị hệ thống xem chi tiết trong nhật ký máy chủ"
     bundle.finished_at = timezone.now()
     bundle.save()
     return bundle

@@ -16,13 +16,15 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from documents import access, background, services
+from cchc import jobs
+from documents import access, services
 from documents.content import letter_content
 from documents.directions import group_items
 from documents.forms import BodyForm, IssueForm, LetterCreateForm, LetterHeaderForm
 from documents.models import BundleStatus, LetterStatus, ParagraphKind
 from documents.render import docx, pdf, xlsx
 from documents.tables import lost_criteria_table, ranking_table, score_sheet_table
+from documents.tasks import build_bundle
 from scoring.access import get_assessment_for_user, visible_assessments
 from scoring.models import AssessmentStatus
 from scoring.selectors import assessment_sheet, period_results
@@ -107,7 +109,7 @@ def bundle_start(request: HttpRequest, framework_id: int, period_id: int) -> Htt
         bundle = services.bundle_create(
             user=request.user, framework=framework, period=period, assessments=assessments
         )
-        background.start_bundle(bundle)
+        jobs.enqueue(build_bundle, bundle.pk)
     return redirect("documents:bundle_detail", pk=bundle.pk)
 
 
@@ -115,8 +117,9 @@ def bundle_start(request: HttpRequest, framework_id: int, period_id: int) -> Htt
 def bundle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The bundle's progress bar; the page refreshes itself until the ZIP is ready."""
     bundle = access.get_bundle_for_user(request.user, pk)
-    running = bundle.status in (BundleStatus.PENDING, BundleStatus.RUNNING)
-    return render(request, "documents/bundle_detail.html", {"bundle": bundle, "running": running})
+    return render(
+        request, "documents/bundle_detail.html", {"bundle": bundle, "running": bundle.in_progress}
+    )
 
 
 @login_required

@@ -147,3 +147,21 @@ def test_the_scale_dataset_has_a_chairperson_dashboard_and_a_province_ranking(cl
     client.force_login(get_user_model().objects.get(username="qmt.tinh"))
     page = client.get("/tong-quan/").content.decode()
     assert page.count("Xã Thử 00") >= 4
+
+
+def test_the_worker_sends_the_reminders_every_morning_with_links(assigned, settings, monkeypatch):
+    from django.utils import timezone
+
+    from remediation.tasks import send_task_reminders
+
+    entry = settings.CELERY_BEAT_SCHEDULE["send-task-reminders"]
+    assert entry["task"] == send_task_reminders.name
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({7}, {0})
+    settings.SITE_URL = "https://cchc.quangtri.gov.vn"
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+
+    send_task_reminders.delay()
+    send_task_reminders.delay()  # a second run the same day (two schedulers) sends nothing more
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["motcua.p1@p1.vn", "vhxh.p1@p1.vn"]
+    assert "https://cchc.quangtri.gov.vn/khac-phuc/" in mail.outbox[0].body

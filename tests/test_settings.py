@@ -136,6 +136,7 @@ def test_the_deploy_check_passes_with_the_documented_production_environment():
         "ALLOWED_HOSTS": "cchc.quangtri.gov.vn",
         "HTTPS": "true",
         "STATIC_MANIFEST": "true",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     }
     run = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -145,6 +146,19 @@ def test_the_deploy_check_passes_with_the_documented_production_environment():
         text=True,
     )
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_the_deploy_check_warns_when_no_worker_queue_is_configured():
+    env = {**os.environ, "DEBUG": "false", "CELERY_BROKER_URL": ""}
+    run = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert "cchc.W001" in run.stdout + run.stderr
+    assert "CELERY_BROKER_URL chưa được đặt" in run.stdout + run.stderr
 
 
 @pytest.mark.django_db

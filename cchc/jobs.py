@@ -1,0 +1,158 @@
+"""Background jobs: the row every long job keeps, and the rules for running it on a worker.
+
+A job's truth is its row, not the queue: the page that follows a job reads the row, and the
+worker claims the row before working. The queue only says "look at row N". That gives three
+guarantees whatever happens to a worker:
+
+- A job is delivered again when its worker dies (Celery's late acknowledgement, see settings),
+  and a worker that starts up re-queues the jobs whose worker stopped reporting progress. Each
+  delivery claims the row and counts an attempt; after `JOB_MAX_ATTEMPTS` the job is marked
+  failed with a Vietnamese reason instead of being tried forever.
+- A job already finished or failed is never run again, so a late duplicate delivery is harmless.
+- A job writes its result only at the end (one file save, one row update), so a job killed
+  midway leaves nothing half-made behind: no partial file is ever offered for download.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", "Đang chờ"
+    RUNNING = "running", "Đang tạo"
+    DONE = "done", "Đã xong"
+    FAILED = "failed", "Lỗi"
+
+
+class BackgroundJob(models.Model):
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField("số lần chạy", default=0)
+    worker = models.CharField("tiến trình xử lý", max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField("lần báo tiến độ cuối", null=True, blank=True)
+    error = models.TextField("lỗi", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (JobStatus.PENDING, JobStatus.RUNNING)
+
+
+def enqueue(task, pk: int) -> None:
+    """Send the job to the workers once the row that describes it is committed."""
+    transaction.on_commit(lambda: task.delay(pk))
+
+
+class JobBusy(Exception):
+    """Another live worker holds the job; ask again later."""
+
+
+def _this_worker() -> str:
+    return f"{socket.gethostname()} pid {os.getpid()}"
+
+
+def holder_alive(job: BackgroundJob, now=None) -> bool:
+    """Whether the worker that last claimed a running job may still be working on it.
+
+    Silent for longer than JOB_STALE_AFTER means dead. On the same host we can tell sooner:
+    a holder whose process is gone (or that is this very process, which runs one job at a
+    time) is dead.
+    """
+    now = now or timezone.now()
+    if job.heartbeat_at is None or now - job.heartbeat_at > timedelta(
+        seconds=settings.JOB_STALE_AFTER
+    ):
+        return False
+    host, _, pid = job.worker.partition(" pid ")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    return int(pid) != os.getpid() and _process_running(int(pid))
+
+
+def _process_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a killed process whose parent died too can linger as a zombie: it is not running
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
+
+
+def claim(model: type[BackgroundJob], pk: int, **reset) -> BackgroundJob | None:
+    """Take job `pk` for this process: the row, or None when there is nothing to do.
+
+    Raises JobBusy when another live worker is on it. `reset` gives the fields a fresh
+    attempt starts from (e.g. progress back to zero).
+    """
+    with transaction.atomic():
+        job = model.objects.select_for_update().filter(pk=pk).first()
+        if job is None or job.status in (JobStatus.DONE, JobStatus.FAILED):
+            return None
+        now = timezone.now()
+        if job.status == JobStatus.RUNNING and holder_alive(job, now):
+            raise JobBusy(f"{model.__name__} {pk} is held by {job.worker}")
+        if job.attempts >= settings.JOB_MAX_ATTEMPTS:
+            job.status = JobStatus.FAILED
+            job.error = (
+                f"Đã chạy {job.attempts} lần nhưng lần nào tiến trình xử lý cũng dừng giữa chừng "
+                "(máy chủ khởi động lại hoặc hết bộ nhớ); không có kết quả dở dang nào được lưu."
+            )
+            job.finished_at = now
+            job.save()
+            log.error("Job %s %s failed after %s attempts", model.__name__, pk, job.attempts)
+            return None
+        job.status = JobStatus.RUNNING
+        job.attempts += 1
+        job.worker = _this_worker()
+        job.heartbeat_at = now
+        for field, value in reset.items():
+            setattr(job, field, value)
+        job.save()
+    return job
+
+
+def beat(job: BackgroundJob, **progress) -> None:
+    """Record progress (and that the job is alive), visible at once to the page polling it."""
+    type(job).objects.filter(pk=job.pk).update(heartbeat_at=timezone.now(), **progress)
+
+
+def requeue_stale(model: type[BackgroundJob], task) -> list[int]:
+    """Send again the running jobs whose worker is gone; `claim` counts the attempt.
+
+    Called when a worker starts, which is when jobs of a worker that died with its host (and
+    so could not give them back to the queue) are picked up without waiting for the broker's
+    redelivery timeout.
+    """
+    now = timezone.now()
+    stale = [
+        job.pk
+        for job in model.objects.filter(status=JobStatus.RUNNING).only(
+            "pk", "worker", "heartbeat_at"
+        )
+        if not holder_alive(job, now)
+    ]
+    for pk in stale:
+        log.warning("Job %s %s lost its worker; sending it again", model.__name__, pk)
+        task.delay(pk)
+    return stale
