@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from cchc import jobs
 from cchc.jobs import JobStatus
+from cchc.storage import save_with_file
 from documents import directions as dirs
 from documents import drafting
 from documents.content import build_content
@@ -346,11 +347,10 @@ def letter_issue(
     content = build_content(letter)
     letter.issued_content = content.to_json()
     letter.full_clean()
-    letter.pdf.save(
-        f"{number:02d}-{letter.symbol}.pdf", ContentFile(pdf.letter_pdf(content)), save=False
-    )
     try:
-        letter.save()
+        save_with_file(
+            letter, "pdf", f"{number:02d}-{letter.symbol}.pdf", ContentFile(pdf.letter_pdf(content))
+        )
     except IntegrityError as exc:  # pragma: no cover - the unit lock makes this a last resort
         raise ValidationError(
             "Số văn bản vừa được dùng cho văn bản khác; hãy ban hành lại."

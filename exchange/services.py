@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.storage import save_with_file
 from exchange import access as exchange_access
 from exchange.importers import LIST_KEYS, list_resource, plan_import
 from exchange.lists import list_dataset, result_preview
@@ -75,8 +76,7 @@ def import_record_create(
         via_command_line=via_command_line,
     )
     _keep_preview(record, preview)
-    record.file.save(name, ContentFile(data), save=False)
-    record.save()
+    save_with_file(record, "file", name, ContentFile(data))
     return record
 
 

@@ -103,10 +103,14 @@ def assessment_upload(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404("Không tìm thấy trang.")
     form_class = AppraisalUploadForm if kind == ImportKind.APPRAISAL else UploadForm
     form = form_class(request.POST, request.FILES)
-    if not form.is_valid():
-        return _assessment_page(request, assessment, {kind: form}, status=400)
-    record = _keep(request, form, kind, assessment)
-    return redirect("exchange:record", pk=record.pk)
+    if form.is_valid():
+        try:
+            record = _keep(request, form, kind, assessment)
+        except ValidationError as refused:
+            form.add_error("file", refused)
+        else:
+            return redirect("exchange:record", pk=record.pk)
+    return _assessment_page(request, assessment, {kind: form}, status=400)
 
 
 def _keep(request, form: UploadForm, kind: str, assessment=None) -> ImportRecord:
@@ -127,11 +131,15 @@ def admin_upload(request: HttpRequest, kind: str) -> HttpResponse:
     """Upload a framework, units or officials workbook (administrators)."""
     exchange_access.require_admin(request.user)
     form = UploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors["file"]))
-        return redirect("exchange:index")
-    record = _keep(request, form, ADMIN_KINDS[kind])
-    return redirect("exchange:record", pk=record.pk)
+    if form.is_valid():
+        try:
+            record = _keep(request, form, ADMIN_KINDS[kind])
+        except ValidationError as refused:
+            form.add_error("file", refused)
+        else:
+            return redirect("exchange:record", pk=record.pk)
+    messages.error(request, " ".join(form.errors["file"]))
+    return redirect("exchange:index")
 
 
 @login_required

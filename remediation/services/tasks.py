@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cchc.storage import save_with_file
 from remediation.models import FINISHED_STATUSES, Task, TaskFile, TaskNote, TaskStatus
 from scoring import engine
 from scoring.models import (
@@ -421,12 +422,7 @@ def task_file_add(*, task: Task, upload: UploadedFile, user=None) -> TaskFile:
         size=upload.size,
         uploaded_by=_user_or_none(user),
     )
-    stored.file.save(upload.name, upload, save=False)
-    try:
-        stored.save()
-    except Exception:
-        stored.file.delete(save=False)
-        raise
+    save_with_file(stored, "file", upload.name, upload)
     return stored
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from cchc.storage import save_with_file
 from scoring import filetypes
 from scoring.models import Evidence, EvidenceStage, Score
 
@@ -61,12 +62,7 @@ def evidence_add(*, score: Score, upload: UploadedFile, stage: str, user=None) -
         stage=stage,
         uploaded_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    evidence.file.save(upload.name, upload, save=False)
-    try:
-        evidence.save()
-    except Exception:
-        evidence.file.delete(save=False)
-        raise
+    save_with_file(evidence, "file", upload.name, upload)
     return evidence
 
 
