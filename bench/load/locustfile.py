@@ -1,0 +1,131 @@
+"""Locust scenario: a province's working day, 50 people at once (bench/load/run.py starts it).
+
+Staff open their self-assessment and save scores; appraisers open the queue and appraise;
+chairpersons open their dashboard and ranking; a few print the phụ lục as PDF. Everyone signs
+in through the login form first. Accounts come from bench/load/prepare.py (LOAD_ACCOUNTS).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+from pathlib import Path
+
+from locust import HttpUser, between, task
+
+ACCOUNTS = json.loads(Path(os.environ["LOAD_ACCOUNTS"]).read_text(encoding="utf-8"))
+_next = {kind: itertools.count() for kind in ("staff", "appraisers", "chairpersons", "printers")}
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# A yes/no criterion's row: its version field, then its <select> of allowed scores.
+SELECT_ROW = re.compile(
+    r'name="(\d+)-version" value="(\d+)">\s*<select name="\1-value"[^>]*>(.*?)</select>', re.S
+)
+OPTION = re.compile(r'<option value="([^"]+)"')
+
+
+class Person(HttpUser):
+    abstract = True
+    wait_time = between(1, 4)  # reading, typing, thinking
+
+    def sign_in(self, username: str) -> None:
+        page = self.client.get("/dang-nhap/", name="đăng nhập (trang)")
+        token = CSRF.search(page.text).group(1)
+        response = self.client.post(
+            "/dang-nhap/",
+            {"username": username, "password": ACCOUNTS["password"], "csrfmiddlewaretoken": token},
+            name="đăng nhập (gửi)",
+        )
+        if "dang-nhap" in response.url:
+            raise RuntimeError(f"{username} could not sign in")
+
+    def save_one_score(self, url: str, label: str) -> None:
+        page = self.client.get(url, name=f"{label} (trang)")
+        rows = SELECT_ROW.findall(page.text)
+        token = CSRF.search(page.text)
+        if not rows or token is None:
+            return
+        pk, version, options = random.choice(rows)
+        value = random.choice(OPTION.findall(options))
+        self.client.post(
+            url,
+            {f"{pk}-version": version, f"{pk}-value": value, "csrfmiddlewaretoken": token.group(1)},
+            name=f"{label} (lưu)",
+        )
+
+
+class Staff(Person):
+    fixed_count = 20
+
+    def on_start(self) -> None:
+        me = ACCOUNTS["staff"][next(_next["staff"]) % len(ACCOUNTS["staff"])]
+        self.sign_in(me["username"])
+        self.assessment = f"/danh-gia/{me['assessment']}/"
+
+    @task(4)
+    def self_assess(self) -> None:
+        self.save_one_score(self.assessment, "tự đánh giá")
+
+    @task(1)
+    def my_tasks(self) -> None:
+        self.client.get("/khac-phuc/cua-toi/", name="việc của tôi")
+
+
+class Appraiser(Person):
+    fixed_count = 10
+
+    def on_start(self) -> None:
+        me = ACCOUNTS["appraisers"][next(_next["appraisers"]) % len(ACCOUNTS["appraisers"])]
+        self.sign_in(me)
+
+    @task(1)
+    def queue(self) -> None:
+        self.client.get("/danh-gia/tham-dinh/", name="hàng chờ thẩm định")
+
+    @task(4)
+    def appraise(self) -> None:
+        pk = random.choice(ACCOUNTS["appraised"])
+        self.save_one_score(f"/danh-gia/{pk}/", "thẩm định")
+
+
+class Chairperson(Person):
+    fixed_count = 17
+
+    def on_start(self) -> None:
+        mine = ACCOUNTS["chairpersons"]
+        self.me = mine[next(_next["chairpersons"]) % len(mine)]
+        self.sign_in(self.me["username"])
+
+    @task(3)
+    def dashboard(self) -> None:
+        self.client.get(f"/tong-quan/don-vi/{self.me['unit']}/", name="bảng điều hành")
+
+    @task(1)
+    def home(self) -> None:
+        self.client.get("/", name="trang chủ")
+
+    @task(1)
+    def ranking(self) -> None:
+        self.client.get("/tong-quan/xep-hang/", name="xếp hạng")
+
+    @task(1)
+    def result(self) -> None:
+        self.client.get(f"/danh-gia/{self.me['published']}/", name="kết quả đã công bố")
+
+
+class Printer(Person):
+    """The office printing the phụ lục of points lost, as PDF."""
+
+    fixed_count = 3
+    wait_time = between(5, 15)
+
+    def on_start(self) -> None:
+        mine = ACCOUNTS["chairpersons"]
+        self.me = mine[-1 - next(_next["printers"]) % len(mine)]
+        self.sign_in(self.me["username"])
+
+    @task
+    def phu_luc_pdf(self) -> None:
+        self.client.get(f"/van-ban/danh-gia/{self.me['published']}/phu-luc.pdf", name="phụ lục PDF")
