@@ -138,21 +138,24 @@ def beat(job: BackgroundJob, **progress) -> None:
 
 
 def requeue_stale(model: type[BackgroundJob], task) -> list[int]:
-    """Send again the running jobs whose worker is gone; `claim` counts the attempt.
+    """Send again the jobs a worker should have but does not; `claim` counts the attempt.
 
-    Called when a worker starts, which is when jobs of a worker that died with its host (and
-    so could not give them back to the queue) are picked up without waiting for the broker's
-    redelivery timeout.
+    Called when a worker starts. It picks up the running jobs of a worker that died with its
+    host (and so could not give them back to the queue) without waiting for the broker's
+    redelivery timeout, and the jobs still waiting long after they were asked for, whose
+    message the broker lost (Redis restarted without persistence). A duplicate is harmless:
+    `claim` lets one delivery work and the others find the job taken or finished.
     """
     now = timezone.now()
-    stale = [
-        job.pk
-        for job in model.objects.filter(status=JobStatus.RUNNING).only(
-            "pk", "worker", "heartbeat_at"
-        )
-        if not holder_alive(job, now)
-    ]
+    running = model.objects.filter(status=JobStatus.RUNNING).only("pk", "worker", "heartbeat_at")
+    stale = [job.pk for job in running if not holder_alive(job, now)]
+    stale += model.objects.filter(
+        status=JobStatus.PENDING,
+        created_at__lt=now - timedelta(seconds=settings.JOB_STALE_AFTER),
+    ).values_list("pk", flat=True)
     for pk in stale:
-        log.warning("Job %s %s lost its worker; sending it again", model.__name__, pk)
+        log.warning(
+            "Job %s %s lost its worker or its message; sending it again", model.__name__, pk
+        )
         task.delay(pk)
     return stale

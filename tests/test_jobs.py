@@ -116,6 +116,22 @@ def test_a_starting_worker_sends_again_the_jobs_of_dead_workers_and_only_those(b
     assert (alive.status, alive.attempts) == (JobStatus.RUNNING, 1)
 
 
+def test_a_starting_worker_sends_again_a_job_whose_message_was_lost(bundle, appraiser):
+    recent = DocumentBundle.objects.create(
+        framework=bundle.framework, period=bundle.period, requested_by=appraiser, total=1
+    )  # just asked for: its message is on its way
+    DocumentBundle.objects.filter(pk=bundle.pk).update(
+        created_at=timezone.now() - timedelta(hours=1)
+    )
+
+    _requeue_stale_bundles()
+
+    bundle.refresh_from_db()
+    recent.refresh_from_db()
+    assert (bundle.status, bundle.attempts) == (JobStatus.DONE, 1)
+    assert (recent.status, recent.attempts) == (JobStatus.PENDING, 0)
+
+
 def test_the_page_tells_the_user_a_bundle_is_being_made_again(client, bundle, appraiser):
     _held_by(bundle, pid=_dead_pid())
     DocumentBundle.objects.filter(pk=bundle.pk).update(attempts=2)
