@@ -41,12 +41,14 @@ import pytest
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from documents import services as documents_services
+from documents.forms import LetterHeaderForm
 from documents.models import BundleStatus, LetterKind
 from exchange import exports
 from exchange import services as exchange_services
@@ -178,13 +180,17 @@ class World:
         )
 
     @cached_property
+    def sheet(self) -> exports.Export:
+        """Phường 1's offline self-assessment sheet for the current round, as downloaded."""
+        return exports.export_self_sheet(self.p1_2026)
+
+    @cached_property
     def record(self):
-        """The staff persona's upload of the offline self-assessment sheet, previewed."""
-        sheet = exports.export_self_sheet(self.p1_2026)
+        """The staff persona's upload of that sheet, previewed."""
         return exchange_services.import_record_create(
             kind=ImportKind.SELF_ASSESSMENT,
-            name=sheet.filename,
-            data=sheet.content,
+            name=self.sheet.filename,
+            data=self.sheet.content,
             user=self.user("staff"),
             assessment=self.p1_2026,
         )
@@ -218,7 +224,7 @@ class World:
 
 OBJECTS = (
     "appraiser_away", "p1_2026", "p1_2023", "score", "evidence", "task", "draft_task",
-    "second_draft_task", "task_file", "commitment", "letter", "record", "bundle",
+    "second_draft_task", "task_file", "commitment", "letter", "sheet", "record", "bundle",
 )  # fmt: skip
 
 
@@ -283,7 +289,6 @@ LOGIN = Expect(302, to=_login)
 DENIED = Expect(403)  # in scope, but not allowed (documents area)
 NF = Expect(404)  # outside the user's scope, or an action they may not take
 NO_GET = Expect(405)
-BAD = Expect(400)  # allowed; the empty form is refused
 SEES = Expect(200, shows=True)  # a list that shows Phường 1's object
 BLIND = Expect(200, shows=False)  # a list that does not
 
@@ -391,6 +396,15 @@ def _future(days=30):
     return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
 
 
+def _upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=exports.XLSX)
+
+
+def _letter_header(w):
+    """The composer's header fields posted back unchanged (the body keeps what is not posted)."""
+    return {f"h-{name}": getattr(w.letter, name) or "" for name in LetterHeaderForm.Meta.fields}
+
+
 def _task_form(w):
     return {
         "action": "Ban hành văn bản giải quyết kiến nghị sau đối thoại",
@@ -399,7 +413,6 @@ def _task_form(w):
     }
 
 
-HOME_OF_STAFF = to("scoring:assessment", P1_2026)
 QUEUE = to("scoring:queue")
 ASSESSMENT_2026 = to("scoring:assessment", P1_2026)
 CRITERION = to("scoring:criterion", SCORE)
@@ -409,10 +422,12 @@ DRAFT_PAGE = to("remediation:task", DRAFT_TASK)
 NEW_TASK = to_new(r"/khac-phuc/\d+/")
 NEW_LETTER = to_new(r"/van-ban/\d+/sua/")
 NEW_BUNDLE = to_new(r"/van-ban/goi-phu-luc/\d+/")
+NEW_RECORD = to_new(r"/excel/nhap/\d+/")
 RECORD_PAGE = to("exchange:record", RECORD)
 EXCEL = to("exchange:index")
 DOCUMENTS_2023 = to("documents:assessment", P1_2023)
 ISSUED = to("documents:letter_detail", LETTER, "?ban-hanh=1")
+SAVED = to("documents:letter_edit", LETTER, "?da-luu=1")
 TO_LOGIN = to("login")
 
 # fmt: off
@@ -420,7 +435,7 @@ MATRIX: dict[str, Row] = {
     # --- cchc --------------------------------------------------------------------------------
     # Each tuple: anon, staff, office, other, above, away, admin (see PERSONAS).
     "home": Row(
-        get=(LOGIN, goes(HOME_OF_STAFF), goes(HOME_OF_STAFF), goes(to("summary")), goes(QUEUE), goes(QUEUE), goes(QUEUE))),  # noqa: E501
+        get=(LOGIN, goes(ASSESSMENT_2026), goes(ASSESSMENT_2026), goes(to("summary")), goes(QUEUE), goes(QUEUE), goes(QUEUE))),  # noqa: E501
     "summary": Row(
         get=(LOGIN, OK, OK, OK, OK, OK, OK)),
     "health": Row(
@@ -529,12 +544,15 @@ MATRIX: dict[str, Row] = {
         get=(LOGIN, OK, OK, NF, OK, NF, OK)),
     "exchange:appraisal_download": Row(P1_2023,
         get=(LOGIN, OK, OK, NF, OK, NF, OK)),
+    # An upload is only kept and previewed; the preview's page is the uploader's alone.
     "exchange:assessment_upload": Row(lambda w: {"pk": w.p1_2026.pk, "kind": "self"},
+        data=lambda w: {"file": _upload(w.sheet.filename, w.sheet.content)},
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-        post=(LOGIN, BAD, BAD, NF, NF, NF, BAD)),
+        post=(LOGIN, goes(NEW_RECORD), goes(NEW_RECORD), NF, NF, NF, goes(NEW_RECORD))),
     "exchange:admin_upload": Row(lambda w: {"kind": "don-vi"},
+        data=lambda w: {"file": _upload("don-vi.xlsx", exports.export_units(None).content)},
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-        post=(LOGIN, NF, NF, NF, NF, NF, refused(EXCEL))),
+        post=(LOGIN, NF, NF, NF, NF, NF, goes(NEW_RECORD))),
     "exchange:record": Row(RECORD,
         get=(LOGIN, OK, NF, NF, NF, NF, OK)),
     "exchange:record_apply": Row(RECORD,
@@ -548,8 +566,9 @@ MATRIX: dict[str, Row] = {
     "exchange:framework_download": Row(FRAMEWORK,
         get=(LOGIN, OK, OK, OK, OK, NF, OK)),
     "exchange:framework_copy": Row(FRAMEWORK,
+        data=lambda w: {"name": "Bộ chỉ số CCHC cấp xã áp dụng từ năm 2030", "year_from": 2030},
         get=(LOGIN, NF, NF, NF, NF, NF, OK),
-        post=(LOGIN, NF, NF, NF, NF, NF, BAD)),
+        post=(LOGIN, NF, NF, NF, NF, NF, done(EXCEL))),
     "exchange:list_download": Row(lambda w: {"kind": "don-vi"},
         get=(LOGIN, NF, NF, NF, NF, NF, OK)),
 
@@ -577,9 +596,9 @@ MATRIX: dict[str, Row] = {
         get=(LOGIN, NF, NF, NF, OK, NF, OK)),
     "documents:letter_detail": Row(LETTER,
         get=(LOGIN, OK, OK, NF, OK, NF, OK)),
-    "documents:letter_edit": Row(LETTER,
+    "documents:letter_edit": Row(LETTER, data=_letter_header,
         get=(LOGIN, DENIED, OK, NF, DENIED, NF, OK),
-        post=(LOGIN, DENIED, OK, NF, DENIED, NF, OK)),
+        post=(LOGIN, DENIED, goes(SAVED), NF, DENIED, NF, goes(SAVED))),
     # Issued with the proposed number and today's date when the form is left as it is.
     "documents:letter_issue": Row(LETTER,
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
