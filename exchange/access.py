@@ -4,16 +4,19 @@
 - The offline self-assessment upload: users who may enter the self-assessment
   (`access.may_enter_self`), while the assessment is a draft. Its download: anyone who sees it.
 - Frameworks, units and officials: superusers and administrator officials. An administrator's
-  units and officials imports and exports reach their own units and those below them.
+  units and officials imports and exports reach their own units and those below them; so does
+  copying a framework as next year's (which may end the old one): only frameworks issued by
+  those units.
 """
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from exchange.models import ImportKind, ImportRecord
 from scoring import access
-from scoring.models import Assessment, AssessmentStatus, Role
+from scoring.models import Assessment, AssessmentStatus, Framework, Role
 
 
 def is_exchange_admin(user) -> bool:
@@ -28,6 +31,14 @@ def admin_unit_ids(user) -> set[int] | None:
         return None
     own = access.own_unit_ids(user, (Role.ADMINISTRATOR,))
     return own | access.descendant_ids(own)
+
+
+def copyable_frameworks(user) -> QuerySet[Framework]:
+    """Frameworks the administrator may copy as next year's and end: those issued by the units
+    they manage (all for a superuser), not another district's or the province's."""
+    allowed = admin_unit_ids(user)
+    frameworks = Framework.objects.all()
+    return frameworks if allowed is None else frameworks.filter(issuing_unit_id__in=allowed)
 
 
 def self_upload_refusal(assessment: Assessment) -> str | None:

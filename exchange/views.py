@@ -46,11 +46,15 @@ def index(request: HttpRequest) -> HttpResponse:
     """Everything the user can move through Excel, and their latest imports."""
     user = request.user
     is_admin = exchange_access.is_exchange_admin(user)
+    copyable = set()
+    if is_admin:
+        copyable = set(exchange_access.copyable_frameworks(user).values_list("id", flat=True))
     context = {
         "assessments": assessments_for_user(user),
         "frameworks": list(frameworks_for_user(user)),
         "records": records_for_user(user),
         "is_admin": is_admin,
+        "copyable": copyable,
         "upload_form": UploadForm(),
     }
     return render(request, "exchange/index.html", context)
@@ -203,7 +207,7 @@ def framework_download(request: HttpRequest, pk: int) -> HttpResponse:
 def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
     """Copy last year's framework as next year's, from a short form."""
     exchange_access.require_admin(request.user)
-    source = get_object_or_404(frameworks_for_user(request.user), pk=pk)
+    source = get_object_or_404(exchange_access.copyable_frameworks(request.user), pk=pk)
     year = framework_next_year(source)
     form = FrameworkCopyForm(
         request.POST or None,

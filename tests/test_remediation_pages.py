@@ -329,6 +329,20 @@ def test_overdue_tasks_stand_out_in_every_list(client, tasks, coordinator, phuon
     assert "tiêu chí 4.4:" in filtered and "tiêu chí 1.7:" not in filtered
 
 
+def test_a_unit_or_task_number_too_large_for_the_database_finds_nothing_instead_of_failing(
+    client, coordinator, phuong1_2023, tasks
+):
+    huge = "9" * 25  # SQLite cannot hold it: it used to end in a server error
+    client.force_login(coordinator)
+    response = client.get(reverse("remediation:tasks"), {"don_vi": huge})
+    assert response.status_code == 200
+    assert "Khắc phục tiêu chí" not in response.content.decode()
+    merge = reverse("remediation:merge", args=[phuong1_2023.pk])
+    response = client.post(merge, {"task": [huge, tasks["1.7"].pk]}, follow=True)
+    assert response.status_code == 200
+    assert Task.objects.filter(pk=tasks["1.7"].pk).exists()
+
+
 # --- commitments ----------------------------------------------------------------------------
 
 

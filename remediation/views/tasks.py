@@ -21,6 +21,14 @@ from scoring import access as scoring_access
 from scoring.models import Official, Score, Unit
 
 PAGE_SIZE = 50
+# The largest id a database integer column holds. A larger number typed into a URL or a form
+# names nothing; SQLite would fail on it with OverflowError (a 500) instead of finding nothing.
+MAX_ID = 2**63 - 1
+
+
+def _id(raw: str) -> int | None:
+    """An id from a query string or a form, or None when it cannot be one."""
+    return int(raw) if raw.isdigit() and int(raw) <= MAX_ID else None
 
 
 def _refused(request, refused: ValidationError) -> None:
@@ -37,7 +45,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
     unit_id = request.GET.get("don_vi", "")
     status = request.GET.get("trang_thai", "")
     if unit_id.isdigit():
-        tasks = tasks.filter(assessment__unit_id=int(unit_id))
+        unit_pk = _id(unit_id)
+        tasks = tasks.filter(assessment__unit_id=unit_pk) if unit_pk else tasks.none()
     if status == "nhap":
         tasks = tasks.drafts()
     elif status == "qua_han":
@@ -120,7 +129,7 @@ def drafts_create(request: HttpRequest, assessment_pk: int) -> HttpResponse:
 @require_POST
 def tasks_merge(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     assessment = _managed_assessment(request, assessment_pk)
-    ids = [int(pk) for pk in request.POST.getlist("task") if pk.isdigit()]
+    ids = [pk for pk in map(_id, request.POST.getlist("task")) if pk is not None]
     tasks = list(assessment.tasks.filter(pk__in=ids).prefetch_related("scores", "assignees"))
     try:
         merged = services.task_merge(tasks=tasks, user=request.user)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from exchange.exports import XLSX, export_self_sheet, export_units
 from exchange.models import ImportKind, ImportRecord, ImportStatus
-from scoring.models import Framework
+from scoring.models import Framework, Official, Role, Unit
 from tests.exchange.helpers import D, appraisal, scores_by_code, snapshot
 from tests.exchange.workbooks import seed002_xlsx
 
@@ -257,6 +257,30 @@ def test_copying_a_framework_is_an_administrator_action(
     )
     assert response.status_code == 302
     assert Framework.objects.get(name="Bộ chỉ số cấp xã 2027").year_from == 2027
+
+
+def test_an_administrator_of_another_district_neither_copies_nor_ends_its_framework(
+    client, phuong1_2023, django_user_model
+):
+    """Thị xã Quảng Trị issued the framework its communes use; Hải Lăng's administrator may
+    download it, but copying it as next year's would end it for Thị xã Quảng Trị."""
+    district = Unit.objects.create(
+        code="HLA", name="Huyện Hải Lăng", kind="huyen", parent=Unit.objects.get(code="QTRI")
+    )
+    other_admin = django_user_model.objects.create_user("quantri.hla", full_name="Quản trị HL")
+    Official.objects.create(user=other_admin, unit=district, role=Role.ADMINISTRATOR)
+    framework = phuong1_2023.framework
+    client.force_login(other_admin)
+    assert "Sao chép thành bộ chỉ số năm sau" not in client.get(reverse("exchange:index")).text
+    url = reverse("exchange:framework_copy", args=[framework.pk])
+    assert client.get(url).status_code == 404
+    form = {"name": "Bộ chỉ số cấp xã 2030", "year_from": 2030, "close_source": "on"}
+    assert client.post(url, form).status_code == 404
+    framework.refresh_from_db()
+    assert framework.year_to is None
+    assert not Framework.objects.filter(name="Bộ chỉ số cấp xã 2030").exists()
+    download = reverse("exchange:framework_download", args=[framework.pk])
+    assert client.get(download).status_code == 200
 
 
 def test_a_refused_copy_says_why_and_creates_nothing(client, phuong1_2023, admin_user):
