@@ -42,6 +42,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers (2 × cores + 1)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--spawn-rate", type=float, default=1, help="people signing in per second")
+    parser.add_argument(
+        "--think", default="5,15", help="seconds between one person's requests: min,max"
+    )
     parser.add_argument("--restart-db-at", type=int, help="restart PostgreSQL after N seconds")
     args = parser.parse_args()
 
@@ -57,6 +60,7 @@ def main() -> int:
         "MEDIA_ROOT": str(work / "media"),
         "LOAD_ACCOUNTS": str(work / "accounts.json"),
         "LOG_LEVEL": "WARNING",
+        "LOAD_THINK": args.think,
     }
     _create_database(args.database_url)
     python = str(BIN / "python")
@@ -129,7 +133,10 @@ def _report(stats: Path, args, elapsed: float) -> int:
     rows = list(csv.DictReader(stats.open(encoding="utf-8")))
     total = next(r for r in rows if r["Name"] == "Aggregated")
     pages = [r for r in rows if r["Name"] != "Aggregated"]
-    print(f"\n{args.users} users, {args.seconds} s, gunicorn ×{args.workers}, PostgreSQL")
+    print(
+        f"\n{args.users} users, {args.seconds} s, {args.think} s between one person's requests, "
+        f"gunicorn ×{args.workers}, PostgreSQL"
+    )
     print(f"{'page':34} {'method':6} {'requests':>8} {'errors':>6} {'median':>7} {'p95':>7}")
     worst = 0
     for row in sorted(pages, key=lambda r: r["Name"]):
