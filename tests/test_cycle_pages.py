@@ -447,3 +447,12 @@ def test_a_second_editor_of_an_explanation_is_refused_with_the_first_ones_text(
     assert "giải trình của đơn vị hiện là “Sẽ cập nhật”" in response.content.decode()
     assert score_of(submitted_p1, "7.2").response == "Sẽ cập nhật"
 
+
+def test_a_nul_character_in_the_publication_decision_is_refused_in_vietnamese(
+    client, appraiser, submitted_p1
+):
+    # Django leaves "Null characters are not allowed." untranslated; locale/vi fills it in.
+    client.force_login(appraiser)
+    url = reverse("scoring:action", args=[submitted_p1.pk, "publish"])
+    page = client.post(url, {"decision": "QĐ\x00"}, follow=True).content.decode()
+    assert "Nội dung có ký tự không hợp lệ (NUL); hãy xóa ký tự đó rồi nhập lại." in page
