@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
+# No score, maximum, count or percentage has this many digits before the decimal point.
+MAX_DIGITS = 15
 
 K = TypeVar("K", bound=Hashable)
 
@@ -77,6 +79,9 @@ def parse_number(text: object) -> Decimal:
         raise ScoringError(f"“{raw}” không phải là số (ví dụ hợp lệ: 0,5 hoặc 0.5).") from None
     if not value.is_finite():
         raise ScoringError(f"“{raw}” không phải là số (ví dụ hợp lệ: 0,5 hoặc 0.5).")
+    if value and value.adjusted() >= MAX_DIGITS:
+        # "1e999999999" is a valid Decimal; printing it in a message would take gigabytes.
+        raise ScoringError(f"Số “{raw if len(raw) <= 40 else raw[:40] + '…'}” quá lớn.")
     return value
 
 

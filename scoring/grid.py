@@ -49,14 +49,27 @@ class Entry:
         )
 
 
+# Counts are stored as 32-bit integers (PostgreSQL); no unit counts a billion files.
+MAX_COUNT_DIGITS = 9
+
+
 def _int(raw: str, label: str, code: str, errors: list[str]) -> int | None:
     raw = raw.strip().replace(".", "").replace(" ", "")
     if not raw:
         return None
-    if not raw.isdigit():
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if not raw.isdecimal():
         errors.append(f"Tiêu chí {code}: số {label} “{raw}” phải là số nguyên không âm.")
         return None
+    if len(raw.lstrip("0")) > MAX_COUNT_DIGITS:
+        errors.append(f"Tiêu chí {code}: số {label} quá lớn (tối đa {MAX_COUNT_DIGITS} chữ số).")
+        return None
     return int(raw)
+
+
+def _version(raw: str) -> int | None:
+    """The edit version the page was loaded at; None when the form gives no usable one."""
+    return int(raw) if raw.isdecimal() and len(raw) <= 18 else None
 
 
 def parse_entry(score: Score, data: QueryDict, mode: Mode) -> Entry:
@@ -64,8 +77,13 @@ def parse_entry(score: Score, data: QueryDict, mode: Mode) -> Entry:
     raw = {k[len(prefix) :]: v for k, v in data.items() if k.startswith(prefix)}
     entry = Entry(score=score, raw=raw, text=raw.get("text", "").strip())
     code = score.criterion.code
-    version = raw.get("version", "")
-    entry.version = int(version) if version.isdigit() else None
+    entry.version = _version(raw.get("version", ""))
+    if any("\x00" in v for v in raw.values()):
+        # PostgreSQL cannot store the NUL character in text.
+        entry.errors.append(
+            f"Tiêu chí {code}: nội dung có ký tự không hợp lệ (NUL); hãy xóa ký tự đó rồi lưu lại."
+        )
+        return entry
     if mode == Mode.RESPOND:
         return entry
     value = raw.get("value", "").strip()

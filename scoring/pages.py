@@ -118,7 +118,13 @@ def _choices(row: SheetRow, current: Decimal | None, typed: str | None) -> list[
         ]
     else:
         return []
-    chosen = engine.parse_number(typed) if typed else current
+    chosen = current
+    if typed:
+        # A refused page shows what was typed; text that is no number selects nothing.
+        try:
+            chosen = engine.parse_number(typed)
+        except engine.ScoringError:
+            chosen = None
     return [
         Choice(f"{points:.2f}", f"{label} ({engine.vn_number(points)})", chosen == points)
         for points, label in options

@@ -4,8 +4,12 @@ Every test runs inside a transaction that is rolled back, so tests may change th
 data freely without affecting each other.
 """
 
+import os
+
 import pytest
 from django.contrib.auth import get_user_model
+from hypothesis import Phase
+from hypothesis import settings as hypothesis_settings
 
 from scoring.demo import load_demo
 from scoring.models import Assessment
@@ -76,3 +80,13 @@ def current_p1(db) -> Assessment:
     return Assessment.objects.select_related("unit", "period", "framework").get(
         unit__code="TXQT-P1", period__year=2026
     )
+
+
+# Hypothesis (the fuzz tests): random locally, the same examples on every CI run.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+# `pytest --hypothesis-profile=explore` finds failures fast, without minimising them.
+hypothesis_settings.register_profile(
+    "explore", phases=[Phase.explicit, Phase.reuse, Phase.generate], print_blob=True
+)
+if os.environ.get("CI") == "true":
+    hypothesis_settings.load_profile("ci")

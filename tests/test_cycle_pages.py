@@ -375,3 +375,84 @@ def test_the_council_accepts_the_units_values_for_the_criteria_it_did_not_change
         "Chấp nhận điểm tự đánh giá",
         appraiser,
     )
+
+
+# --- hostile input: examples the fuzz tests found (issue 7) ----------------------------------
+
+
+def test_a_word_posted_for_a_yes_no_criterion_is_refused_on_the_page(
+    client, coordinator, current_p1
+):
+    # The refused page picks the option to show from what was typed; a word broke it (500).
+    client.force_login(coordinator)
+    before = snapshot(current_p1)
+    response = client.post(_page(current_p1), _form(current_p1, {"1.1.1": {"value": ":"}}))
+    assert response.status_code == 422
+    assert "Tiêu chí 1.1.1: “:” không phải là số" in response.content.decode()
+    assert snapshot(current_p1) == before
+
+
+@pytest.mark.parametrize(
+    ("counts", "message"),
+    [
+        ({"b": "²", "a": "3"}, "Tiêu chí 1.1.3: số b “²” phải là số nguyên không âm."),
+        ({"b": "1", "a": "9" * 5000}, "Tiêu chí 1.1.3: số a quá lớn (tối đa 9 chữ số)."),
+    ],
+)
+def test_counts_that_are_no_whole_number_are_refused_on_the_page(
+    client, coordinator, current_p1, counts, message
+):
+    # "²" is a digit to str.isdigit() but not to int(); 5000 digits exceed int()'s limit.
+    client.force_login(coordinator)
+    before = snapshot(current_p1)
+    response = client.post(_page(current_p1), _form(current_p1, {"1.1.3": counts}))
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert snapshot(current_p1) == before
+
+
+def test_a_version_that_is_no_number_does_not_break_the_save(client, coordinator, current_p1):
+    client.force_login(coordinator)
+    data = _form(current_p1, {"1.1.2": {"value": "1"}})
+    data[f"{score_of(current_p1, '1.1.2').pk}-version"] = "²"
+    assert client.post(_page(current_p1), data).status_code == 302
+    assert score_of(current_p1, "1.1.2").self_value == D("1.00")
+
+
+def test_a_nul_character_is_refused_before_it_reaches_the_database(client, coordinator, current_p1):
+    # PostgreSQL cannot store "\x00" in text: saving it was a server error there.
+    client.force_login(coordinator)
+    before = snapshot(current_p1)
+    data = _form(current_p1, {"1.1.2": {"value": "1", "text": "Đã\x00 làm"}})
+    response = client.post(_page(current_p1), data)
+    assert response.status_code == 422
+    assert "Tiêu chí 1.1.2: nội dung có ký tự không hợp lệ (NUL)" in response.content.decode()
+    assert snapshot(current_p1) == before
+
+
+def test_a_second_editor_of_an_explanation_is_refused_with_the_first_ones_text(
+    client, coordinator, chairperson, appraiser, submitted_p1
+):
+    # Quoting the other person's explanation went through the number formatter: a 500.
+    appraise_all(submitted_p1, appraiser, lose={"7.2": "0"})
+    services.assessment_return(
+        assessment=submitted_p1, response_deadline=timezone.now() + timedelta(days=7)
+    )
+    stale = _form(submitted_p1, {"7.2": {"text": "Đã cập nhật Cổng thông tin"}})
+    client.force_login(chairperson)
+    client.post(_page(submitted_p1), _form(submitted_p1, {"7.2": {"text": "Sẽ cập nhật"}}))
+    client.force_login(coordinator)
+    response = client.post(_page(submitted_p1), stale)
+    assert response.status_code == 422
+    assert "giải trình của đơn vị hiện là “Sẽ cập nhật”" in response.content.decode()
+    assert score_of(submitted_p1, "7.2").response == "Sẽ cập nhật"
+
+
+def test_a_nul_character_in_the_publication_decision_is_refused_in_vietnamese(
+    client, appraiser, submitted_p1
+):
+    # Django leaves "Null characters are not allowed." untranslated; locale/vi fills it in.
+    client.force_login(appraiser)
+    url = reverse("scoring:action", args=[submitted_p1.pk, "publish"])
+    page = client.post(url, {"decision": "QĐ\x00"}, follow=True).content.decode()
+    assert "Nội dung có ký tự không hợp lệ (NUL); hãy xóa ký tự đó rồi nhập lại." in page

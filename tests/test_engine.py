@@ -266,3 +266,13 @@ def test_numbers_are_read_as_people_type_them(text, value):
 def test_what_is_not_a_number_is_refused_in_vietnamese(text):
     with pytest.raises(engine.ScoringError, match="không phải là số"):
         engine.parse_number(text)
+
+
+def test_a_number_too_large_for_any_score_is_refused_at_once():
+    # Found by fuzzing: "1e999999999" is a valid Decimal, and the message quoting it as
+    # "vượt quá điểm tối đa" would have printed a billion digits.
+    with pytest.raises(engine.ScoringError, match="Số “1e999999999” quá lớn"):
+        engine.parse_number("1e999999999")
+    with pytest.raises(engine.ScoringError, match="quá lớn"):
+        engine.parse_number("9" * 5000)
+    assert engine.parse_number("1e-999999999") > 0  # tiny is fine: it has too many decimals

@@ -7,6 +7,7 @@ Numbers go through `scoring.engine.parse_number`, the one place that knows "0,5"
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date, datetime
@@ -16,6 +17,8 @@ from scoring import engine
 
 # Cells people leave "empty" with a dash; "- 0,5" is a number, a lone dash is not.
 EMPTY_MARKS = frozenset({"", "-", "–", "—", "x/", "/"})
+# Counts (số b, số a, versions) are stored as 32-bit integers; no unit counts a billion files.
+MAX_COUNT = 10**9
 
 
 class CellError(ValueError):
@@ -71,6 +74,8 @@ def cell_number(value: object, where: str) -> Decimal | None:
             "hãy định dạng ô là Văn bản (Text) rồi nhập lại số."
         )
     if isinstance(value, float):
+        if not math.isfinite(value):  # a cell holding 1E+309 reads as infinity
+            raise CellError(f"Ô {where}: số quá lớn hoặc không phải là số.")
         return Decimal(str(round(value, 6)))
     text = cell_text(value)
     if text in EMPTY_MARKS:
@@ -88,6 +93,8 @@ def cell_count(value: object, where: str) -> int | None:
         return None
     if number != number.to_integral_value():
         raise CellError(f"Ô {where}: số lượng phải là số nguyên, không phải {value}.")
+    if abs(number) >= MAX_COUNT:
+        raise CellError(f"Ô {where}: số lượng {value} quá lớn.")
     return int(number)
 
 

@@ -50,12 +50,21 @@ class ConcurrentEdit(ValidationError):
         self.current = current
         who = current.updated_by or "người khác"
         when = timezone.localtime(current.updated_at).strftime("%H:%M ngày %d/%m/%Y")
-        value = engine.vn_number(getattr(current, field)) or "(để trống)"
+        value = _shown(getattr(current, field))
         super().__init__(
             f"Tiêu chí {current.criterion.code} vừa được {who} sửa lúc {when}: "
             f"{Score._meta.get_field(field).verbose_name} hiện là {value}. "
             "Thay đổi của bạn chưa được lưu; hãy xem lại giá trị mới rồi lưu lại."
         )
+
+
+def _shown(value: Decimal | str | None) -> str:
+    """A stored value as a message quotes it: a score "1,50", a text (the explanation) quoted."""
+    if value is None or value == "":
+        return "(để trống)"
+    if isinstance(value, str):
+        return f"“{value if len(value) <= 80 else value[:80] + '…'}”"
+    return engine.vn_number(value)
 
 
 def _lock(score: Score, expected_version: int | None, field: str) -> None:

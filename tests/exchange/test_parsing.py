@@ -9,7 +9,14 @@ from exchange.parsing.appendix import find_appendix
 from exchange.parsing.counts import counts_in
 from exchange.parsing.framework import parse_levels
 from exchange.parsing.grid import FileProblem, grid_from_rows, read_workbook
-from exchange.parsing.text import CellError, cell_code, cell_number, fold, percent_value
+from exchange.parsing.text import (
+    CellError,
+    cell_code,
+    cell_count,
+    cell_number,
+    fold,
+    percent_value,
+)
 from tests.exchange.workbooks import seed002_rows, xlsx
 
 HEADER = ["Mục", "Nội dung", "Điểm tối đa", "Điểm tự đánh giá", "Điểm thẩm định"]
@@ -47,6 +54,20 @@ def test_a_word_in_a_number_cell_names_the_cell():
 def test_a_number_excel_turned_into_a_date_says_so():
     with pytest.raises(CellError, match="Ô C9: Excel đã hiểu giá trị thành ngày tháng"):
         cell_number(datetime(2024, 6, 1), "C9")
+
+
+@pytest.mark.parametrize("typed", [float("inf"), float("-inf"), float("nan")])
+def test_a_cell_excel_reads_as_infinity_is_refused_naming_the_cell(typed):
+    # Found by fuzzing: a cell stored as 1E+309 reads as infinity, and a count of infinity
+    # stopped the upload with a server error.
+    with pytest.raises(CellError, match="Ô F7: số quá lớn hoặc không phải là số"):
+        cell_count(typed, "F7")
+
+
+@pytest.mark.parametrize("typed", [10**12, "1000000000", 1e20])
+def test_a_count_too_large_to_store_is_refused_in_the_preview(typed):
+    with pytest.raises(CellError, match=r"Ô F7: số lượng .* quá lớn\."):
+        cell_count(typed, "F7")
 
 
 def test_codes_are_read_as_text_and_a_number_code_is_flagged():

@@ -13,6 +13,7 @@ from exchange.writers.selfsheet import HEADER_ROW
 from scoring import services as scoring_services
 from scoring.models import Official, Role
 from tests.exchange.helpers import D, scores_by_code, snapshot, upload
+from tests.exchange.workbooks import OVERFLOW_MARK, overflowing
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +159,14 @@ def test_a_sheet_without_the_identifying_page_is_read_with_a_warning(fresh, coor
     record = _self(to_bytes(workbook), fresh, coordinator)
     assert record.get_preview().errors == []
     assert "không có thông tin nhận dạng" in record.get_preview().warnings[0].message
+
+
+def test_a_count_excel_reads_as_infinity_is_refused_on_its_row(fresh, coordinator):
+    # A count stored as 1e+309 reads as infinity; the upload was a server error.
+    before = snapshot()
+    data = overflowing(_filled(fresh, {"1.1.3": {"F": OVERFLOW_MARK, "G": 46}}))
+    record = _self(data, fresh, coordinator)
+    assert record.status == ImportStatus.REJECTED
+    [problem] = record.get_preview().errors
+    assert problem.message.endswith(": số quá lớn hoặc không phải là số.")
+    assert snapshot() == before

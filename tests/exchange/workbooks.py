@@ -12,6 +12,7 @@ checks the two agree.
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -252,6 +253,23 @@ def seed002_merges(rows=None, totals=TOTALS) -> list[tuple]:
 def seed002_xlsx(rows=None, totals=TOTALS) -> bytes:
     """The seed 002 phụ lục as an .xlsx, or a variant with other data rows or totals."""
     return xlsx(seed002_rows(rows, totals), seed002_merges(rows, totals))
+
+
+# A float openpyxl can write; `overflowing` turns it into one Excel reads back as infinity.
+OVERFLOW_MARK = 1e308
+
+
+def overflowing(data: bytes) -> bytes:
+    """The workbook with every cell holding OVERFLOW_MARK stored as 1e+309 instead, a number
+    too large for a float (openpyxl reads it as infinity; Excel shows #NUM!)."""
+    source, target = io.BytesIO(data), io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            content = old.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                content = content.replace(b"1e+308</v>", b"1e+309</v>")
+            new.writestr(item, content)
+    return target.getvalue()
 
 
 def save_fixture() -> None:
