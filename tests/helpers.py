@@ -51,3 +51,15 @@ def snapshot(assessment: Assessment) -> list[tuple]:
         assessment.scores.filter(evidence__isnull=False).values_list("evidence__pk", flat=True)
     )
     return [*rows, ("files", *files), ("status", Assessment.objects.get(pk=assessment.pk).status)]
+
+
+def postgres_test_url() -> str:
+    """DATABASE_URL of the PostgreSQL test database, for the app's own processes (gunicorn, a
+    worker) that a test starts beside itself."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )

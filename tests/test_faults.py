@@ -30,7 +30,7 @@ from remediation import services as remediation_services
 from remediation.models import TaskFile
 from scoring.demo import load_demo
 from scoring.models import Evidence
-from tests.helpers import pdf, score_of
+from tests.helpers import pdf, postgres_test_url, score_of
 
 
 @pytest.fixture(params=["unwritable", "disk-full"])
@@ -121,12 +121,10 @@ def test_issuing_a_letter_onto_a_broken_storage_leaves_it_a_draft(
 def gunicorn(tmp_path):
     """The app as production serves it: gunicorn, one worker keeping its database connection
     between requests (CONN_MAX_AGE), on the test database."""
-    db = connection.settings_dict
     port = _free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@"
-        f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": postgres_test_url(),
         "DEBUG": "true",  # the test's signed-in session was made with the development key
         "MEDIA_ROOT": str(tmp_path / "media"),
     }

@@ -23,6 +23,7 @@ from cchc.jobs import JobStatus
 from documents.models import DocumentBundle
 from scoring.demo import load_demo
 from scoring.models import Assessment
+from tests.helpers import postgres_test_url
 
 BROKER_URL = os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,13 +58,9 @@ class Worker:
     """`celery -A cchc worker` as the README starts it, on the test database."""
 
     def __init__(self, log: Path):
-        db = connection.settings_dict
         self.env = {
             **os.environ,
-            "DATABASE_URL": (
-                f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-                f"{db['PORT'] or 5432}/{db['NAME']}"
-            ),
+            "DATABASE_URL": postgres_test_url(),
             "CELERY_BROKER_URL": BROKER_URL,
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "DEBUG": "false",
