@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from exchange.models import ImportRecord
+from exchange.models import ImportApplication, ImportRecord
 
 
 @admin.register(ImportRecord)
@@ -23,6 +23,24 @@ class ImportRecordAdmin(admin.ModelAdmin):
     list_select_related = ("uploaded_by", "assessment__unit", "assessment__period")
     exclude = ("preview",)
     date_hierarchy = "uploaded_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportApplication)
+class ImportApplicationAdmin(admin.ModelAdmin):
+    """Confirmed imports as worker jobs: which worker, how many attempts, why one failed."""
+
+    list_display = ("record", "requested_by", "status", "attempts", "worker", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("record", "requested_by")
 
     def has_add_permission(self, request):
         return False

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from cchc.jobs import BackgroundJob
 from exchange.preview import Preview
 from scoring.models import Assessment, Framework
 
@@ -19,6 +20,7 @@ class ImportKind(models.TextChoices):
 
 class ImportStatus(models.TextChoices):
     PREVIEWED = "previewed", "Chờ xác nhận"
+    APPLYING = "applying", "Đang nhập"
     REJECTED = "rejected", "Có lỗi, không nhập được"
     APPLIED = "applied", "Đã nhập"
     FAILED = "failed", "Nhập không thành công, không có gì thay đổi"
@@ -31,8 +33,9 @@ def _import_path(instance: "ImportRecord", filename: str) -> str:
 
 
 class ImportRecord(models.Model):
-    """One uploaded workbook and its preview. Confirming applies the stored preview whole, in
-    one transaction, or nothing; the file stays here either way, for the audit trail.
+    """One uploaded workbook and its preview. Confirming hands the stored preview to a worker
+    (`ImportApplication`), which applies it whole, in one transaction, or nothing; the file
+    stays here either way, for the audit trail.
     """
 
     kind = models.CharField("loại dữ liệu", max_length=20, choices=ImportKind.choices)
@@ -102,3 +105,31 @@ class ImportRecord(models.Model):
         if len(name) > room:
             name = name[: room - 1] + "…"
         return f"Nhập từ tệp {name}{suffix}"
+
+
+class ImportApplication(BackgroundJob):
+    """Applying a confirmed import, as a background job (`exchange.tasks.apply_import`).
+
+    The import itself is one transaction: a worker killed midway leaves nothing applied, and
+    the next attempt starts from the stored preview again. The record says "Đang nhập" until
+    the job ends, so it cannot be confirmed or cancelled twice meanwhile.
+    """
+
+    record = models.OneToOneField(
+        ImportRecord, on_delete=models.CASCADE, related_name="application"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người xác nhận",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "lượt áp dụng tệp nhập"
+        verbose_name_plural = "lượt áp dụng tệp nhập"
+
+    def __str__(self) -> str:
+        return f"Áp dụng {self.record}"

@@ -1,14 +1,15 @@
 """Writes of the exchange app: keep an upload with its preview, apply it whole, cancel it, and
 copy last year's framework.
 
-Applying runs in one transaction: every score goes through `scoring.services` (so each change
-is validated, version-checked and kept in the score's history with who and "Nhập từ tệp …"),
-and the first refusal rolls all of it back.
+Applying runs in one transaction (on a background worker when confirmed in the browser): every
+score goes through `scoring.services` (so each change is validated, version-checked and kept in
+the score's history with who and "Nhập từ tệp …"), and the first refusal rolls all of it back.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from decimal import Decimal
 from typing import Any
 
@@ -17,16 +18,19 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.jobs import JobStatus
 from cchc.storage import save_with_file
 from exchange import access as exchange_access
 from exchange.importers import LIST_KEYS, list_resource, plan_import
 from exchange.lists import list_dataset, result_preview
-from exchange.models import ImportKind, ImportRecord, ImportStatus
+from exchange.models import ImportApplication, ImportKind, ImportRecord, ImportStatus
 from exchange.parsing.grid import read_workbook
 from exchange.preview import Preview
 from exchange.selectors import framework_data
 from scoring import services as scoring_services
 from scoring.models import Assessment, Framework, Role, Score, Unit
+
+log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -91,36 +95,91 @@ def _keep_preview(record: ImportRecord, preview: Preview) -> None:
 
 
 def import_record_apply(*, record: ImportRecord, user) -> ImportRecord:
-    """Apply a previewed import in one transaction, all of it or nothing.
+    """Apply a previewed import now, in this process (the command line does this).
 
-    A refusal on the way (a score changed since the preview, a value the services refuse)
-    rolls everything back; the record is then marked failed with the reason, and the
-    ValidationError is raised again for the caller to show.
+    One transaction, all of it or nothing: a refusal on the way (a score changed since the
+    preview, a value the services refuse) rolls everything back; the record is then marked
+    failed with the reason, and the ValidationError is raised again for the caller to show.
     """
+    _apply(record.pk, user, ImportStatus.PREVIEWED)
+    record.refresh_from_db()
+    return record
+
+
+@transaction.atomic
+def import_record_queue(*, record: ImportRecord, user) -> ImportApplication:
+    """Confirm a previewed import: mark it "Đang nhập" and make the job a worker applies.
+
+    The caller sends the job to the workers (`jobs.enqueue`) once this has committed.
+    """
+    locked = ImportRecord.objects.select_for_update().get(pk=record.pk)
+    _check_applicable(locked, ImportStatus.PREVIEWED)
+    locked.status = ImportStatus.APPLYING
+    locked.save(update_fields=["status"])
+    return ImportApplication.objects.create(record=locked, requested_by=_user_or_none(user))
+
+
+def import_application_run(*, job: ImportApplication) -> None:
+    """The worker's part: apply the record whose job `jobs.claim` has taken, then close the
+    job. Whatever goes wrong ends as words on the record, never as a half-applied import."""
+    try:
+        _apply(job.record_id, job.requested_by, ImportStatus.APPLYING, job=job)
+    except ValidationError as exc:
+        _finish(job, JobStatus.FAILED, " ".join(exc.messages))
+    except Exception:
+        log.exception("Import %s failed", job.record_id)
+        reason = "Lỗi hệ thống khi nhập; quản trị hệ thống xem chi tiết trong nhật ký máy chủ."
+        _fail_record(job.record_id, ImportStatus.APPLYING, reason)
+        _finish(job, JobStatus.FAILED, reason)
+
+
+def import_application_settle(pk: int) -> None:
+    """After a delivery found nothing to do: if the job was given up (its workers kept dying),
+    say so on the record, which would otherwise stay "Đang nhập" for ever."""
+    job = ImportApplication.objects.filter(pk=pk, status=JobStatus.FAILED).first()
+    if job is not None:
+        _fail_record(job.record_id, ImportStatus.APPLYING, job.error)
+
+
+def _apply(pk: int, user, from_status: str, job: ImportApplication | None = None) -> None:
     try:
         with transaction.atomic():
-            locked = ImportRecord.objects.select_for_update().get(pk=record.pk)
-            if not locked.can_apply:
-                raise _NotApplicable(
-                    f"Lần nhập này {locked.get_status_display().lower()}; không xác nhận lại được."
-                )
+            locked = ImportRecord.objects.select_for_update().get(pk=pk)
+            _check_applicable(locked, from_status)
             outcome = APPLIERS[locked.kind](locked, user)
             locked.status = ImportStatus.APPLIED
             locked.decided_at = timezone.now()
             locked.outcome = outcome
             locked.save()
+            if job is not None:
+                _finish(job, JobStatus.DONE, "")
     except _NotApplicable:
         raise
     except ValidationError as exc:
-        reason = " ".join(exc.messages)
-        ImportRecord.objects.filter(pk=record.pk, status=ImportStatus.PREVIEWED).update(
-            status=ImportStatus.FAILED,
-            decided_at=timezone.now(),
-            outcome=f"Không có gì thay đổi: {reason}",
-        )
+        _fail_record(pk, from_status, " ".join(exc.messages))
         raise
-    record.refresh_from_db()
-    return record
+
+
+def _check_applicable(record: ImportRecord, expected: str) -> None:
+    if record.status != expected or record.error_count:
+        raise _NotApplicable(
+            f"Lần nhập này {record.get_status_display().lower()}; không xác nhận lại được."
+        )
+
+
+def _fail_record(pk: int, from_status: str, reason: str) -> None:
+    ImportRecord.objects.filter(pk=pk, status=from_status).update(
+        status=ImportStatus.FAILED,
+        decided_at=timezone.now(),
+        outcome=f"Không có gì thay đổi: {reason}",
+    )
+
+
+def _finish(job: ImportApplication, status: str, error: str) -> None:
+    job.status = status
+    job.error = error
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "finished_at"])
 
 
 class _NotApplicable(ValidationError):

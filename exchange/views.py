@@ -14,16 +14,18 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc import jobs
 from exchange import access as exchange_access
 from exchange import exports, services
 from exchange.forms import AppraisalUploadForm, FrameworkCopyForm, UploadForm
-from exchange.models import ImportKind, ImportRecord
+from exchange.models import ImportApplication, ImportKind, ImportRecord, ImportStatus
 from exchange.selectors import (
     assessments_for_user,
     framework_next_year,
     frameworks_for_user,
     records_for_user,
 )
+from exchange.tasks import apply_import
 from scoring import access
 from scoring.models import Assessment
 
@@ -152,8 +154,11 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The preview: row by row what would change, errors and warnings with their Excel row."""
     record = exchange_access.get_record_for_user(request.user, pk)
     preview = record.get_preview()
+    applying = record.status == ImportStatus.APPLYING
     context = {
         "record": record,
+        "applying": applying,
+        "job": ImportApplication.objects.filter(record=record).first() if applying else None,
         "preview": preview,
         "errors": preview.errors,
         "warnings": preview.warnings,
@@ -166,13 +171,14 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def record_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm: a worker applies the stored preview; the record page follows it."""
     record = exchange_access.get_record_for_user(request.user, pk)
     try:
-        record = services.import_record_apply(record=record, user=request.user)
+        job = services.import_record_queue(record=record, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, record.outcome)
+        jobs.enqueue(apply_import, job.pk)
     return redirect("exchange:record", pk=pk)
 
 

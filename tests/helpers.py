@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 
 from scoring import services
 from scoring.models import Assessment, Score
@@ -63,3 +64,13 @@ def postgres_test_url() -> str:
         f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
         f"{db['PORT'] or 5432}/{db['NAME']}"
     )
+
+
+def run_jobs():
+    """Run the background jobs the requests inside ask for, as the worker would.
+
+    A job is sent to the workers when the request's transaction commits (`jobs.enqueue`);
+    a test runs inside a transaction that never commits, so this runs them at the end of the
+    block instead (without a broker, a job runs in the process that sends it).
+    """
+    return TestCase.captureOnCommitCallbacks(execute=True)

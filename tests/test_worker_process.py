@@ -1,4 +1,4 @@
-"""A real Celery worker on Redis, killed in the middle of building a bundle of phụ lục.
+"""A real Celery worker on Redis, killed in the middle of a job (a bundle of phụ lục, an import).
 
 The job must be done again from the start, or marked failed; never left half-made. The
 worker is a separate process, so it needs a database the test can share: PostgreSQL (CI runs
@@ -12,12 +12,13 @@ import sys
 import time
 import uuid
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from celery import Celery
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from cchc.jobs import JobStatus
 from documents.models import DocumentBundle
@@ -178,3 +179,64 @@ def test_a_job_whose_whole_worker_died_is_resumed_by_the_next_worker_to_start(br
     bundle = _wait(bundle, lambda b: b.status != JobStatus.RUNNING, worker)
     assert bundle.attempts == 2
     _complete(bundle)
+
+
+def test_an_import_whose_worker_is_killed_midway_lands_once_and_whole(broker, worker):
+    """The worker is stopped inside the import's transaction (it waits for a row this test
+    holds, after writing the criteria before it), then killed: none of its writes survive,
+    and the next attempt applies the whole stored preview, each criterion exactly once."""
+    from django.contrib.auth import get_user_model
+
+    from exchange import services as exchange_services
+    from exchange.models import ImportApplication, ImportStatus
+    from scoring import services as scoring_services
+    from scoring.models import Period, Score
+    from tests.exchange.helpers import appraisal
+    from tests.exchange.workbooks import seed002_xlsx
+
+    load_demo()
+    p1 = Assessment.objects.get(unit__code="TXQT-P1", period__year=2023)
+    period, _ = Period.objects.get_or_create(year=2024, kind="annual")
+    fresh = scoring_services.assessment_create(unit=p1.unit, framework=p1.framework, period=period)
+    appraiser = get_user_model().objects.get(username="thamdinh.txqt")
+    record = appraisal(seed002_xlsx(), fresh, appraiser)
+    ops = record.get_preview().payload["ops"]
+    job = exchange_services.import_record_queue(record=record, user=appraiser)
+    worker.start()
+    with transaction.atomic():
+        Score.objects.select_for_update().get(pk=ops[-1]["score_id"])  # the last one it writes
+        broker.send_task("exchange.tasks.apply_import", args=[job.pk])
+        _wait_for(lambda: _lock_waits() > 0, worker)  # the worker is blocked mid-import
+        job.refresh_from_db()
+        assert job.status == JobStatus.RUNNING and job.attempts == 1
+        os.kill(int(job.worker.rsplit(" pid ", 1)[1]), signal.SIGKILL)
+        # Celery gives the message back; a new pool process takes the job over from the start
+        _wait_for(lambda: ImportApplication.objects.get(pk=job.pk).attempts == 2, worker)
+        reason = record.history_reason()
+        assert not Score.history.filter(history_change_reason=reason).exists()
+    # the lock is released: the killed attempt's transaction can only roll back, as its
+    # process is gone; the second attempt goes on
+    _wait_for(lambda: ImportApplication.objects.get(pk=job.pk).status == JobStatus.DONE, worker)
+    job.refresh_from_db()
+    record.refresh_from_db()
+    assert (job.attempts, record.status) == (2, ImportStatus.APPLIED)
+    imported = Score.history.filter(history_change_reason=reason)
+    writes = Counter()  # one history row per write: self and appraised are two writes
+    for op in ops:
+        writes[op["score_id"]] += bool(op["self"]) + bool(op["appraised"])
+    assert Counter(imported.values_list("id", flat=True)) == writes
+    assert Score.objects.get(pk=ops[-1]["score_id"]).appraised_value is not None
+
+
+def _lock_waits() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        return cursor.fetchone()[0]
+
+
+def _wait_for(condition, worker, seconds=90) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out; worker log:\n{worker.log.read_text()[-4000:]}")
+        time.sleep(0.05)

@@ -48,7 +48,7 @@ from tests.fuzzing import (
     shown,
     typed_numbers,
 )
-from tests.helpers import fill_self_assessment
+from tests.helpers import fill_self_assessment, run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -401,7 +401,8 @@ def _confirm_and_check(client, record: ImportRecord, check_op, concurrent=None) 
     if concurrent is not None:
         concurrent(ops)
     before = db_state()
-    response = client.post(reverse("exchange:record_apply", args=[record.pk]))
+    with run_jobs():
+        response = client.post(reverse("exchange:record_apply", args=[record.pk]))
     assert response.status_code == 302
     record.refresh_from_db()
     after = db_state()
@@ -517,6 +518,7 @@ def test_an_import_into_an_assessment_that_moved_on_fails_whole(
             return
         Assessment.objects.filter(pk=half_filled.pk).update(status="submitted")
         before = db_state()
-        response = client.post(reverse("exchange:record_apply", args=[record.pk]))
+        with run_jobs():
+            response = client.post(reverse("exchange:record_apply", args=[record.pk]))
         assert response.status_code in (302, 404)
         assert db_state() == before

@@ -12,6 +12,7 @@ from exchange.models import ImportKind, ImportRecord, ImportStatus
 from scoring.models import Framework, Official, Role, Unit
 from tests.exchange.helpers import D, appraisal, scores_by_code, snapshot
 from tests.exchange.workbooks import seed002_xlsx
+from tests.helpers import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +178,8 @@ def test_confirming_applies_the_stored_preview_and_ignores_anything_posted(
     assert client.post(url).status_code == 404
     client.force_login(appraiser)
     assert client.get(url).status_code == 405
-    response = client.post(url, {"ops": "[]", "appraised": "2", "code": "1.6"})
+    with run_jobs():
+        response = client.post(url, {"ops": "[]", "appraised": "2", "code": "1.6"})
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.status == ImportStatus.APPLIED
