@@ -1,16 +1,17 @@
 """Excel pages: downloads, uploads with their preview, confirm or cancel, copy a framework.
 
 Every view scopes through `scoring.access` / `exchange.access`: what the user may not reach is
-404. Uploads only create a preview; confirming applies the preview stored with the import
-record (nothing from the form but the record's id in the URL).
+404; an assessment they see but may not import into is 403, with the reason. Uploads only
+create a preview; confirming has the worker apply the preview stored with the import record
+(nothing from the form but the record's id in the URL).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -106,7 +107,11 @@ def assessment_upload(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """Upload a self-assessment sheet or an appraisal table: keep it, show its preview."""
     assessment = access.get_assessment_for_user(request.user, pk)
     if not exchange_access.may_import(request.user, kind, assessment):
-        raise Http404("Không tìm thấy trang.")
+        raise PermissionDenied(
+            "Chỉ hội đồng thẩm định cấp trên nhập bảng kết quả thẩm định."
+            if kind == ImportKind.APPRAISAL
+            else "Chỉ cán bộ, công chức của đơn vị nhập bảng tự đánh giá."
+        )
     form_class = AppraisalUploadForm if kind == ImportKind.APPRAISAL else UploadForm
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
@@ -179,6 +184,13 @@ def record_apply(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         jobs.enqueue(apply_import, job.pk)
+        record.refresh_from_db()  # without a broker the job has already run
+        if record.status == ImportStatus.APPLIED:
+            messages.success(request, record.outcome)
+        elif record.status == ImportStatus.FAILED:
+            messages.error(request, record.outcome)
+        else:
+            messages.info(request, "Đã xác nhận; máy chủ đang nhập tệp.")
     return redirect("exchange:record", pk=pk)
 
 

@@ -24,8 +24,8 @@ Personas, left to right in every row:
 - ``admin``: the system administrator (superuser).
 
 Outside a user's scope the project answers 404, never 403, so that a URL does not reveal
-that an object exists; inside it, an action the user may not take answers 404 ("Thao tác
-không có") in scoring, remediation and Excel, and 403 in the documents area.
+that an object exists; inside it (the user may see the object), an action they may not take
+answers 403 with the reason in Vietnamese.
 """
 
 from __future__ import annotations
@@ -286,8 +286,8 @@ def to_commitments(w: World, url: str) -> str:
 
 OK = Expect(200)
 LOGIN = Expect(302, to=_login)
-DENIED = Expect(403)  # in scope, but not allowed (documents area)
-NF = Expect(404)  # outside the user's scope, or an action they may not take
+DENIED = Expect(403)  # in scope, but an action the user may not take
+NF = Expect(404)  # outside the user's scope
 NO_GET = Expect(405)
 SEES = Expect(200, shows=True)  # a list that shows Phường 1's object
 BLIND = Expect(200, shows=False)  # a list that does not
@@ -419,6 +419,7 @@ CRITERION = to("scoring:criterion", SCORE)
 WORKTABLE = to("remediation:assessment_tasks", TASKS_2023)
 TASK_PAGE = to("remediation:task", TASK)
 DRAFT_PAGE = to("remediation:task", DRAFT_TASK)
+COMMITTED = done(to_commitments)
 NEW_TASK = to_new(r"/khac-phuc/\d+/")
 NEW_LETTER = to_new(r"/van-ban/\d+/sua/")
 NEW_BUNDLE = to_new(r"/van-ban/goi-phu-luc/\d+/")
@@ -486,54 +487,54 @@ MATRIX: dict[str, Row] = {
         get=(LOGIN, OK, OK, NF, OK, NF, OK)),
     "remediation:drafts_create": Row(TASKS_2023,
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-        post=(LOGIN, NF, done(WORKTABLE), NF, NF, NF, done(WORKTABLE))),
+        post=(LOGIN, DENIED, done(WORKTABLE), NF, DENIED, NF, done(WORKTABLE))),
     "remediation:merge": Row(TASKS_2023,
         data=lambda w: {"task": [w.draft_task.pk, w.second_draft_task.pk]},
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-        post=(LOGIN, NF, done(NEW_TASK), NF, NF, NF, done(NEW_TASK))),
+        post=(LOGIN, DENIED, done(NEW_TASK), NF, DENIED, NF, done(NEW_TASK))),
     "remediation:assign_all": Row(TASKS_2023,
         data=lambda w: {"deadline": _future()},
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-        post=(LOGIN, NF, done(WORKTABLE), NF, NF, NF, done(WORKTABLE))),
+        post=(LOGIN, DENIED, done(WORKTABLE), NF, DENIED, NF, done(WORKTABLE))),
     "remediation:task_add": Row(TASKS_2023, data=_task_form,
-        get=(LOGIN, NF, OK, NF, NF, NF, OK),
-        post=(LOGIN, NF, done(NEW_TASK), NF, NF, NF, done(NEW_TASK))),
+        get=(LOGIN, DENIED, OK, NF, DENIED, NF, OK),
+        post=(LOGIN, DENIED, done(NEW_TASK), NF, DENIED, NF, done(NEW_TASK))),
     "remediation:task": Row(TASK,
         get=(LOGIN, OK, OK, NF, OK, NF, OK)),
     "remediation:task_edit": Row(TASK, data=_task_form,
-        get=(LOGIN, NF, OK, NF, NF, NF, OK),
-        post=(LOGIN, NF, done(TASK_PAGE), NF, NF, NF, done(TASK_PAGE))),
+        get=(LOGIN, DENIED, OK, NF, DENIED, NF, OK),
+        post=(LOGIN, DENIED, done(TASK_PAGE), NF, DENIED, NF, done(TASK_PAGE))),
     "remediation:task_assign": Row(DRAFT_TASK,
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-        post=(LOGIN, NF, done(DRAFT_PAGE), NF, NF, NF, done(DRAFT_PAGE))),
+        post=(LOGIN, DENIED, done(DRAFT_PAGE), NF, DENIED, NF, done(DRAFT_PAGE))),
     "remediation:task_status": Row(TASK, data=lambda w: {"status": "in_progress"},
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-        post=(LOGIN, done(TASK_PAGE), done(TASK_PAGE), NF, NF, NF, done(TASK_PAGE))),
+        post=(LOGIN, done(TASK_PAGE), done(TASK_PAGE), NF, DENIED, NF, done(TASK_PAGE))),
     "remediation:task_note": Row(TASK, data=lambda w: {"text": "Đã xây dựng kế hoạch đối thoại"},
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-        post=(LOGIN, done(TASK_PAGE), done(TASK_PAGE), NF, NF, NF, done(TASK_PAGE))),
+        post=(LOGIN, done(TASK_PAGE), done(TASK_PAGE), NF, DENIED, NF, done(TASK_PAGE))),
     "remediation:task_file_upload": Row(TASK, data=lambda w: {"file": pdf("bao-cao.pdf")},
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-        post=(LOGIN, done(TASK_PAGE), done(TASK_PAGE), NF, NF, NF, done(TASK_PAGE))),
+        post=(LOGIN, done(TASK_PAGE), done(TASK_PAGE), NF, DENIED, NF, done(TASK_PAGE))),
     "remediation:task_file": Row(TASK_FILE,
         get=(LOGIN, OK, OK, NF, OK, NF, OK)),
     "remediation:task_file_remove": Row(TASK_FILE,
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-        post=(LOGIN, done(TASK_PAGE), done(TASK_PAGE), NF, NF, NF, done(TASK_PAGE))),
+        post=(LOGIN, done(TASK_PAGE), done(TASK_PAGE), NF, DENIED, NF, done(TASK_PAGE))),
     "remediation:task_remove": Row(DRAFT_TASK,
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-        post=(LOGIN, NF, done(WORKTABLE), NF, NF, NF, done(WORKTABLE))),
+        post=(LOGIN, DENIED, done(WORKTABLE), NF, DENIED, NF, done(WORKTABLE))),
     "remediation:commitments": Row(query=_unit_year,
         data=lambda w: {"official": w.official("motcua.p1").pk, "kind": "commitment",
                         "content": "Số hóa 100% hồ sơ tiếp nhận"},
         get=(LOGIN, OK, OK, NF, OK, NF, OK),
-        post=(LOGIN, done(to_commitments), done(to_commitments), NF, NF, NF, done(to_commitments))),
+        post=(LOGIN, COMMITTED, COMMITTED, NF, DENIED, NF, COMMITTED)),
     "remediation:commitment_status": Row(COMMITMENT, data=lambda w: {"status": "done"},
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-        post=(LOGIN, NF, done(to_commitments), NF, NF, NF, done(to_commitments))),
+        post=(LOGIN, DENIED, done(to_commitments), NF, DENIED, NF, done(to_commitments))),
     "remediation:commitment_remove": Row(COMMITMENT,
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-        post=(LOGIN, done(to_commitments), done(to_commitments), NF, NF, NF, done(to_commitments))),
+        post=(LOGIN, COMMITTED, COMMITTED, NF, DENIED, NF, COMMITTED)),
 
     # --- exchange (Excel) ---------------------------------------------------------------------
     "exchange:index": Row(needle=_page_of("exchange:assessment", P1_2026),
@@ -548,7 +549,7 @@ MATRIX: dict[str, Row] = {
     "exchange:assessment_upload": Row(lambda w: {"pk": w.p1_2026.pk, "kind": "self"},
         data=lambda w: {"file": _upload(w.sheet.filename, w.sheet.content)},
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-        post=(LOGIN, goes(NEW_RECORD), goes(NEW_RECORD), NF, NF, NF, goes(NEW_RECORD))),
+        post=(LOGIN, goes(NEW_RECORD), goes(NEW_RECORD), NF, DENIED, NF, goes(NEW_RECORD))),
     "exchange:admin_upload": Row(lambda w: {"kind": "don-vi"},
         data=lambda w: {"file": _upload("don-vi.xlsx", exports.export_units(None).content)},
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),

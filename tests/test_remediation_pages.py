@@ -130,7 +130,7 @@ def test_allowed_users_reach_every_page(
         client.force_login(user)
         for method, url in _object_urls(phuong1_2023, tasks["1.7"], task_file, commitment):
             if method == "get":
-                expected = 404 if user == appraiser and url in forms else 200
+                expected = 403 if user == appraiser and url in forms else 200
                 assert client.get(url).status_code == expected, (user, url)
         for name in LIST_URLS:
             assert client.get(reverse(name)).status_code == 200, (user, name)
@@ -158,17 +158,17 @@ def test_staff_cannot_create_edit_assign_or_verify_but_report_on_their_own_tasks
     client.force_login(staff)
     mine, not_mine = tasks["1.7"], tasks["7.2"]  # one-stop desk / culture & society
     assert (
-        client.post(reverse("remediation:drafts_create", args=[phuong1_2023.pk])).status_code == 404
+        client.post(reverse("remediation:drafts_create", args=[phuong1_2023.pk])).status_code == 403
     )
-    assert client.get(reverse("remediation:task_edit", args=[mine.pk])).status_code == 404
+    assert client.get(reverse("remediation:task_edit", args=[mine.pk])).status_code == 403
     status_url = reverse("remediation:task_status", args=[mine.pk])
     assert client.post(status_url, {"status": "in_progress"}).status_code == 302
     assert client.post(status_url, {"status": "done"}).status_code == 302
-    assert client.post(status_url, {"status": "verified"}).status_code == 404
+    assert client.post(status_url, {"status": "verified"}).status_code == 403
     mine.refresh_from_db()
     assert mine.status == TaskStatus.DONE and mine.verified_by is None
     other_url = reverse("remediation:task_status", args=[not_mine.pk])
-    assert client.post(other_url, {"status": "done"}).status_code == 404
+    assert client.post(other_url, {"status": "done"}).status_code == 403
     page = client.get(reverse("remediation:task", args=[not_mine.pk])).content.decode()
     assert "Báo cáo hoàn thành" not in page and "Ghi nhận" not in page
 
@@ -193,11 +193,11 @@ def test_the_council_above_reads_a_units_tasks_but_does_not_manage_them(
     client.force_login(appraiser)
     assert client.get(reverse("remediation:task", args=[tasks["1.7"].pk])).status_code == 200
     assert (
-        client.post(reverse("remediation:drafts_create", args=[phuong1_2023.pk])).status_code == 404
+        client.post(reverse("remediation:drafts_create", args=[phuong1_2023.pk])).status_code == 403
     )
     assert (
         client.post(reverse("remediation:task_status", args=[tasks["1.7"].pk]), {"status": "done"})
-    ).status_code == 404
+    ).status_code == 403
 
 
 # --- the office's worktable -----------------------------------------------------------------
@@ -362,7 +362,7 @@ def test_officials_register_commitments_and_the_office_settles_them_to_a_1_6_sco
     assert refused.status_code == 422  # staff register only for themselves
     commitment = Commitment.objects.filter(unit=unit).first()
     status_url = reverse("remediation:commitment_status", args=[commitment.pk])
-    assert client.post(status_url, {"status": "done"}).status_code == 404
+    assert client.post(status_url, {"status": "done"}).status_code == 403
     client.force_login(coordinator)
     for c in Commitment.objects.filter(unit=unit).order_by("pk")[:4]:
         client.post(reverse("remediation:commitment_status", args=[c.pk]), {"status": "done"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -56,7 +56,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
         )
     if request.method == "POST":
         if form is None:
-            raise Http404("Thao tác không có.")
+            raise PermissionDenied("Chỉ cán bộ, công chức của đơn vị đăng ký cam kết của đơn vị.")
         if form.is_valid():
             try:
                 services.commitment_register(
@@ -88,7 +88,9 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
 def commitment_status(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = access.get_commitment_for_user(request.user, pk)
     if not access.may_manage_unit(request.user, commitment.unit_id):
-        raise Http404("Thao tác không có.")
+        raise PermissionDenied(
+            "Chỉ công chức phụ trách CCHC và lãnh đạo đơn vị xác nhận kết quả cam kết."
+        )
     form = CommitmentStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, first_error(form))
@@ -110,7 +112,9 @@ def commitment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = access.get_commitment_for_user(request.user, pk)
     own = commitment.official.user_id == request.user.pk
     if not (own or access.may_manage_unit(request.user, commitment.unit_id)):
-        raise Http404("Thao tác không có.")
+        raise PermissionDenied(
+            "Chỉ người đăng ký, công chức phụ trách CCHC và lãnh đạo đơn vị xóa cam kết."
+        )
     unit, year = commitment.unit, commitment.year
     try:
         services.commitment_delete(commitment=commitment, user=request.user)

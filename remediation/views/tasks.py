@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -21,6 +21,10 @@ from scoring import access as scoring_access
 from scoring.models import Official, Score, Unit
 
 PAGE_SIZE = 50
+# In scope (the user sees the task) but not theirs to change: 403 with the reason.
+MAY_NOT_MANAGE = (
+    "Chỉ công chức phụ trách CCHC và lãnh đạo đơn vị giao, sửa, xác nhận hoặc xóa việc."
+)
 # The largest id a database integer column holds. A larger number typed into a URL or a form
 # names nothing; SQLite would fail on it with OverflowError (a 500) instead of finding nothing.
 MAX_ID = 2**63 - 1
@@ -103,7 +107,7 @@ def assessment_tasks(request: HttpRequest, assessment_pk: int) -> HttpResponse:
 def _managed_assessment(request, assessment_pk: int):
     assessment = scoring_access.get_assessment_for_user(request.user, assessment_pk)
     if not access.may_manage_unit(request.user, assessment.unit_id):
-        raise Http404("Thao tác không có.")
+        raise PermissionDenied(MAY_NOT_MANAGE)
     return assessment
 
 
@@ -198,7 +202,7 @@ def task_add(request: HttpRequest, assessment_pk: int) -> HttpResponse:
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = access.get_task_for_user(request.user, pk)
     if not access.may_manage(request.user, task):
-        raise Http404("Thao tác không có.")
+        raise PermissionDenied(MAY_NOT_MANAGE)
     assessment = task.assessment
     initial = TaskForm.initial_for(task)
     form = TaskForm(request.POST or None, assessment=assessment, initial=initial)
@@ -257,10 +261,12 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _reported_task(request, pk: int) -> Task:
-    """The task, if the user may report on it; 404 otherwise."""
+    """The task, if the user may report on it; 403 when they only may see it."""
     task = access.get_task_for_user(request.user, pk)
     if not access.may_report(request.user, task):
-        raise Http404("Thao tác không có.")
+        raise PermissionDenied(
+            "Chỉ người được giao việc, công chức phụ trách CCHC và lãnh đạo đơn vị báo cáo tiến độ."
+        )
     return task
 
 
@@ -269,7 +275,7 @@ def _reported_task(request, pk: int) -> Task:
 def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
     task = access.get_task_for_user(request.user, pk)
     if not access.may_manage(request.user, task):
-        raise Http404("Thao tác không có.")
+        raise PermissionDenied(MAY_NOT_MANAGE)
     try:
         services.task_assign(task=task, user=request.user)
     except ValidationError as refused:
@@ -290,7 +296,7 @@ def task_status(request: HttpRequest, pk: int) -> HttpResponse:
     status = form.cleaned_data["status"]
     touches_verification = TaskStatus.VERIFIED in (status, task.status)
     if touches_verification and not access.may_manage(request.user, task):
-        raise Http404("Thao tác không có.")
+        raise PermissionDenied(MAY_NOT_MANAGE)
     try:
         services.task_set_status(
             task=task, status=status, note=form.cleaned_data["note"], user=request.user
@@ -382,7 +388,7 @@ def task_file_remove(request: HttpRequest, pk: int, file_pk: int) -> HttpRespons
 def task_remove(request: HttpRequest, pk: int) -> HttpResponse:
     task = access.get_task_for_user(request.user, pk)
     if not access.may_manage(request.user, task):
-        raise Http404("Thao tác không có.")
+        raise PermissionDenied(MAY_NOT_MANAGE)
     assessment_pk = task.assessment_id
     try:
         services.task_delete(task=task, user=request.user)

@@ -115,9 +115,9 @@ def test_uploading_an_appraisal_table_shows_its_preview_and_changes_nothing(
 ):
     url = reverse("exchange:assessment_upload", args=[fresh.pk, "appraisal"])
     assert _login_redirect(client.post(url, {"file": _file()}))
-    for user in (outsider, chairperson):  # chairperson sees it but does not appraise
+    for user, status in ((outsider, 404), (chairperson, 403)):  # she sees it, does not appraise
         client.force_login(user)
-        assert client.post(url, {"file": _file()}).status_code == 404
+        assert client.post(url, {"file": _file()}).status_code == status
     before = snapshot()
     client.force_login(appraiser)
     response = client.post(url, {"file": _file()})
@@ -137,9 +137,9 @@ def test_uploading_a_self_assessment_sheet_needs_a_place_in_the_unit(
     data = export_self_sheet(fresh).content
     assert _login_redirect(client.post(url, {"file": _file(data, "tu.xlsx")}))
     # an outsider does not see it; the appraiser sees it but may not enter its self-assessment
-    for user in (outsider, appraiser):
+    for user, status in ((outsider, 404), (appraiser, 403)):
         client.force_login(user)
-        assert client.post(url, {"file": _file(data, "tu.xlsx")}).status_code == 404
+        assert client.post(url, {"file": _file(data, "tu.xlsx")}).status_code == status
     client.force_login(coordinator)
     response = client.post(url, {"file": _file(data, "tu.xlsx")})
     assert response.status_code == 302
