@@ -102,6 +102,10 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.GridRefused as refused:
         messages.error(request, refused.messages[0])
+        for pk in refused.refreshed:
+            del entries[pk]  # shown with the other person's saved value
+        for pk, version in refused.conflicts.items():
+            entries[pk].raw["version"] = str(version)  # saving again overwrites, knowingly
         context = _page_context(request, assessment, mode, entries, refused.errors)
         return render(request, "scoring/assessment_detail.html", context, status=422)
     messages.success(request, f"Đã lưu {saved} tiêu chí." if saved else "Không có thay đổi nào.")

@@ -1,5 +1,6 @@
 """The scoring cycle in the browser's terms: requests to the pages, as each role makes them."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal as D
 
@@ -7,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from scoring import services
+from scoring import engine, services
 from scoring.models import AssessmentStatus, Score
 from tests.helpers import appraise_all, fill_self_assessment, score_of, snapshot
 
@@ -140,17 +141,39 @@ def test_a_second_editor_is_refused_with_the_first_persons_value(
     assert score_of(current_p1, "1.5.4").self_value == D("1.50")
 
 
-def test_unchanged_criteria_of_a_stale_page_do_not_conflict(
+def test_a_row_only_the_other_editor_changed_keeps_their_value(
     client, coordinator, chairperson, current_p1
 ):
-    stale = _form(current_p1, {"1.5.4": {"value": ""}, "1.1.2": {"value": "1"}})
+    shown = score_of(current_p1, "1.5.4").self_value
+    as_loaded = engine.vn_number(shown) if shown is not None else ""
+    stale = _form(current_p1, {"1.5.4": {"value": as_loaded}, "1.1.2": {"value": "1"}})
     client.force_login(chairperson)
     client.post(_page(current_p1), _form(current_p1, {"1.5.4": {"value": "1,50"}}))
     client.force_login(coordinator)
-    # The coordinator left 1.5.4 as she found it: only 1.1.2 is hers, and it saves.
-    stale[f"{score_of(current_p1, '1.5.4').pk}-value"] = "1,50"
+    # The coordinator left 1.5.4 as the page showed it: only 1.1.2 is hers, and it saves.
     response = client.post(_page(current_p1), stale, follow=True)
     assert "Đã lưu 1 tiêu chí." in response.content.decode()
+    assert score_of(current_p1, "1.5.4").self_value == D("1.50")
+    assert score_of(current_p1, "1.1.2").self_value == D("1")
+
+
+def test_after_a_conflict_the_typed_value_is_kept_and_saving_again_overwrites_knowingly(
+    client, coordinator, chairperson, current_p1
+):
+    stale = _form(current_p1, {"1.5.4": {"value": "1,00"}})
+    pk = score_of(current_p1, "1.5.4").pk
+    client.force_login(chairperson)
+    client.post(_page(current_p1), _form(current_p1, {"1.5.4": {"value": "1,50"}}))
+    client.force_login(coordinator)
+    refused = client.post(_page(current_p1), stale)
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert f'name="{pk}-value" value="1,00"' in page  # what she typed is still there
+    version = re.search(rf'name="{pk}-version" value="(\d+)"', page).group(1)
+    assert int(version) == score_of(current_p1, "1.5.4").version  # now the current one
+    again = client.post(_page(current_p1), {**stale, f"{pk}-version": version}, follow=True)
+    assert "Đã lưu 1 tiêu chí." in again.content.decode()
+    assert score_of(current_p1, "1.5.4").self_value == D("1.00")
 
 
 def test_when_the_unit_restricts_entry_staff_enter_only_their_departments_criteria(

@@ -1,4 +1,12 @@
-"""Save a whole page of criterion inputs: every changed criterion, or none of them."""
+"""Save a whole page of criterion inputs: every changed criterion, or none of them.
+
+Two people may have the page open at once. Each row carries the version it was loaded at:
+- a row someone else saved since, that this user left as it was, is not a change of theirs:
+  it is skipped, and the other person's value stays;
+- a row both changed is refused with the other person's value. The refused page keeps what
+  this user typed and now carries the current version, so saving again (after reading the
+  other value) is a deliberate overwrite instead of the same refusal for ever.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +14,25 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from scoring.grid import Entry, Mode
-from scoring.models import Assessment
+from scoring.models import Assessment, Score
 from scoring.services.cycle import score_set_response
-from scoring.services.scores import score_set_appraised, score_set_self
+from scoring.services.scores import ConcurrentEdit, score_set_appraised, score_set_self
 
 
 class GridRefused(ValidationError):
     """Some criteria of the page could not be saved; nothing of the page was saved."""
 
-    def __init__(self, errors: dict[int, list[str]]):
+    def __init__(
+        self,
+        errors: dict[int, list[str]],
+        conflicts: dict[int, int] | None = None,
+        refreshed: set[int] | None = None,
+    ):
         self.errors = errors
+        # score pk -> its current version, for the rows someone else changed meanwhile
+        self.conflicts = conflicts or {}
+        # rows of a stale page the user left as loaded: shown again with the current values
+        self.refreshed = refreshed or set()
         count = len(errors)
         super().__init__(
             f"Chưa lưu gì: {count} tiêu chí cần sửa lại (đánh dấu bên dưới). "
@@ -24,7 +41,11 @@ class GridRefused(ValidationError):
 
 
 def _current(entry: Entry, mode: Mode) -> tuple:
-    score = entry.score
+    return _values(entry.score, mode)
+
+
+def _values(score, mode: Mode) -> tuple:
+    """The row's stored values the page edits, from a score or one of its history records."""
     if mode == Mode.SELF:
         return (score.self_value, score.self_b, score.self_a, score.self_note)
     if mode == Mode.APPRAISE:
@@ -41,6 +62,24 @@ def _submitted(entry: Entry, mode: Mode, rounding: str) -> tuple:
     if mode == Mode.RESPOND:
         return (entry.text,)
     return (entry.effective_value(rounding), entry.b, entry.a, entry.text)
+
+
+def _as_loaded(entry: Entry, mode: Mode, rounding: str) -> bool:
+    """Whether a row of a stale page was posted as the page showed it (the user left it)."""
+    if entry.version is None:
+        return False
+    if entry.version == 0:  # as created: nothing entered yet
+        loaded = (None,) * 3 + ("",) if mode != Mode.RESPOND else ("",)
+    else:
+        record = (
+            Score.history.filter(id=entry.score.pk, version=entry.version)
+            .order_by("-history_id")
+            .first()
+        )
+        if record is None:
+            return False
+        loaded = _values(record, mode)
+    return _submitted(entry, mode, rounding) == loaded
 
 
 def _save(entry: Entry, mode: Mode, user) -> None:
@@ -71,8 +110,9 @@ def _lost_without_reason(entry: Entry, rounding: str) -> str | None:
 def score_grid_save(*, assessment: Assessment, entries: dict[int, Entry], mode: Mode, user) -> int:
     """Save the criteria whose inputs changed; refuse the whole page if any of them fails.
 
-    Returns how many criteria were saved. A criterion someone else saved since the page was
-    loaded is refused (ConcurrentEdit) with that person's value, and so is the whole page.
+    Returns how many criteria were saved. A criterion both this user and someone else changed
+    since the page was loaded is refused (ConcurrentEdit) with that person's value, and so is
+    the whole page; one only the other person changed keeps their value.
     """
     rounding = assessment.framework.rounding
     errors = {pk: list(entry.errors) for pk, entry in entries.items() if entry.errors}
@@ -83,17 +123,24 @@ def score_grid_save(*, assessment: Assessment, entries: dict[int, Entry], mode: 
                 errors[pk] = [problem]
     if errors:
         raise GridRefused(errors)
-    saved = 0
+    saved, conflicts, refreshed = 0, {}, set()
     for pk, entry in entries.items():
         if _submitted(entry, mode, rounding) == _current(entry, mode):
+            continue
+        stale = entry.version is not None and entry.version != entry.score.version
+        if stale and _as_loaded(entry, mode, rounding):
+            refreshed.add(pk)  # someone else's change to a row this user did not touch
             continue
         try:
             with transaction.atomic():
                 _save(entry, mode, user)
+        except ConcurrentEdit as exc:
+            errors[pk] = exc.messages
+            conflicts[pk] = exc.current.version
         except ValidationError as exc:
             errors[pk] = exc.messages
         else:
             saved += 1
     if errors:
-        raise GridRefused(errors)
+        raise GridRefused(errors, conflicts, refreshed)
     return saved
