@@ -55,9 +55,12 @@ def vn_number(value: Decimal | int | None, places: int = 2) -> str:
 
 
 def parse_number(text: object) -> Decimal:
-    """A number as people type it: "0,5", "0.5", "- 0,5", " 2,00 ", "1.234,5" → Decimal.
+    """A number as people type it: "0,5", "0.5", "- 0,5", " 2,00 ", "1.234,5", "1.000.000".
 
-    The last comma or dot is the decimal separator; the other one, if any, groups thousands.
+    With both a comma and a dot, the last one is the decimal separator and the other groups
+    thousands; one of them used more than once groups thousands ("1.000.000"); used once, it
+    is the decimal separator ("1.000" is one, as a score is typed). Thousands groups must be
+    of three digits: "1,2.5" or "1.2.3" is refused rather than guessed at.
     Raises ScoringError with a Vietnamese message for anything that is not a number.
     """
     if isinstance(text, Decimal):
@@ -66,23 +69,40 @@ def parse_number(text: object) -> Decimal:
         return Decimal(str(text))
     raw = str(text or "").strip()
     cleaned = raw.replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
+    not_a_number = ScoringError(f"“{raw}” không phải là số (ví dụ hợp lệ: 0,5 hoặc 0.5).")
     if "," in cleaned and "." in cleaned:
         decimal_sep = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        whole, _, fraction = cleaned.rpartition(decimal_sep)
         thousands = "." if decimal_sep == "," else ","
-        cleaned = cleaned.replace(thousands, "")
+        cleaned = f"{_ungrouped(whole, thousands, not_a_number)}.{fraction}"
+    else:
+        for sep in ",.":
+            if cleaned.count(sep) > 1:
+                cleaned = _ungrouped(cleaned, sep, not_a_number)
     cleaned = cleaned.replace(",", ".")
     if not cleaned or cleaned.count(".") > 1:
-        raise ScoringError(f"“{raw}” không phải là số (ví dụ hợp lệ: 0,5 hoặc 0.5).")
+        raise not_a_number
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise ScoringError(f"“{raw}” không phải là số (ví dụ hợp lệ: 0,5 hoặc 0.5).") from None
+        raise not_a_number from None
     if not value.is_finite():
-        raise ScoringError(f"“{raw}” không phải là số (ví dụ hợp lệ: 0,5 hoặc 0.5).")
+        raise not_a_number
     if value and value.adjusted() >= MAX_DIGITS:
         # "1e999999999" is a valid Decimal; printing it in a message would take gigabytes.
         raise ScoringError(f"Số “{raw if len(raw) <= 40 else raw[:40] + '…'}” quá lớn.")
     return value
+
+
+def _ungrouped(text: str, sep: str, refusal: ScoringError) -> str:
+    """ "1.000.000" → "1000000"; refuses groups that are not of three digits."""
+    head, *groups = text.split(sep)
+    digits = head.lstrip("+-")
+    if not (1 <= len(digits) <= 3 and digits.isdecimal()):
+        raise refusal
+    if not all(len(group) == 3 and group.isdecimal() for group in groups):
+        raise refusal
+    return head + "".join(groups)
 
 
 def round_score(value: Decimal, rounding: Rounding | str) -> Decimal:

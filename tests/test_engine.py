@@ -254,6 +254,12 @@ def test_vietnamese_number_format_uses_a_decimal_comma():
         ("- 0,5", D("-0.5")),
         ("-1,00", D("-1.00")),
         ("1.234,5", D("1234.5")),
+        ("1,234.5", D("1234.5")),
+        ("1.000.000", D("1000000")),
+        ("1,000,000", D("1000000")),
+        ("1.000.000,5", D("1000000.5")),
+        ("-12.345.678", D("-12345678")),
+        ("1.000", D("1.000")),  # one separator: a decimal, as a score is typed
         ("0.32", D("0.32")),
         (3, D("3")),
     ],
@@ -262,7 +268,9 @@ def test_numbers_are_read_as_people_type_them(text, value):
     assert engine.parse_number(text) == value
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1,2,3", "0..5", "NaN", "inf"])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "1,2,3", "0..5", "NaN", "inf", "1,2.5", "1.2.3", "1.0000.000", ",5.000,1"]
+)
 def test_what_is_not_a_number_is_refused_in_vietnamese(text):
     with pytest.raises(engine.ScoringError, match="không phải là số"):
         engine.parse_number(text)
