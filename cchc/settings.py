@@ -177,7 +177,26 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERIALIZATION_MODULES = {"exactjson": "cchc.serializers"}  # backups, to the microsecond
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024  # 20 MB per file
 
-# Background jobs (bulk phụ lục, reminders) run on Celery workers through Redis. Without a
+# The cache keeps rendered PDFs (documents.render.pdf): shared by every app server through
+# Redis in production; without CACHE_URL, a small per-process memory cache.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "cchc",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 200},
+        }
+    }
+
+# Background jobs (bulk phụ lục, imports, reminders) run on Celery workers through Redis. Without a
 # broker, as in development and tests, a job runs right away in the process that asks for it.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip()
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

@@ -47,6 +47,14 @@ def outsider(db):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (rendered PDFs are kept there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files go to a temporary folder, never into the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"

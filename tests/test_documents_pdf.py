@@ -270,10 +270,10 @@ def test_the_ranking_fits_one_portrait_page(tables):
 
 def test_rendering_leaves_the_garbage_collector_running_even_when_it_fails():
     assert gc.isenabled()
-    pdf.html_to_pdf("<p>x</p>")
+    pdf.render_pdf("<p>x</p>")
     assert gc.isenabled()
     with pytest.raises(FatalURLFetchingError):
-        pdf.html_to_pdf('<img src="https://example.com/x.png">')
+        pdf.render_pdf('<img src="https://example.com/x.png">')
     assert gc.isenabled()
 
 
@@ -285,3 +285,60 @@ def test_the_landscape_appendix_table_spans_exactly_the_text_area(report):
     assert min(e["x0"] for e in verticals) == pytest.approx(30 * MM, abs=1)
     assert max(e["x1"] for e in verticals) == pytest.approx(A4[1] - 15 * MM, abs=1)
     assert top == pytest.approx(20 * MM, abs=3)  # "PHỤ LỤC" on the first line of the page
+
+
+# --- the lean user-agent stylesheet and the cache -----------------------------------------
+
+
+def test_the_lean_user_agent_stylesheet_styles_every_element_the_print_templates_use():
+    folder = pdf.STATIC_ROOT.parent / "templates" / "documents" / "pdf"
+    used = set()
+    for template in folder.glob("*.html"):
+        used |= set(re.findall(r"<([a-z][a-z0-9]*)", template.read_text(encoding="utf-8")))
+    used |= {"br"}  # from the linebreaksbr filter
+    styled = set(re.findall(r"(?<![\w.#:-])([a-z][a-z0-9]*)\b", pdf.UA_STYLESHEET.read_text()))
+    assert used - {"html"} <= styled, used - styled
+
+
+def _word_boxes(data: bytes) -> list:
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        return [
+            [(w["text"], round(w["x0"], 1), round(w["top"], 1)) for w in page.extract_words()]
+            for page in document.pages
+        ]
+
+
+def test_the_lean_user_agent_stylesheet_lays_out_exactly_as_weasyprints_own():
+    """Every word of a report and its landscape phụ lục lands where WeasyPrint's full HTML5
+    user-agent stylesheet puts it."""
+    from weasyprint import HTML
+
+    assessment = Assessment.objects.get(unit__code="TXQT-P1", period__year=2023)
+    letter = services.letter_create(assessment=assessment, kind=LetterKind.BAO_CAO)
+    html = pdf.letter_html(letter_content(letter))
+    font_config, css, fetcher, _ = pdf._shared()
+    full = HTML(string=html, base_url=pdf.BASE_URL, url_fetcher=fetcher).write_pdf(
+        stylesheets=[css], font_config=font_config
+    )
+    lean = pdf.render_pdf(html)
+    assert _word_boxes(lean) == _word_boxes(full)
+
+
+def test_an_unchanged_document_is_rendered_once_and_then_served_from_the_cache(monkeypatch):
+    renders = []
+    real = pdf.render_pdf
+    monkeypatch.setattr(pdf, "render_pdf", lambda html: renders.append(html) or real(html))
+    first = pdf.html_to_pdf("<p>Bảng điểm, bản 1</p>")
+    again = pdf.html_to_pdf("<p>Bảng điểm, bản 1</p>")
+    changed = pdf.html_to_pdf("<p>Bảng điểm, bản 2</p>")
+    assert len(renders) == 2  # the first and the changed one
+    assert again == first and "bản 2" in pages_text(changed)[0]
+
+
+def test_a_cache_outage_still_gives_the_document(monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(pdf.cache, "get", unreachable)
+    monkeypatch.setattr(pdf.cache, "set", unreachable)
+    assert "Độc lập" in pages_text(pdf.html_to_pdf("<p>Độc lập</p>"))[0]

@@ -166,3 +166,21 @@ def test_the_health_endpoint_reports_the_database(client):
     response = client.get("/healthz/")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_cache_url_shares_the_cache_through_redis():
+    url = os.environ.get("TEST_CACHE_URL", "redis://127.0.0.1:6379/14")
+    code = (
+        "from django.core.cache import cache, caches; cache.set('probe', 'ok', 30); "
+        "print(type(caches['default']).__name__, cache.get('probe')); cache.delete('probe')"
+    )
+    run = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "CACHE_URL": url},
+        capture_output=True,
+        text=True,
+    )
+    if "Connection refused" in run.stderr and not os.environ.get("CI"):
+        pytest.skip(f"Redis is not running at {url}")
+    assert run.stdout.split() == ["RedisCache", "ok"], run.stderr
