@@ -98,11 +98,11 @@ def test_a_long_random_secret_key_is_used_and_none_falls_back_to_the_flagged_dev
     assert env_secret_key("SECRET_KEY", "django-insecure-x") == "django-insecure-x"
 
 
-def _start_wsgi(env_overrides: dict) -> subprocess.CompletedProcess:
+def _start_wsgi(env_overrides: dict, code: str = "import cchc.wsgi") -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG")}
     env.update(env_overrides)
     return subprocess.run(
-        [sys.executable, "-c", "import cchc.wsgi"],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -115,6 +115,16 @@ def test_production_refuses_to_serve_without_a_real_secret_key_and_hosts():
     assert run.returncode != 0
     assert "SECRET_KEY chưa được đặt" in run.stderr
     assert "ALLOWED_HOSTS chưa được đặt" in run.stderr
+
+
+def test_a_web_worker_loads_every_view_and_library_before_its_first_request():
+    code = (
+        "import sys, cchc.wsgi; "
+        "print(sorted(m for m in ('documents.views', 'weasyprint', 'openpyxl') "
+        "if m in sys.modules))"
+    )
+    run = _start_wsgi({"DEBUG": "true"}, code)
+    assert run.stdout.strip() == "['documents.views', 'openpyxl', 'weasyprint']", run.stderr
 
 
 def test_production_serves_with_a_real_secret_key_and_hosts():
@@ -184,3 +194,20 @@ def test_cache_url_shares_the_cache_through_redis():
     if "Connection refused" in run.stderr and not os.environ.get("CI"):
         pytest.skip(f"Redis is not running at {url}")
     assert run.stdout.split() == ["RedisCache", "ok"], run.stderr
+
+
+@pytest.mark.django_db
+def test_passwords_are_hashed_with_argon2_and_old_pbkdf2_hashes_upgrade_at_sign_in(client):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    user = get_user_model().objects.create_user("canbo.moi", password="Mat-khau-dai-2026")
+    assert user.password.startswith("argon2$")
+    user.password = make_password("Mat-khau-dai-2026", hasher="pbkdf2_sha256")
+    user.save()
+    response = client.post(
+        "/dang-nhap/", {"username": "canbo.moi", "password": "Mat-khau-dai-2026"}
+    )
+    assert response.status_code == 302  # signed in
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$")
