@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from cchc.admin import RecordAdmin
 from exchange.models import ImportApplication, ImportRecord
 
 
 @admin.register(ImportRecord)
-class ImportRecordAdmin(admin.ModelAdmin):
+class ImportRecordAdmin(RecordAdmin):
     """Imports are records of what happened: readable here, changed only by the services."""
 
     list_display = (
@@ -24,29 +25,11 @@ class ImportRecordAdmin(admin.ModelAdmin):
     exclude = ("preview",)
     date_hierarchy = "uploaded_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ImportApplication)
-class ImportApplicationAdmin(admin.ModelAdmin):
+class ImportApplicationAdmin(RecordAdmin):
     """Confirmed imports as worker jobs: which worker, how many attempts, why one failed."""
 
     list_display = ("record", "requested_by", "status", "attempts", "worker", "created_at")
     list_filter = ("status",)
     list_select_related = ("record", "requested_by")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

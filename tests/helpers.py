@@ -1,5 +1,6 @@
 """Small helpers shared by the page tests."""
 
+import subprocess
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -74,3 +75,10 @@ def run_jobs():
     block instead (without a broker, a job runs in the process that sends it).
     """
     return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def dead_pid() -> int:
+    """The id of a process that has exited: a worker that died."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid

@@ -18,6 +18,7 @@ from cchc import jobs
 from cchc.jobs import JobStatus
 from documents.models import DocumentBundle
 from documents.tasks import _requeue_stale_bundles, build_bundle
+from tests.helpers import dead_pid
 
 
 @pytest.fixture
@@ -34,12 +35,6 @@ def bundle(phuong1_2023, appraiser):
         assessment_ids=[a.pk for a in published],
         total=published.count(),
     )
-
-
-def _dead_pid() -> int:
-    process = subprocess.Popen(["true"])
-    process.wait()
-    return process.pid
 
 
 def _held_by(bundle, pid: int, *, seconds_ago: int = 1, host: str | None = None) -> None:
@@ -78,7 +73,7 @@ def test_a_job_a_live_worker_holds_is_left_to_it(bundle):
 
 
 def test_a_job_whose_worker_died_is_taken_over_from_the_start(bundle):
-    _held_by(bundle, pid=_dead_pid())
+    _held_by(bundle, pid=dead_pid())
     claimed = jobs.claim(DocumentBundle, bundle.pk, done=0)
     assert (claimed.attempts, claimed.done) == (2, 0)
 
@@ -91,7 +86,7 @@ def test_a_job_silent_for_too_long_is_taken_over_even_on_another_host(bundle, se
 
 def test_after_the_last_attempt_the_job_is_marked_failed_with_a_reason(bundle, settings):
     settings.JOB_MAX_ATTEMPTS = 3
-    _held_by(bundle, pid=_dead_pid())
+    _held_by(bundle, pid=dead_pid())
     DocumentBundle.objects.filter(pk=bundle.pk).update(attempts=3)
     assert jobs.claim(DocumentBundle, bundle.pk) is None
     bundle.refresh_from_db()
@@ -105,7 +100,7 @@ def test_a_starting_worker_sends_again_the_jobs_of_dead_workers_and_only_those(b
         framework=bundle.framework, period=bundle.period, requested_by=appraiser, total=1
     )
     _held_by(alive, pid=1)
-    _held_by(bundle, pid=_dead_pid())
+    _held_by(bundle, pid=dead_pid())
 
     _requeue_stale_bundles()  # without a broker the resent job runs at once
 
@@ -133,7 +128,7 @@ def test_a_starting_worker_sends_again_a_job_whose_message_was_lost(bundle, appr
 
 
 def test_the_page_tells_the_user_a_bundle_is_being_made_again(client, bundle, appraiser):
-    _held_by(bundle, pid=_dead_pid())
+    _held_by(bundle, pid=dead_pid())
     DocumentBundle.objects.filter(pk=bundle.pk).update(attempts=2)
     client.force_login(appraiser)
     page = client.get(reverse("documents:bundle_detail", args=[bundle.pk])).content.decode()

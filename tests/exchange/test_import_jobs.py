@@ -6,7 +6,6 @@ A real Celery worker killed in the middle of an import: tests/test_worker_proces
 """
 
 import socket
-import subprocess
 from datetime import timedelta
 from unittest import mock
 
@@ -20,7 +19,7 @@ from exchange.tasks import _requeue_stale_imports, apply_import
 from scoring import services as scoring_services
 from tests.exchange.helpers import D, appraisal, scores_by_code, snapshot
 from tests.exchange.workbooks import seed002_xlsx
-from tests.helpers import run_jobs
+from tests.helpers import dead_pid, run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +31,6 @@ def record(fresh, appraiser):
 
 def _confirm(client, record):
     return client.post(reverse("exchange:record_apply", args=[record.pk]))
-
-
-def _dead_pid() -> int:
-    process = subprocess.Popen(["true"])
-    process.wait()
-    return process.pid
 
 
 def test_confirming_queues_the_import_and_the_page_follows_it_until_it_lands(
@@ -142,7 +135,7 @@ def _running(record, appraiser, **fields) -> ImportApplication:
     values = {
         "status": JobStatus.RUNNING,
         "attempts": 1,
-        "worker": f"{socket.gethostname()} pid {_dead_pid()}",
+        "worker": f"{socket.gethostname()} pid {dead_pid()}",
         "heartbeat_at": timezone.now(),
         **fields,
     }
