@@ -62,6 +62,17 @@ def test_confirming_queues_the_import_and_the_page_follows_it_until_it_lands(
     assert "Đã cập nhật 16 tiêu chí" in page and 'http-equiv="refresh"' not in page
 
 
+def test_the_confirmation_is_said_once_and_the_outcome_stated_on_the_record(
+    client, record, appraiser
+):
+    client.force_login(appraiser)
+    with run_jobs():  # the worker runs after the request, as with a broker
+        response = _confirm(client, record)
+    page = client.get(response["Location"]).content.decode()
+    assert page.count("Đã xác nhận; máy chủ đang nhập tệp.") == 1  # not again by the Excel page
+    assert page.count("Đã cập nhật 16 tiêu chí") == 1
+
+
 def test_an_import_being_applied_cannot_be_confirmed_again_or_cancelled(
     client, record, appraiser, django_capture_on_commit_callbacks
 ):
