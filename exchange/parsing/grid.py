@@ -2,20 +2,49 @@
 
 Parsers take a `Grid`, not an openpyxl sheet, so they can be tested on lists typed in a test,
 and so a workbook is opened once and closed before any checking starts.
+
+Reading is bounded while it happens, so a hostile file costs little: the zip's directory is
+checked part by part before any XML is parsed, then each sheet is streamed row by row
+(openpyxl's read-only parser) and refused as soon as it crosses the row, cell, merge or time
+limit, without ever holding more than the rows it keeps.
 """
 
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet._reader import CELL_TAG, ROW_TAG, WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 MAX_ROWS = 5000
 MAX_COLUMNS = 40
-# An .xlsx is a zip: refuse one that would unpack to more than this (a "zip bomb").
-MAX_UNPACKED_BYTES = 80 * 1024 * 1024
+# Non-empty cells kept over the whole workbook (as many as MAX_ROWS full rows).
+MAX_CELLS = 200_000
+# Cell elements read, empty ones included (a styled but empty range still costs parsing).
+MAX_CELL_ELEMENTS = 400_000
+MAX_ROW_ELEMENTS = 100_000
+MAX_MERGES = 5000
+MAX_PARTS = 500
+# Unpacked size of each part of the .xlsx (a zip): a sheet of 5,000 rows × 40 cells is under
+# 10 MB of XML; shared strings and the rest are held in memory whole by openpyxl.
+MAX_SHEET_BYTES = 16 * 1024 * 1024
+MAX_STRINGS_BYTES = 4 * 1024 * 1024
+MAX_OTHER_PART_BYTES = 4 * 1024 * 1024
+MAX_UNPACKED_BYTES = 48 * 1024 * 1024
+# Wall-clock budget for reading one workbook; a real one takes well under a second.
+READ_SECONDS = 20.0
+CHECK_EVERY_EVENTS = 4096
+# Inside one cell: how deep its XML may nest and how many parts (rich-text runs) a level holds.
+MAX_CELL_DEPTH = 4
+MAX_CELL_PARTS = 1000
+MERGE_CELL_TAG = f"{{{SHEET_MAIN_NS}}}mergeCell"
 
 
 class FileProblem(ValueError):
@@ -75,7 +104,21 @@ def grid_from_rows(rows: list[list], name: str = "Sheet1", merges=()) -> Grid:
     return Grid(name=name, rows=[tuple(r) for r in rows], merges=[Merge(*m) for m in merges])
 
 
+def _part_limit(name: str) -> int:
+    if name.startswith("xl/worksheets/"):
+        return MAX_SHEET_BYTES
+    if name == "xl/sharedStrings.xml":
+        return MAX_STRINGS_BYTES
+    return MAX_OTHER_PART_BYTES
+
+
 def _check_zip(data: bytes) -> None:
+    """Refuse, from the zip's own directory and before any XML is parsed, a file that is not
+    an .xlsx or whose parts would unpack past the limits (a "zip bomb").
+
+    The sizes a zip declares bind: Python's zipfile never returns more than the declared size
+    of a part, and a part whose content does not match it fails its checksum.
+    """
     if not data.startswith(b"PK"):
         if data.startswith(b"\xd0\xcf\x11\xe0"):
             raise FileProblem(
@@ -85,46 +128,206 @@ def _check_zip(data: bytes) -> None:
         raise FileProblem("Tệp không phải là tệp Excel .xlsx.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+            parts = archive.infolist()
     except zipfile.BadZipFile:
         raise FileProblem("Tệp Excel bị hỏng hoặc không đọc được.") from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise FileProblem("Tệp Excel quá lớn để đọc (giải nén vượt 80 MB).")
-
-
-def read_workbook(data: bytes) -> list[Grid]:
-    """Every worksheet of an .xlsx as a Grid: cached values of formulas, merges, hidden flag."""
-    _check_zip(data)
-    try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise FileProblem(
-            f"Tệp Excel bị hỏng hoặc không đọc được ({exc.__class__.__name__})."
-        ) from None
-    try:
-        grids = []
-        for sheet in workbook.worksheets:
-            if sheet.max_row > MAX_ROWS:
-                raise FileProblem(
-                    f"Trang “{sheet.title}” có {sheet.max_row} dòng; chỉ nhận tối đa {MAX_ROWS}."
-                )
-            width = min(sheet.max_column, MAX_COLUMNS)
-            rows = [
-                tuple(row) for row in sheet.iter_rows(min_row=1, max_col=width, values_only=True)
-            ]
-            while rows and all(v is None or str(v).strip() == "" for v in rows[-1]):
-                rows.pop()
-            merges = [
-                Merge(r.min_row, r.min_col, r.max_row, r.max_col) for r in sheet.merged_cells.ranges
-            ]
-            grids.append(
-                Grid(
-                    name=sheet.title,
-                    rows=rows,
-                    merges=merges,
-                    hidden=sheet.sheet_state != "visible",
-                )
+    if len(parts) > MAX_PARTS:
+        raise FileProblem(f"Tệp Excel có {len(parts)} thành phần; chỉ nhận tối đa {MAX_PARTS}.")
+    for part in parts:
+        limit = _part_limit(part.filename)
+        if part.file_size > limit:
+            raise FileProblem(
+                f"Tệp Excel quá lớn để đọc: thành phần “{part.filename[:80]}” giải nén ra "
+                f"{_megabytes(part.file_size)} MB, vượt giới hạn {_megabytes(limit)} MB. "
+                "Hãy xóa các trang, dòng, cột không dùng rồi tải lên lại."
             )
+    if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+        raise FileProblem(
+            f"Tệp Excel quá lớn để đọc (giải nén vượt {_megabytes(MAX_UNPACKED_BYTES)} MB)."
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0")
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+class _SheetReader:
+    """Streams one sheet's XML, keeping only the values of the first MAX_COLUMNS columns.
+
+    Each element is dropped from the tree as soon as it has been read (a cell once its value
+    is taken, a row once it is kept), so memory holds the rows kept and nothing else,
+    whatever the file's shape; the limits are checked as each row, cell and merge goes by.
+    """
+
+    def __init__(self, reader: ExcelReader, sheet, part: str, deadline: float, budget: dict):
+        self.reader, self.part = reader, part
+        self.title, self.hidden = sheet.name, sheet.state != "visible"
+        self.deadline, self.budget = deadline, budget
+        workbook = reader.wb
+        self.parser = WorkSheetParser(
+            None,
+            reader.shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        self.rows: list[tuple] = []
+        self.merges: list[Merge] = []
+        self.values: list = []
+        self.filled = 0
+
+    def read(self) -> Grid:
+        open_elements: list = []
+        inside_cell, cell_depth = 0, 0
+        with self.reader.archive.open(self.part) as source:
+            for count, (event, element) in enumerate(iterparse(source, ("start", "end"))):
+                if count % CHECK_EVERY_EVENTS == 0 and time.monotonic() > self.deadline:
+                    raise FileProblem(
+                        f"Đọc tệp Excel quá lâu (quá {READ_SECONDS:.0f} giây); tệp quá lớn "
+                        "hoặc có cấu trúc bất thường."
+                    )
+                if event == "start":
+                    open_elements.append(element)
+                    if element.tag == CELL_TAG:
+                        inside_cell, cell_depth = 1, len(open_elements)
+                    elif element.tag == ROW_TAG:
+                        self._row_start(element)
+                    elif inside_cell:
+                        inside_cell += 1
+                        if (
+                            inside_cell > MAX_CELL_PARTS
+                            or len(open_elements) - cell_depth > MAX_CELL_DEPTH
+                        ):
+                            raise FileProblem("Tệp Excel có ô dữ liệu cấu trúc bất thường.")
+                    continue
+                open_elements.pop()
+                tag = element.tag
+                if tag == CELL_TAG:
+                    inside_cell = 0
+                    self._cell(element)
+                elif tag == ROW_TAG:
+                    self._row_end()
+                elif tag == MERGE_CELL_TAG:
+                    self._merge(element.get("ref", ""))
+                elif inside_cell:
+                    continue  # the cell reads its parts when it ends
+                if open_elements:
+                    del open_elements[-1][-1]  # the element just ended is its parent's last
+        return Grid(
+            name=self.title,
+            rows=_narrowed(self.rows),
+            merges=self.merges,
+            hidden=self.hidden,
+        )
+
+    def _row_start(self, element) -> None:
+        self.budget["rows"] -= 1
+        if self.budget["rows"] < 0:
+            raise FileProblem(
+                "Tệp Excel có quá nhiều dòng (kể cả dòng trống); chỉ nhận tối đa "
+                f"{MAX_ROW_ELEMENTS}."
+            )
+        number = element.get("r")
+        parser = self.parser
+        parser.row_counter = int(number) if number and number.isdigit() else parser.row_counter + 1
+        parser.col_counter = 0
+        self.values, self.filled = [None] * MAX_COLUMNS, 0
+
+    def _cell(self, element) -> None:
+        self.budget["elements"] -= 1
+        if self.budget["elements"] < 0:
+            raise FileProblem(
+                f"Tệp Excel có quá nhiều ô (kể cả ô trống); chỉ nhận tối đa {MAX_CELL_ELEMENTS}."
+            )
+        cell = self.parser.parse_cell(element)
+        column, value = cell["column"], cell["value"]
+        if column <= MAX_COLUMNS and not _is_blank(value):
+            self.values[column - 1] = value
+            self.filled += 1
+
+    def _row_end(self) -> None:
+        if not self.filled:
+            return
+        index = self.parser.row_counter
+        if index > MAX_ROWS:
+            raise FileProblem(
+                f"Trang “{self.title}” có dữ liệu ở dòng {index}; chỉ nhận tối đa {MAX_ROWS} dòng."
+            )
+        self.budget["cells"] -= self.filled
+        if self.budget["cells"] < 0:
+            raise FileProblem(
+                f"Tệp Excel có quá nhiều ô có dữ liệu; chỉ nhận tối đa {MAX_CELLS} ô."
+            )
+        while len(self.rows) < index - 1:
+            self.rows.append(())
+        if len(self.rows) >= index:
+            raise FileProblem(f"Trang “{self.title}” có dòng {index} lặp lại hoặc sai thứ tự.")
+        self.rows.append(tuple(self.values))
+
+    def _merge(self, ref: str) -> None:
+        if len(self.merges) >= MAX_MERGES:
+            raise FileProblem(
+                f"Trang “{self.title}” có hơn {MAX_MERGES} vùng gộp ô; không đọc được."
+            )
+        bounds = range_boundaries(ref)
+        if None in bounds:
+            raise FileProblem(f"Trang “{self.title}” có vùng gộp ô sai: “{ref[:20]}”.")
+        min_col, min_row, max_col, max_row = bounds
+        self.merges.append(Merge(min_row, min_col, max_row, max_col))
+
+
+def _narrowed(rows: list[tuple]) -> list[tuple]:
+    """Every row as wide as the sheet's widest data, as Excel shows it."""
+    width = max((_last_filled(r) for r in rows), default=0)
+    return [tuple(r[:width]) + (None,) * (width - len(r[:width])) for r in rows]
+
+
+def _last_filled(row: tuple) -> int:
+    for col in range(len(row), 0, -1):
+        if row[col - 1] is not None:
+            return col
+    return 0
+
+
+def read_workbook(data: bytes, *, seconds: float = READ_SECONDS) -> list[Grid]:
+    """Every worksheet of an .xlsx as a Grid: cached values of formulas, merges, hidden flag.
+
+    Raises FileProblem, in Vietnamese, for a file that is not a readable workbook or that
+    crosses a limit; it stops reading at the first limit crossed. openpyxl reads the
+    workbook's small parts (content types, shared strings, styles, sheet list); the sheets are
+    streamed here, since its own read-only sheets parse a whole sheet when it lacks the
+    `<dimension>` element.
+    """
+    _check_zip(data)
+    deadline = time.monotonic() + seconds
+    try:
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise _broken(exc) from None
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        budget = {"cells": MAX_CELLS, "elements": MAX_CELL_ELEMENTS, "rows": MAX_ROW_ELEMENTS}
+        grids = []
+        for sheet, rel in reader.parser.find_sheets():
+            if rel.target not in reader.valid_files or "chartsheet" in rel.Type:
+                continue
+            grids.append(_SheetReader(reader, sheet, rel.target, deadline, budget).read())
         return grids
+    except FileProblem:
+        raise
+    except Exception as exc:  # malformed XML, a bad cell reference, a missing part, …
+        raise _broken(exc) from None
     finally:
-        workbook.close()
+        reader.archive.close()
+
+
+def _broken(exc: Exception) -> FileProblem:
+    return FileProblem(f"Tệp Excel bị hỏng hoặc không đọc được ({exc.__class__.__name__}).")
