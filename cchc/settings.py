@@ -245,3 +245,6 @@ LOGGING = {
         for app in ("cchc", "scoring", "documents", "remediation", "exchange")
     },
 }
+# Signs backup manifests; unset, a key derived from SECRET_KEY does. Set it to restore backups
+# on a server with another SECRET_KEY, or to keep them valid across a SECRET_KEY rotation.
+BACKUP_KEY = env_secret_key("BACKUP_KEY", "")
