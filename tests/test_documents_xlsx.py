@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 
 from documents.render.xlsx import table_xlsx
 from documents.tables import lost_criteria_table, ranking_table, score_sheet_table
+from scoring.models import Unit
 from scoring.selectors import assessment_sheet, period_results
 from tests import seed002
 
@@ -96,3 +97,23 @@ def test_a_comment_that_looks_like_a_formula_stays_text(phuong1_2023):
     cell = next(row[6] for row in sheet.iter_rows(min_row=6) if row[0].value == "1.7")
     assert cell.data_type == "s"
     assert cell.value == '=HYPERLINK("http://example.com","bấm vào đây")'
+
+
+def test_control_characters_in_a_comment_export_without_error(phuong1_2023):
+    # Rows saved before the forms refused control characters still export; XML cannot hold
+    # them, so a vertical tab (Word's line break) becomes a line break and the rest go.
+    phuong1_2023.scores.filter(criterion__code="1.7").update(
+        appraisal_comment="Thiếu\x01\x0bbáo cáo"
+    )
+    sheet = _sheet(lost_criteria_table(assessment_sheet(phuong1_2023)))
+    cell = next(row[6] for row in sheet.iter_rows(min_row=6) if row[0].value == "1.7")
+    assert cell.value == "Thiếu\nbáo cáo"
+
+
+def test_a_unit_name_that_looks_like_a_formula_stays_text_in_the_ranking(phuong1_2023):
+    Unit.objects.filter(pk=phuong1_2023.unit_id).update(name="-1+2")
+    framework, period = phuong1_2023.framework, phuong1_2023.period
+    sheet = _sheet(ranking_table(framework, period, period_results(framework, period)))
+    cell = next(r[1] for r in sheet.iter_rows(min_row=6) if r[1].value == "-1+2")
+    assert cell.data_type == "s" and cell.quotePrefix
+    assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]

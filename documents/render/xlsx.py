@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cchc.spreadsheet import write
 from documents.tables import NUMBER, SIGNED, TEXT, Table
 
 NUMBER_FORMAT = "[$-42A]0.00"
@@ -43,7 +44,7 @@ def table_xlsx(table: Table) -> bytes:
     _header(sheet, table, header_row)
     last = _body(sheet, table, header_row + 1)
     for offset, note in enumerate(table.notes, start=2):
-        cell = sheet.cell(row=last + offset, column=1, value=note)
+        cell = write(sheet, last + offset, 1, note)
         cell.font = Font(name=FONT, size=12, italic=True)
     _page_setup(sheet, table, header_row)
     buffer = io.BytesIO()
@@ -62,7 +63,7 @@ def _title_rows(sheet: Worksheet, table: Table) -> int:
         if not text:
             continue
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-        cell = sheet.cell(row=row, column=1, value=text)
+        cell = write(sheet, row, 1, text)
         cell.font = Font(name=FONT, size=13, bold=bold, italic=italic)
         cell.alignment = CENTRE
         # A long title wraps inside its merged cells: give the row room for two lines.
@@ -73,7 +74,7 @@ def _title_rows(sheet: Worksheet, table: Table) -> int:
 
 def _header(sheet: Worksheet, table: Table, row: int) -> None:
     for index, column in enumerate(table.columns, start=1):
-        cell = sheet.cell(row=row, column=index, value=column.label.replace("\n", " "))
+        cell = write(sheet, row, index, column.label.replace("\n", " "))
         cell.font = Font(name=FONT, size=12, bold=True)
         cell.alignment = CENTRE
         cell.border = BORDER
@@ -86,10 +87,8 @@ def _body(sheet: Worksheet, table: Table, first: int) -> int:
     for data in table.rows:
         bold = data.style in ("field", "total")
         for index, (column, value) in enumerate(zip(table.columns, data.cells, strict=True), 1):
-            cell = sheet.cell(row=row, column=index, value=value if value != "" else None)
-            if cell.data_type == "f":
-                # Text typed by people ("=1+1", "=HYPERLINK(…)") stays text, never a formula.
-                cell.data_type = "s"
+            # Text typed by people ("=1+1", "=HYPERLINK(…)") stays text, never a formula.
+            cell = write(sheet, row, index, value if value != "" else None)
             cell.border = BORDER
             cell.font = Font(name=FONT, size=12, bold=bold, italic=data.style == "group")
             if column.kind == NUMBER:

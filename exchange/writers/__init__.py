@@ -1,7 +1,8 @@
 """Workbooks the app hands out. Each export reads back through its import unchanged.
 
-Scores are written as numbers with two decimals; texts as text. Nothing the import reads is a
-formula (openpyxl cannot compute one, so a file never opened in Excel would read as empty).
+Scores are written as numbers with two decimals; texts as text, through `cchc.spreadsheet`, so a
+note typed as "=HYPERLINK(…)" is never a live formula. Nothing the import reads is a formula
+(openpyxl cannot compute one, so a file never opened in Excel would read as empty).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
+
+from cchc.spreadsheet import write
 
 FONT = "Times New Roman"
 SCORE_FORMAT = "0.00"
@@ -44,14 +47,15 @@ def font(*, bold: bool = False, italic: bool = False, size: int = 12) -> Font:
 
 def title_line(sheet: Worksheet, row: int, text: str, width: int, **style) -> None:
     """A line of text centred across the table's width."""
-    sheet.cell(row=row, column=1, value=text).font = font(**style)
-    sheet.cell(row=row, column=1).alignment = CENTER
+    cell = write(sheet, row, 1, text)
+    cell.font = font(**style)
+    cell.alignment = CENTER
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
 
 
 def header_row(sheet: Worksheet, row: int, labels: Sequence[str]) -> None:
     for col, label in enumerate(labels, start=1):
-        cell = sheet.cell(row=row, column=col, value=label)
+        cell = write(sheet, row, col, label)
         cell.font = font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = CENTER
@@ -87,11 +91,9 @@ def fit_rows(sheet: Worksheet, first_row: int, line_height: float = 15.75) -> No
     for row in sheet.iter_rows(min_row=first_row):
         lines = 1
         for cell in row:
-            if cell.value is None or isinstance(cell.value, int | float | Decimal):
-                continue
+            if cell.value is None or cell.data_type != "s":
+                continue  # numbers, dates and the app's own formulas fit on one line
             text = str(cell.value)
-            if text.startswith("="):
-                continue
             col = cell.column
             if col not in widths_by_col:
                 dim = sheet.column_dimensions[get_column_letter(col)]
@@ -106,10 +108,11 @@ def fit_rows(sheet: Worksheet, first_row: int, line_height: float = 15.75) -> No
 
 
 def put(sheet: Worksheet, row: int, col: int, value, *, bold: bool = False, score: bool = False):
-    """One body cell: bordered, wrapped, scores as numbers with two decimals."""
+    """One body cell: bordered, wrapped, scores as numbers with two decimals, text as text
+    (a `Formula` for the app's own sums)."""
     if isinstance(value, Decimal):
         value = value.quantize(Decimal("0.01"))
-    cell = sheet.cell(row=row, column=col, value=value)
+    cell = write(sheet, row, col, value)
     cell.font = font(bold=bold)
     cell.border = BORDER
     cell.alignment = WRAP

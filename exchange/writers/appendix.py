@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cchc.spreadsheet import write
 from exchange.writers import (
     BORDER,
     CENTER,
@@ -96,8 +97,8 @@ def _header(ws, row: int) -> None:
             cell.border = BORDER
             cell.alignment = CENTER
             cell.font = font(bold=True)
-        ws.cell(row=row, column=col, value=label)
+        write(ws, row, col, label)
         if col == 2:
-            ws.cell(row=row + 1, column=col, value=SUBTITLE).font = font(italic=True)
+            write(ws, row + 1, col, SUBTITLE).font = font(italic=True)
         else:
             ws.merge_cells(start_row=row, start_column=col, end_row=row + 1, end_column=col)

@@ -11,6 +11,7 @@ from typing import Any
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from cchc.spreadsheet import write
 from exchange.writers import (
     PARENT_FILL,
     fit_rows,
@@ -149,7 +150,7 @@ def _method_list(workbook, criteria, methods: Mapping[str, str], last_row: int) 
     lists = workbook.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
     for index, label in enumerate(methods.values(), start=1):
-        lists.cell(row=index, column=1, value=label).font = font()
+        write(lists, index, 1, label).font = font()
     rule = DataValidation(
         type="list",
         formula1=f"{LISTS_SHEET}!$A$1:$A${len(methods)}",

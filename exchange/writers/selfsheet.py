@@ -14,6 +14,7 @@ from django.utils import timezone
 from openpyxl.styles import Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from cchc.spreadsheet import Formula, write
 from exchange.parsing.selfsheet import META_SHEET
 from exchange.writers import (
     INPUT_FILL,
@@ -90,12 +91,12 @@ def self_sheet_workbook(sheet: Sheet) -> bytes:
     for code, kids in children.items():
         if code in rows_of:
             refs = "+".join(f"E{rows_of[kid]}" for kid in kids)
-            ws.cell(row=rows_of[code], column=VALUE, value=f"={refs}")
+            write(ws, rows_of[code], VALUE, Formula(f"={refs}"))
     fields = [line.criterion.code for line in sheet.fields]
     put(ws, row, 1, "Tổng cộng", bold=True)
     put(ws, row, 4, sheet.results.maximum, bold=True, score=True)
     total = "+".join(f"E{rows_of[c]}" for c in fields) or "0"
-    put(ws, row, VALUE, f"={total}", bold=True, score=True)
+    put(ws, row, VALUE, Formula(f"={total}"), bold=True, score=True)
     _validations(ws, limits, counts_cells)
     widths(ws, (9, 48, 26, 9, 11, 8, 8, 36, 22, 8))
     ws.column_dimensions["J"].hidden = True
@@ -175,7 +176,7 @@ def _meta(workbook, sheet: Sheet) -> None:
     assessment = sheet.assessment
     meta = workbook.create_sheet(META_SHEET)
     meta.sheet_state = "hidden"
-    for key, value in (
+    lines = [
         ("kind", "self_assessment"),
         ("assessment_id", assessment.id),
         ("unit_code", assessment.unit.code),
@@ -185,7 +186,9 @@ def _meta(workbook, sheet: Sheet) -> None:
         ("period", str(assessment.period)),
         ("framework", assessment.framework.name),
         ("exported_at", timezone.localtime().strftime("%d/%m/%Y %H:%M")),
-    ):
-        meta.append([key, str(value)])
+    ]
+    for row, (key, value) in enumerate(lines, start=1):
+        write(meta, row, 1, key)
+        write(meta, row, 2, str(value))
     for cell in meta["A"]:
         cell.font = font()
