@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
 import socket
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -159,3 +161,37 @@ def requeue_stale(model: type[BackgroundJob], task) -> list[int]:
         )
         task.delay(pk)
     return stale
+
+
+class MemoryLimitExceeded(Exception):
+    """The work inside `memory_limit` asked for more memory than it was given."""
+
+
+@contextmanager
+def memory_limit(megabytes: int):
+    """Let the code inside grow this process by at most `megabytes` of address space.
+
+    For untrusted input on a worker (reading an uploaded workbook): past the limit an
+    allocation fails with MemoryError, turned into MemoryLimitExceeded here, instead of the
+    host's OOM killer taking the worker and whatever else it picks. The limit is the process's
+    soft RLIMIT_AS, set from its current size and put back afterwards; it applies to the whole
+    process, so use it only where one job runs at a time (a prefork worker child).
+    """
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+        current = pages * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        wanted = current + megabytes * 1024 * 1024
+        if hard != resource.RLIM_INFINITY:
+            wanted = min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    except (OSError, ValueError) as exc:  # no /proc, or the limit cannot be set here
+        log.warning("No memory limit for this job: %s", exc)
+        yield
+        return
+    try:
+        yield
+    except MemoryError:
+        raise MemoryLimitExceeded(f"more than {megabytes} MB") from None
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))

@@ -230,6 +230,8 @@ CELERY_BEAT_SCHEDULE = {
 # starting up gives it another attempt (at most JOB_MAX_ATTEMPTS in all), then marks it failed.
 JOB_STALE_AFTER = env_int("JOB_STALE_AFTER", 300, minimum=1)
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3, minimum=1)
+# Memory a worker may add while reading one uploaded workbook (bounded reading needs ~50 MB).
+IMPORT_CHECK_MEMORY_MB = env_int("IMPORT_CHECK_MEMORY_MB", 512, minimum=64)
 # The address of the site, for links in e-mails sent by background jobs.
 SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
 

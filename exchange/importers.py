@@ -6,6 +6,7 @@ transaction that is rolled back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from exchange import access as exchange_access
@@ -34,10 +35,12 @@ def plan_import(
     user,
     assessment: Assessment | None = None,
     options: dict[str, Any] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Preview:
-    """The preview of importing `data` (an .xlsx) as `kind`."""
+    """The preview of importing `data` (an .xlsx) as `kind`; `progress` hears how many cells
+    have been read, now and then."""
     try:
-        grids = read_workbook(data)
+        grids = read_workbook(data, progress=progress)
     except FileProblem as exc:
         return Preview(problems=[error(str(exc))])
     options = options or {}

@@ -19,6 +19,7 @@ class ImportKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", "Đang kiểm tra tệp"
     PREVIEWED = "previewed", "Chờ xác nhận"
     APPLYING = "applying", "Đang nhập"
     REJECTED = "rejected", "Có lỗi, không nhập được"
@@ -133,3 +134,23 @@ class ImportApplication(BackgroundJob):
 
     def __str__(self) -> str:
         return f"Áp dụng {self.record}"
+
+
+class ImportCheck(BackgroundJob):
+    """Reading an uploaded workbook into its preview, as a background job
+    (`exchange.tasks.check_import`), so that no web process ever parses an upload.
+
+    The reading is bounded (rows, cells, parts, time: `exchange.parsing.grid`) and, on a
+    worker, runs under a memory limit; a file that crosses any of them is a rejected record
+    with the reason. The record says "Đang kiểm tra tệp" until the job ends.
+    """
+
+    record = models.OneToOneField(ImportRecord, on_delete=models.CASCADE, related_name="reading")
+    cells_read = models.PositiveIntegerField("số ô đã đọc", default=0)
+
+    class Meta:
+        verbose_name = "lượt kiểm tra tệp nhập"
+        verbose_name_plural = "lượt kiểm tra tệp nhập"
+
+    def __str__(self) -> str:
+        return f"Kiểm tra {self.record}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from contextlib import nullcontext
 from decimal import Decimal
 from typing import Any
 
@@ -18,14 +19,21 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from cchc import jobs
 from cchc.jobs import JobStatus
 from cchc.storage import save_with_file
 from exchange import access as exchange_access
 from exchange.importers import LIST_KEYS, list_resource, plan_import
 from exchange.lists import list_dataset, result_preview
-from exchange.models import ImportApplication, ImportKind, ImportRecord, ImportStatus
+from exchange.models import (
+    ImportApplication,
+    ImportCheck,
+    ImportKind,
+    ImportRecord,
+    ImportStatus,
+)
 from exchange.parsing.grid import read_workbook
-from exchange.preview import Preview
+from exchange.preview import Preview, error
 from exchange.selectors import framework_data
 from scoring import services as scoring_services
 from scoring.models import Assessment, Framework, Role, Score, Unit
@@ -54,6 +62,20 @@ def _user_or_none(user):
     return user if user is not None and user.is_authenticated else None
 
 
+def _new_record(*, kind, name, data, user, assessment, options, via_command_line=False):
+    upload_check(name=name, size=len(data))
+    return ImportRecord(
+        kind=kind,
+        original_name=name[-255:],
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        uploaded_by=_user_or_none(user),
+        assessment=assessment,
+        options=options or {},
+        via_command_line=via_command_line,
+    )
+
+
 @transaction.atomic
 def import_record_create(
     *,
@@ -65,23 +87,108 @@ def import_record_create(
     options: dict[str, Any] | None = None,
     via_command_line: bool = False,
 ) -> ImportRecord:
-    """Keep an uploaded workbook with its preview. Changes no scores, units or frameworks:
-    the record waits for the user to confirm (or is rejected when the preview has errors)."""
-    upload_check(name=name, size=len(data))
-    preview = plan_import(kind, data, user=user, assessment=assessment, options=options)
-    record = ImportRecord(
+    """Keep an uploaded workbook with its preview, read here and now (the command line).
+
+    Changes no scores, units or frameworks: the record waits for the user to confirm (or is
+    rejected when the preview has errors). Web uploads use `import_record_upload` instead.
+    """
+    record = _new_record(
         kind=kind,
-        original_name=name[-255:],
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        uploaded_by=_user_or_none(user),
+        name=name,
+        data=data,
+        user=user,
         assessment=assessment,
-        options=options or {},
+        options=options,
         via_command_line=via_command_line,
     )
+    preview = plan_import(kind, data, user=user, assessment=assessment, options=options)
     _keep_preview(record, preview)
     save_with_file(record, "file", name, ContentFile(data))
     return record
+
+
+@transaction.atomic
+def import_record_upload(
+    *,
+    kind: str,
+    name: str,
+    data: bytes,
+    user,
+    assessment: Assessment | None = None,
+    options: dict[str, Any] | None = None,
+) -> ImportCheck:
+    """Keep an uploaded workbook, "Đang kiểm tra tệp", and make the job that reads it.
+
+    The web process only checks the name and size and stores the file: reading it, however
+    hostile, is the worker's (`import_check_run`). The caller sends the job to the workers
+    (`jobs.enqueue`) once this has committed.
+    """
+    record = _new_record(
+        kind=kind, name=name, data=data, user=user, assessment=assessment, options=options
+    )
+    record.status = ImportStatus.CHECKING
+    save_with_file(record, "file", name, ContentFile(data))
+    return ImportCheck.objects.create(record=record)
+
+
+def import_check_run(*, job: ImportCheck, memory_megabytes: int | None = None) -> None:
+    """The worker's part: read the record's file into its preview and keep it.
+
+    Reading is bounded by `exchange.parsing.grid`'s limits and, with `memory_megabytes`, by
+    a memory limit; crossing one, or any error on the way, makes a rejected record with the
+    reason. Never raises: whatever happens ends as words on the record.
+    """
+    record = ImportRecord.objects.select_related("assessment", "uploaded_by").get(pk=job.record_id)
+    try:
+        with record.file.open("rb") as handle:
+            data = handle.read()
+        limit = jobs.memory_limit(memory_megabytes) if memory_megabytes else nullcontext()
+        with limit:
+            preview = plan_import(
+                record.kind,
+                data,
+                user=record.uploaded_by,
+                assessment=record.assessment,
+                options=record.options,
+                progress=lambda cells: jobs.beat(job, cells_read=cells),
+            )
+    except jobs.MemoryLimitExceeded:
+        preview = Preview(
+            problems=[
+                error(
+                    f"Tệp Excel cần quá nhiều bộ nhớ để đọc (quá {memory_megabytes} MB). "
+                    "Hãy xóa các trang, dòng, cột không dùng rồi tải lên lại."
+                )
+            ]
+        )
+    except Exception:
+        log.exception("Reading import %s failed", record.pk)
+        preview = Preview(problems=[error(_READ_FAILED)])
+    with transaction.atomic():
+        locked = ImportRecord.objects.select_for_update().get(pk=record.pk)
+        if locked.status == ImportStatus.CHECKING:
+            _keep_preview(locked, preview)
+            locked.save()
+        _finish(job, JobStatus.DONE, "")
+
+
+_READ_FAILED = (
+    "Lỗi hệ thống khi đọc tệp; không có gì được nhập. Quản trị hệ thống xem chi tiết trong "
+    "nhật ký máy chủ."
+)
+
+
+def import_check_settle(pk: int) -> None:
+    """After a delivery found nothing to do: a reading given up (its workers kept dying, e.g.
+    killed for memory) rejects the record with the reason, instead of "Đang kiểm tra" for ever."""
+    job = ImportCheck.objects.filter(pk=pk, status=JobStatus.FAILED).first()
+    if job is None:
+        return
+    with transaction.atomic():
+        record = ImportRecord.objects.select_for_update().get(pk=job.record_id)
+        if record.status == ImportStatus.CHECKING:
+            _keep_preview(record, Preview(problems=[error(f"Không đọc được tệp: {job.error}")]))
+            record.save()
 
 
 def _keep_preview(record: ImportRecord, preview: Preview) -> None:
@@ -175,9 +282,9 @@ def _fail_record(pk: int, from_status: str, reason: str) -> None:
     )
 
 
-def _finish(job: ImportApplication, status: str, error: str) -> None:
+def _finish(job: jobs.BackgroundJob, status: str, reason: str) -> None:
     job.status = status
-    job.error = error
+    job.error = reason
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "finished_at"])
 

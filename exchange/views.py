@@ -3,7 +3,8 @@
 Every view scopes through `scoring.access` / `exchange.access`: what the user may not reach is
 404; an assessment they see but may not import into is 403, with the reason. Uploads only
 create a preview; confirming has the worker apply the preview stored with the import record
-(nothing from the form but the record's id in the URL).
+(nothing from the form but the record's id in the URL). Reading an upload into its preview
+is a worker's job too: the web process stores the file and never parses it.
 """
 
 from __future__ import annotations
@@ -19,14 +20,20 @@ from cchc import jobs
 from exchange import access as exchange_access
 from exchange import exports, services
 from exchange.forms import AppraisalUploadForm, FrameworkCopyForm, UploadForm
-from exchange.models import ImportApplication, ImportKind, ImportRecord, ImportStatus
+from exchange.models import (
+    ImportApplication,
+    ImportCheck,
+    ImportKind,
+    ImportRecord,
+    ImportStatus,
+)
 from exchange.selectors import (
     assessments_for_user,
     framework_next_year,
     frameworks_for_user,
     records_for_user,
 )
-from exchange.tasks import apply_import
+from exchange.tasks import apply_import, check_import
 from scoring import access
 from scoring.models import Assessment
 
@@ -125,8 +132,9 @@ def assessment_upload(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 def _keep(request, form: UploadForm, kind: str, assessment=None) -> ImportRecord:
+    """Store the upload and have a worker read it; the record page follows the reading."""
     upload = form.cleaned_data["file"]
-    return services.import_record_create(
+    job = services.import_record_upload(
         kind=kind,
         name=upload.name,
         data=upload.read(),
@@ -134,6 +142,8 @@ def _keep(request, form: UploadForm, kind: str, assessment=None) -> ImportRecord
         assessment=assessment,
         options=form.options(),
     )
+    jobs.enqueue(check_import, job.pk)
+    return job.record
 
 
 @login_required
@@ -160,10 +170,17 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = exchange_access.get_record_for_user(request.user, pk)
     preview = record.get_preview()
     applying = record.status == ImportStatus.APPLYING
+    checking = record.status == ImportStatus.CHECKING
+    job = None
+    if applying:
+        job = ImportApplication.objects.filter(record=record).first()
+    elif checking:
+        job = ImportCheck.objects.filter(record=record).first()
     context = {
         "record": record,
         "applying": applying,
-        "job": ImportApplication.objects.filter(record=record).first() if applying else None,
+        "checking": checking,
+        "job": job,
         "preview": preview,
         "errors": preview.errors,
         "warnings": preview.warnings,

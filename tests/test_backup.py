@@ -36,7 +36,7 @@ from documents.models import BundleStatus, LetterKind
 from exchange import exports
 from exchange import services as exchange_services
 from exchange.models import ImportKind, ImportStatus
-from exchange.tasks import apply_import
+from exchange.tasks import apply_import, check_import
 from remediation import services as remediation_services
 from remediation.models import CommitmentStatus, TaskStatus
 from scoring import services
@@ -194,7 +194,8 @@ def _fill_documents(published: Assessment) -> None:
 
 
 def _fill_exchange(published: Assessment, current: Assessment) -> None:
-    """An appraisal workbook applied by the worker's job; a self-assessment sheet previewed."""
+    """An appraisal workbook applied by the worker's job; a self-assessment sheet previewed;
+    one uploaded in the browser and read by the worker's job."""
     appraiser = _user("thamdinh.txqt")
     period, _ = Period.objects.get_or_create(year=2024, kind="annual")
     fresh = services.assessment_create(
@@ -213,6 +214,16 @@ def _fill_exchange(published: Assessment, current: Assessment) -> None:
         user=_user("motcua.p1"),
         assessment=current,
     )
+    check = exchange_services.import_record_upload(
+        kind=ImportKind.SELF_ASSESSMENT,
+        name="tu-danh-gia.xlsx",
+        data=sheet.content,
+        user=_user("cchc.p1"),
+        assessment=current,
+    )
+    jobs.enqueue(check_import, check.pk)
+    check.record.refresh_from_db()
+    assert check.record.status == ImportStatus.PREVIEWED
 
 
 def _fill_accounts() -> None:
@@ -239,7 +250,7 @@ def test_a_backup_of_every_model_restores_every_row_and_file(tmp_path, settings)
     empty = [m._meta.label for m in _backed_up_models() if not m._default_manager.exists()]
     assert empty == []
     rows, files = _all_rows(), _checksums(Path(settings.MEDIA_ROOT))
-    assert len(files) == 6  # evidence, task file, two workbooks, the letter's PDF, the ZIP
+    assert len(files) == 7  # evidence, task file, three workbooks, the letter's PDF, the ZIP
     archive = backup_create(directory=tmp_path / "saved")
 
     call_command("flush", "--noinput")

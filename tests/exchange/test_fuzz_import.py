@@ -328,7 +328,8 @@ def _upload_and_check(client, url, name: str, data: bytes, extra: dict):
     before = db_state()
     records = ImportRecord.objects.count()
     upload = SimpleUploadedFile(name, data, content_type=XLSX)
-    response = client.post(url, {"file": upload, **extra})
+    with run_jobs():  # the worker reads the file into its preview
+        response = client.post(url, {"file": upload, **extra})
     assert response.status_code in (302, 400), response.status_code
     after = db_state()
     assert after == before, "an upload changed a score"

@@ -120,7 +120,8 @@ def test_uploading_an_appraisal_table_shows_its_preview_and_changes_nothing(
         assert client.post(url, {"file": _file()}).status_code == status
     before = snapshot()
     client.force_login(appraiser)
-    response = client.post(url, {"file": _file()})
+    with run_jobs():
+        response = client.post(url, {"file": _file()})
     record = ImportRecord.objects.get()
     assert response["Location"] == reverse("exchange:record", args=[record.pk])
     assert snapshot() == before
