@@ -100,6 +100,11 @@ def recipients_lines(items: Iterable[str]) -> list[str]:
     return listed(bare)
 
 
+def grouped(value: int) -> str:
+    """A whole number with its thousands grouped: 20000 -> "20.000"."""
+    return f"{value:,}".replace(",", ".")
+
+
 def lower_first(text: str) -> str:
     """ "Công tác chỉ đạo" -> "công tác chỉ đạo", leaving acronyms ("UBND", "TTHC") alone."""
     if not text:

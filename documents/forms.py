@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 
+from cchc.text import CONTROL_CHARACTERS, control_character_problem
+from documents.formatting import grouped
 from documents.models import Letter, LetterKind
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+HEADER_TEXT_MAX = 3_000  # characters of one header field (trích yếu, căn cứ, nơi nhận…)
 
 
 class LetterCreateForm(forms.Form):
@@ -47,6 +51,14 @@ class LetterHeaderForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="h", **kwargs)
         self.fields["signing_authority"].widget = forms.Textarea(attrs={"rows": 2})
+        # The header's long texts are unbounded in the database; a page of them is plenty.
+        for name in ("issuing_body", "subject", "recipients", "bases", "receivers"):
+            field = self.fields[name]
+            field.max_length = HEADER_TEXT_MAX
+            field.widget.attrs["maxlength"] = str(HEADER_TEXT_MAX)
+            limit = grouped(HEADER_TEXT_MAX)
+            message = f"Tối đa {limit} ký tự (đang có %(show_value)s); hãy rút gọn."
+            field.validators.append(MaxLengthValidator(HEADER_TEXT_MAX, message))
 
 
 class BodyForm:
@@ -54,6 +66,7 @@ class BodyForm:
 
     Field names carry the ids: `p-<id>` for a paragraph, `d-<id>-reason|action|deadline` for a
     direction, `g-<n>-old` / `g-<n>-new` for a group heading. Only ids of this letter count.
+    Read by hand, not by a Django form, so the control-character check is made here.
     """
 
     def __init__(self, letter: Letter, data):
@@ -68,31 +81,50 @@ class BodyForm:
         for paragraph in self.letter.paragraphs.all():
             key = f"p-{paragraph.pk}"
             if key in self.data:
-                self.paragraphs[paragraph.pk] = self.data[key]
+                self.paragraphs[paragraph.pk] = self._text(key, f"Đoạn thứ {paragraph.position}")
         for direction in self.letter.directions.all():
             prefix = f"d-{direction.pk}-"
             if prefix + "action" not in self.data:
                 continue
-            action = self.data[prefix + "action"].strip()
+            code = direction.criterion_code
+            action = self._text(prefix + "action", f"Nhiệm vụ của tiêu chí {code}").strip()
             if not action:
                 self.errors.append(
-                    f"Nhiệm vụ của tiêu chí {direction.criterion_code} đang để trống: hãy ghi việc "
+                    f"Nhiệm vụ của tiêu chí {code} đang để trống: hãy ghi việc "
                     "phải làm, hoặc xóa nhiệm vụ này."
                 )
             self.directions[direction.pk] = {
-                "reason": self.data.get(prefix + "reason", ""),
+                "reason": self._text(prefix + "reason", f"Lý do bị trừ điểm của tiêu chí {code}"),
                 "action": action,
-                "deadline": self._date(prefix + "deadline", direction.criterion_code),
+                "deadline": self._date(prefix + "deadline", code),
             }
         index = 0
         while f"g-{index}-old" in self.data:
-            self.group_names[self.data[f"g-{index}-old"]] = self.data.get(f"g-{index}-new", "")
+            new = self._text(f"g-{index}-new", f"Tên nhóm {index + 1}")
+            self.group_names[self.data[f"g-{index}-old"]] = new
             index += 1
         return not self.errors
 
+    def keep_typed(self, paragraphs, directions) -> None:
+        """Show a refused page's texts as typed, not as stored (nothing of it was saved)."""
+        for paragraph in paragraphs:
+            paragraph.text = self.paragraphs.get(paragraph.pk, paragraph.text)
+        for direction in directions:
+            typed = self.directions.get(direction.pk, {})
+            direction.reason = typed.get("reason", direction.reason)
+            direction.action = typed.get("action", direction.action)
+
+    def _text(self, key: str, label: str) -> str:
+        """The text typed in field `key`; a control character in it is an error naming `label`."""
+        text = self.data.get(key, "")
+        problem = control_character_problem(text, label)
+        if problem:
+            self.errors.append(problem)
+        return text
+
     def _date(self, key: str, code: str) -> date | None:
-        raw = (self.data.get(key) or "").strip()
-        if not raw:
+        raw = self._text(key, f"Thời hạn của tiêu chí {code}").strip()
+        if not raw or CONTROL_CHARACTERS.search(raw):
             return None
         try:
             return date.fromisoformat(raw)

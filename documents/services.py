@@ -25,6 +25,7 @@ from cchc.storage import save_with_file
 from documents import directions as dirs
 from documents import drafting
 from documents.content import build_content
+from documents.formatting import grouped
 from documents.models import (
     DocumentBundle,
     Letter,
@@ -40,6 +41,14 @@ from scoring.models import Assessment, Framework, Official, Period, Unit
 from scoring.selectors import assessment_sheet, period_results
 
 log = logging.getLogger(__name__)
+
+# How much a letter's body may hold. A công văn or báo cáo is one to three A4 pages, about
+# 3.000 characters a page, plus its directions (a few hundred characters per lost criterion).
+# The limits leave ten times that room, and keep a PDF to about a second to render (2 MB of
+# paragraphs took 17,8 s and a worker with it).
+MAX_PARAGRAPHS = 200
+MAX_TEXT_CHARS = 20_000  # one paragraph, or one direction's reason or task
+MAX_BODY_CHARS = 100_000  # every paragraph and direction together (some 30 pages)
 
 HEADER_FIELDS = (
     "kind",
@@ -201,6 +210,7 @@ def letter_save_body(
     Ids that belong to another letter are ignored.
     """
     _refuse_issued(letter)
+    _refuse_too_long(letter, paragraphs, directions)
     for paragraph in letter.paragraphs.filter(pk__in=list(paragraphs)):
         paragraph.text = paragraphs[paragraph.pk].strip()
         paragraph.full_clean()
@@ -218,6 +228,41 @@ def letter_save_body(
             letter.directions.filter(group=old).update(group=new[:300])
     Letter.objects.filter(pk=letter.pk).update(updated_at=timezone.now())
     return letter
+
+
+def _refuse_too_long(
+    letter: Letter, paragraphs: Mapping[int, str], directions: Mapping[int, Mapping[str, Any]]
+) -> None:
+    """Refuse a body past the limits above, naming each text at fault (nothing is saved)."""
+    problems = []
+    total = 0
+    for paragraph in letter.paragraphs.all():
+        text = paragraphs.get(paragraph.pk, paragraph.text).strip()
+        total += len(text)
+        if len(text) > MAX_TEXT_CHARS:
+            problems.append(_too_long(f"Đoạn thứ {paragraph.position}", len(text)))
+    for direction in letter.directions.all():
+        edited = directions.get(direction.pk, {})
+        for name, label in (("reason", "Lý do bị trừ điểm"), ("action", "Nhiệm vụ")):
+            text = str(edited.get(name, getattr(direction, name))).strip()
+            total += len(text)
+            if len(text) > MAX_TEXT_CHARS:
+                label = f"{label} của tiêu chí {direction.criterion_code}"
+                problems.append(_too_long(label, len(text)))
+    if total > MAX_BODY_CHARS:
+        problems.append(
+            f"Nội dung văn bản dài {grouped(total)} ký tự, quá giới hạn "
+            f"{grouped(MAX_BODY_CHARS)} ký tự (khoảng 30 trang); hãy rút gọn."
+        )
+    if problems:
+        raise ValidationError(problems)
+
+
+def _too_long(label: str, length: int) -> str:
+    return (
+        f"{label} dài {grouped(length)} ký tự, quá giới hạn {grouped(MAX_TEXT_CHARS)} ký tự; "
+        "hãy rút gọn hoặc tách thành nhiều đoạn."
+    )
 
 
 def _renumber(letter: Letter, ordered: list[LetterParagraph]) -> None:
@@ -240,6 +285,13 @@ def letter_paragraph_add(
     if kind not in (ParagraphKind.TEXT, ParagraphKind.HEADING):
         raise ValidationError("Chỉ thêm được đoạn văn hoặc đề mục.")
     ordered = list(letter.paragraphs.all())
+    if len(ordered) >= MAX_PARAGRAPHS:
+        raise ValidationError(
+            f"Văn bản đã có {len(ordered)} đoạn, là số đoạn tối đa ({MAX_PARAGRAPHS}); "
+            "hãy gộp hoặc xóa bớt đoạn trước khi thêm."
+        )
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValidationError(_too_long("Đoạn mới", len(text)))
     index = 0 if after is None else ordered.index(after) + 1
     paragraph = LetterParagraph(letter=letter, position=0, kind=kind, text=text)
     ordered.insert(index, paragraph)

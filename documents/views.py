@@ -190,8 +190,10 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
     header = LetterHeaderForm(request.POST or None, instance=letter)
     body = BodyForm(letter, request.POST)
     errors: list[str] = []
+    status = 200
     if request.method == "POST":
-        if header.is_valid() and body.is_valid():
+        valid = [header.is_valid(), body.is_valid()]  # both, so every mistake is listed
+        if all(valid):
             try:
                 anchor = _save_and_act(letter, header, body, request.POST.get("action", "save"))
             except ValidationError as exc:
@@ -200,19 +202,23 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 url = reverse("documents:letter_edit", args=[letter.pk])
                 return redirect(f"{url}?da-luu=1{anchor}")
         errors.extend(body.errors)
+        status = 400  # refused: nothing was saved
     letter.refresh_from_db()
-    directions = list(letter.directions.all())
+    paragraphs, directions = list(letter.paragraphs.all()), list(letter.directions.all())
+    if status == 400:
+        body.keep_typed(paragraphs, directions)
     return render(
         request,
         "documents/letter_edit.html",
         {
             "letter": letter,
             "header": header,
-            "paragraphs": list(letter.paragraphs.all()),
+            "paragraphs": paragraphs,
             "groups": group_items(directions, key=lambda d: d.group),
             "errors": errors,
             "saved": request.method == "GET" and request.GET.get("da-luu") == "1",
         },
+        status=status,
     )
 
 

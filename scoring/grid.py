@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from django.http import QueryDict
 
+from cchc.text import control_character_problem
 from scoring import engine
 from scoring.models import Score
 
@@ -78,11 +79,9 @@ def parse_entry(score: Score, data: QueryDict, mode: Mode) -> Entry:
     entry = Entry(score=score, raw=raw, text=raw.get("text", "").strip())
     code = score.criterion.code
     entry.version = _version(raw.get("version", ""))
-    if any("\x00" in v for v in raw.values()):
-        # PostgreSQL cannot store the NUL character in text.
-        entry.errors.append(
-            f"Tiêu chí {code}: nội dung có ký tự không hợp lệ (NUL); hãy xóa ký tự đó rồi lưu lại."
-        )
+    problem = control_character_problem("".join(raw.values()), f"Tiêu chí {code}")
+    if problem:  # PostgreSQL cannot store NUL in text; see cchc.text
+        entry.errors.append(problem)
         return entry
     if mode == Mode.RESPOND:
         return entry

@@ -233,3 +233,43 @@ def test_a_letter_without_appendix_carries_no_phu_luc(letter):
     assert letter_content(letter).appendix is None
     issued = services.letter_issue(letter=letter, when=date(2024, 2, 28))
     assert not any("PHỤ LỤC" in text for text in pages_text(issued.pdf.read()))
+
+
+def test_a_body_past_the_total_size_limit_is_refused_whole(letter):
+    # Each paragraph within its own limit, together past the letter's: 6 × 19.000 characters.
+    texts = [("Nội dung " * 2375)[:19_000]] * 6
+    added = [services.letter_paragraph_add(letter=letter, text=text) for text in texts[:5]]
+    before = list(letter.paragraphs.values_list("pk", "text"))
+    last = letter.paragraphs.exclude(kind=ParagraphKind.DIRECTIONS).exclude(
+        pk__in=[p.pk for p in added]
+    )[0]
+    with pytest.raises(ValidationError) as refused:
+        services.letter_save_body(letter=letter, paragraphs={last.pk: texts[5]}, directions={})
+    assert "quá giới hạn 100.000 ký tự (khoảng 30 trang); hãy rút gọn." in refused.value.messages[0]
+    assert list(letter.paragraphs.values_list("pk", "text")) == before
+
+
+def test_a_direction_past_the_size_limit_is_refused(letter):
+    direction = letter.directions.get(criterion_code="1.7")
+    with pytest.raises(ValidationError) as refused:
+        services.letter_save_body(
+            letter=letter, paragraphs={}, directions={direction.pk: {"action": "x" * 20_001}}
+        )
+    assert refused.value.messages == [
+        "Nhiệm vụ của tiêu chí 1.7 dài 20.001 ký tự, quá giới hạn 20.000 ký tự; hãy rút gọn "
+        "hoặc tách thành nhiều đoạn."
+    ]
+    direction.refresh_from_db()
+    assert direction.action.startswith("Làm rõ nguyên nhân")
+
+
+def test_a_letter_holds_at_most_200_paragraphs(letter):
+    count = letter.paragraphs.count()
+    for _ in range(services.MAX_PARAGRAPHS - count):
+        services.letter_paragraph_add(letter=letter, text="Đoạn")
+    with pytest.raises(ValidationError) as refused:
+        services.letter_paragraph_add(letter=letter, text="Một đoạn nữa")
+    assert refused.value.messages == [
+        "Văn bản đã có 200 đoạn, là số đoạn tối đa (200); hãy gộp hoặc xóa bớt đoạn trước khi thêm."
+    ]
+    assert letter.paragraphs.count() == 200

@@ -317,3 +317,83 @@ def test_the_editor_buttons_add_a_heading_move_and_delete_paragraphs_and_directi
     form = _editor_form(draft)
     form["action"] = "delete:999999"
     assert "Không tìm thấy đoạn văn cần thao tác." in client.post(url, form).content.decode()
+
+
+def _stored(letter: Letter) -> tuple:
+    """Everything the editor may write, to compare before and after a refused post."""
+    return (
+        Letter.objects.filter(pk=letter.pk).values().get(),
+        list(letter.paragraphs.values_list("pk", "position", "kind", "text")),
+        list(letter.directions.values_list("pk", "position", "group", "reason", "action")),
+    )
+
+
+@pytest.mark.parametrize(("char", "name"), [("\x00", "NUL"), ("\x07", "U+0007")])
+def test_a_control_character_in_the_body_is_refused_naming_the_field(
+    client, chairperson, draft, char, name
+):
+    # A NUL in a paragraph was a server error on PostgreSQL (it cannot store one in text).
+    client.force_login(chairperson)
+    form = _editor_form(draft)
+    paragraph = draft.paragraphs.exclude(kind=ParagraphKind.DIRECTIONS).last()
+    direction = draft.directions.get(criterion_code="1.7")
+    form[f"p-{paragraph.pk}"] = f"Đề nghị{char} các bộ phận"
+    form[f"d-{direction.pk}-reason"] = f"Chưa{char} đầy đủ"
+    form[f"d-{direction.pk}-action"] = f"Bổ sung{char} hồ sơ"
+    form["g-0-old"], form["g-0-new"] = direction.group, f"Nhóm{char} một"
+    before = _stored(draft)
+    response = client.post(reverse("documents:letter_edit", args=[draft.pk]), form)
+    assert response.status_code == 400
+    page = response.content.decode()
+    refused = f"nội dung có ký tự không hợp lệ ({name}); hãy xóa ký tự đó rồi nhập lại."
+    for label in (
+        f"Đoạn thứ {paragraph.position}",
+        "Lý do bị trừ điểm của tiêu chí 1.7",
+        "Nhiệm vụ của tiêu chí 1.7",
+        "Tên nhóm 1",
+    ):
+        assert f"{label}: {refused}" in page, label
+    assert _stored(draft) == before
+
+
+def test_a_control_character_in_a_header_field_is_refused(client, chairperson, draft):
+    client.force_login(chairperson)
+    form = _editor_form(draft)
+    form["h-subject"] = "Về việc\x1b khắc phục"
+    before = _stored(draft)
+    response = client.post(reverse("documents:letter_edit", args=[draft.pk]), form)
+    assert response.status_code == 400
+    assert (
+        "Trích yếu nội dung: Nội dung có ký tự không hợp lệ (U+001B); hãy xóa ký tự đó rồi nhập "
+        "lại." in response.content.decode()
+    )
+    assert _stored(draft) == before
+
+
+def test_a_paragraph_past_the_size_limit_is_refused_and_kept_in_its_box(client, chairperson, draft):
+    client.force_login(chairperson)
+    form = _editor_form(draft)
+    paragraph = draft.paragraphs.exclude(kind=ParagraphKind.DIRECTIONS).last()
+    typed = "Đề nghị các bộ phận khắc phục. " * 700  # 21.700 characters
+    form[f"p-{paragraph.pk}"] = typed
+    before = _stored(draft)
+    response = client.post(reverse("documents:letter_edit", args=[draft.pk]), form)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        f"Đoạn thứ {paragraph.position} dài 21.699 ký tự, quá giới hạn 20.000 ký tự; hãy rút "
+        "gọn hoặc tách thành nhiều đoạn." in page
+    )
+    assert typed.strip() in page  # what was typed is not lost
+    assert _stored(draft) == before
+
+
+def test_a_header_field_past_its_size_limit_is_refused(client, chairperson, draft):
+    client.force_login(chairperson)
+    form = _editor_form(draft)
+    form["h-bases"] = "\n".join(["Căn cứ Luật Tổ chức chính quyền địa phương;"] * 100)
+    before = _stored(draft)
+    response = client.post(reverse("documents:letter_edit", args=[draft.pk]), form)
+    assert response.status_code == 400
+    assert "Căn cứ: Tối đa 3.000 ký tự (đang có 4399); hãy rút gọn." in response.content.decode()
+    assert _stored(draft) == before
