@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from openpyxl.reader.excel import ExcelReader
@@ -41,6 +42,7 @@ MAX_UNPACKED_BYTES = 48 * 1024 * 1024
 # Wall-clock budget for reading one workbook; a real one takes well under a second.
 READ_SECONDS = 20.0
 CHECK_EVERY_EVENTS = 4096
+PROGRESS_EVERY_ROWS = 500
 # Inside one cell: how deep its XML may nest and how many parts (rich-text runs) a level holds.
 MAX_CELL_DEPTH = 4
 MAX_CELL_PARTS = 1000
@@ -163,7 +165,10 @@ class _SheetReader:
     whatever the file's shape; the limits are checked as each row, cell and merge goes by.
     """
 
-    def __init__(self, reader: ExcelReader, sheet, part: str, deadline: float, budget: dict):
+    def __init__(
+        self, reader: ExcelReader, sheet, part: str, deadline: float, budget: dict, progress=None
+    ):
+        self.progress = progress
         self.reader, self.part = reader, part
         self.title, self.hidden = sheet.name, sheet.state != "visible"
         self.deadline, self.budget = deadline, budget
@@ -263,6 +268,8 @@ class _SheetReader:
             raise FileProblem(
                 f"Tệp Excel có quá nhiều ô có dữ liệu; chỉ nhận tối đa {MAX_CELLS} ô."
             )
+        if self.progress is not None and len(self.rows) % PROGRESS_EVERY_ROWS == 0:
+            self.progress(MAX_CELLS - self.budget["cells"])
         while len(self.rows) < index - 1:
             self.rows.append(())
         if len(self.rows) >= index:
@@ -294,14 +301,17 @@ def _last_filled(row: tuple) -> int:
     return 0
 
 
-def read_workbook(data: bytes, *, seconds: float = READ_SECONDS) -> list[Grid]:
+def read_workbook(
+    data: bytes, *, seconds: float = READ_SECONDS, progress: Callable[[int], None] | None = None
+) -> list[Grid]:
     """Every worksheet of an .xlsx as a Grid: cached values of formulas, merges, hidden flag.
 
     Raises FileProblem, in Vietnamese, for a file that is not a readable workbook or that
     crosses a limit; it stops reading at the first limit crossed. openpyxl reads the
     workbook's small parts (content types, shared strings, styles, sheet list); the sheets are
     streamed here, since its own read-only sheets parse a whole sheet when it lacks the
-    `<dimension>` element.
+    `<dimension>` element. `progress`, if given, hears the number of cells read so far now
+    and then.
     """
     _check_zip(data)
     deadline = time.monotonic() + seconds
@@ -319,7 +329,8 @@ def read_workbook(data: bytes, *, seconds: float = READ_SECONDS) -> list[Grid]:
         for sheet, rel in reader.parser.find_sheets():
             if rel.target not in reader.valid_files or "chartsheet" in rel.Type:
                 continue
-            grids.append(_SheetReader(reader, sheet, rel.target, deadline, budget).read())
+            sheet_reader = _SheetReader(reader, sheet, rel.target, deadline, budget, progress)
+            grids.append(sheet_reader.read())
         return grids
     except FileProblem:
         raise
