@@ -20,6 +20,7 @@ from scoring.services.cycle import (
 from scoring.services.evidence import evidence_add, evidence_delete
 from scoring.services.frameworks import criteria_tree_problems, framework_activate, framework_create
 from scoring.services.grid import GridRefused, score_grid_save
+from scoring.services.locks import assessment_lock, ranking_lock
 from scoring.services.scores import ConcurrentEdit, score_set_appraised, score_set_self
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "assessment_accept_self_values",
     "assessment_create",
     "assessment_finalize",
+    "assessment_lock",
     "assessment_publish",
     "assessment_results_freeze",
     "assessment_return",
@@ -39,6 +41,7 @@ __all__ = [
     "evidence_delete",
     "framework_activate",
     "framework_create",
+    "ranking_lock",
     "score_grid_save",
     "score_set_appraised",
     "score_set_response",
