@@ -14,4 +14,5 @@ class CchcConfig(AppConfig):
         install_form_check()
 
     def ready(self) -> None:
-        from cchc import checks  # noqa: F401  (registers the deploy checks)
+        # The deploy checks register themselves; the session clocks start at sign-in.
+        from cchc import checks, middleware  # noqa: F401

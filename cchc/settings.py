@@ -47,10 +47,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cchc.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After messages and htmx: it signs idle sessions out with a message, and answers htmx
+    # requests whose session is gone with HX-Redirect to the login page.
+    "cchc.middleware.SessionTimeoutMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a lockout into the Vietnamese lockout page.
     "axes.middleware.AxesMiddleware",
@@ -98,18 +102,43 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Password guessing: 5 failures lock that user name *from that address* for 15 minutes, so a
-# commune office behind one shared IP is not locked out by one colleague's typos, and nobody
-# can lock a user out from elsewhere.
+# Password guessing, two layers.
+# 1. django-axes: 5 failures lock that user name *from that address* for 15 minutes, so a
+#    commune office behind one shared IP is not locked out by one colleague's typos, and
+#    nobody can lock a user out from elsewhere.
+# 2. cchc.signin: guessing one user name from many addresses (each staying under axes' 5) is
+#    slowed per user name over all addresses. axes cannot do this itself: with
+#    AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"] both entries share the
+#    one AXES_FAILURE_LIMIT and cool-off, so a stranger's 5 failures would lock the real user
+#    out everywhere, and every further failure would extend the lock for good. Instead, from
+#    axes' failure log (one row per failure): after SIGNIN_SPRAY_LIMIT failures for a user
+#    name within SIGNIN_SPRAY_WINDOW, each further attempt waits 30 s, 1, 2, 4, 8, then at
+#    most 15 minutes after the last failure; refused attempts are not failures and do not
+#    extend the wait. Addresses the user has signed in from recently are exempt (the real
+#    user at their office or home is never slowed by someone else's guessing).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+SIGNIN_SPRAY_LIMIT = 10
+SIGNIN_SPRAY_WINDOW = timedelta(hours=24)
+SIGNIN_SPRAY_FIRST_WAIT = timedelta(seconds=30)
+SIGNIN_SPRAY_MAX_WAIT = timedelta(minutes=15)
+SIGNIN_TRUSTED_FOR = timedelta(days=30)
+# The failure log is kept this long (then purged at the next failure), for an administrator
+# looking into an attack; the per-user-name count above reads only its last day.
+SIGNIN_FAILURES_KEPT = timedelta(days=7)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "cchc.deploy.client_ip"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A session idle for this long is signed out (the login page says why); active sessions end
+# SESSION_COOKIE_AGE after sign-in whatever their activity (cchc.middleware keeps both, as
+# Django would push its own expiry forward at every save). A working day fits in both.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 8 * 3600, minimum=60)
+SESSION_COOKIE_AGE = max(24 * 3600, SESSION_IDLE_TIMEOUT)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
