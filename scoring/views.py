@@ -7,7 +7,7 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -176,39 +176,75 @@ def _end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
 
 
+# In scope (the user sees the assessment) but not theirs to do: 403 with the reason.
+UNIT_ONLY = "Chỉ công chức phụ trách CCHC và lãnh đạo đơn vị được đánh giá gửi bản tự đánh giá."
+COUNCIL_ONLY = {
+    "return": "Chỉ hội đồng thẩm định cấp trên trả kết quả vòng 1 để đơn vị giải trình.",
+    "accept-self": "Chỉ hội đồng thẩm định cấp trên lấy điểm tự đánh giá làm điểm thẩm định.",
+    "finalize": "Chỉ hội đồng thẩm định cấp trên chốt kết quả thẩm định.",
+    "publish": "Chỉ hội đồng thẩm định cấp trên công bố kết quả.",
+}
+ROUND_2_ONLY = (
+    "Chỉ công chức phụ trách CCHC, lãnh đạo đơn vị được đánh giá hoặc hội đồng thẩm định cấp "
+    "trên chuyển sang thẩm định vòng 2."
+)
+
+
+def _allow(action: str, user, assessment) -> None:
+    """Raise 404 for an action that does not exist, 403 with the reason for one the user may
+    not take on this assessment, and a refusal (ValidationError) for a council that asks for
+    round 2 while the unit may still explain."""
+    if action == "submit":
+        if not access.may_submit(user, assessment):
+            raise PermissionDenied(UNIT_ONLY)
+    elif action in COUNCIL_ONLY:
+        if not access.may_appraise(user, assessment):
+            raise PermissionDenied(COUNCIL_ONLY[action])
+    elif action == "round2":
+        if access.may_submit(user, assessment):
+            return
+        if not access.may_appraise(user, assessment):
+            raise PermissionDenied(ROUND_2_ONLY)
+        if assessment.response_open():
+            deadline = assessment.response_deadline
+            until = f" đến {timezone.localtime(deadline):%d/%m/%Y}" if deadline else ""
+            raise ValidationError(
+                f"Đơn vị còn hạn giải trình{until}; hội đồng chuyển sang vòng 2 khi hết hạn, "
+                "hoặc sớm hơn khi đơn vị gửi giải trình."
+            )
+    else:
+        raise Http404("Thao tác không có.")
+
+
 def _run_action(request, assessment, action: str):
     user = request.user
-    if action == "submit" and access.may_submit(user, assessment):
+    _allow(action, user, assessment)
+    if action == "submit":
         services.assessment_submit(assessment=assessment, user=user)
         return "Đã gửi bản tự đánh giá để thẩm định."
-    if action == "return" and access.may_appraise(user, assessment):
+    if action == "return":
         form = ReturnForm(request.POST)
         if not form.is_valid():
             raise ValidationError([e for errs in form.errors.values() for e in errs])
         deadline = _end_of_day(form.cleaned_data["response_deadline"])
         services.assessment_return(assessment=assessment, response_deadline=deadline, user=user)
         return "Đã gửi kết quả thẩm định vòng 1 cho đơn vị giải trình."
-    if action == "round2" and (
-        access.may_submit(user, assessment)
-        or (access.may_appraise(user, assessment) and not assessment.response_open())
-    ):
+    if action == "round2":
         services.assessment_start_round_2(assessment=assessment, user=user)
         return "Đã chuyển sang thẩm định vòng 2."
-    if action == "accept-self" and access.may_appraise(user, assessment):
+    if action == "accept-self":
         filled = services.assessment_accept_self_values(assessment=assessment, user=user)
         return f"Đã lấy điểm tự đánh giá làm điểm thẩm định cho {filled} tiêu chí."
-    if action == "finalize" and access.may_appraise(user, assessment):
+    if action == "finalize":
         services.assessment_finalize(assessment=assessment, user=user)
         return "Đã chốt kết quả thẩm định."
-    if action == "publish" and access.may_appraise(user, assessment):
-        form = PublishForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError([e for errs in form.errors.values() for e in errs])
-        services.assessment_publish(
-            assessment=assessment, decision=form.cleaned_data["decision"], user=user
-        )
-        return "Đã công bố kết quả."
-    raise Http404("Thao tác không có.")
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError([e for errs in form.errors.values() for e in errs])
+    services.assessment_publish(
+        assessment=assessment, decision=form.cleaned_data["decision"], user=user
+    )
+    return "Đã công bố kết quả."
 
 
 @login_required
@@ -306,7 +342,10 @@ def evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
     _, evidence = _get_evidence(request, pk, evidence_pk)
     score = evidence.score
     if _upload_stage(request.user, score) != evidence.stage:
-        raise Http404("Không tìm thấy tài liệu.")
+        raise PermissionDenied(
+            "Chỉ cán bộ của đơn vị được nhập tiêu chí này xóa tài liệu, và chỉ khi giai đoạn "
+            "nộp tài liệu đó (tự đánh giá hoặc giải trình) còn mở."
+        )
     try:
         services.evidence_delete(evidence=evidence, user=request.user)
     except ValidationError as refused:

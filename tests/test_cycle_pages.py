@@ -210,7 +210,7 @@ def test_only_the_coordinator_or_chairperson_submits(client, staff, current_p1):
     fill_self_assessment(current_p1, staff)
     client.force_login(staff)
     response = client.post(reverse("scoring:action", args=[current_p1.pk, "submit"]))
-    assert response.status_code == 404
+    assert response.status_code == 403  # sees the assessment: told who may submit
     current_p1.refresh_from_db()
     assert current_p1.status == AssessmentStatus.DRAFT
 

@@ -466,7 +466,7 @@ MATRIX: dict[str, Row] = {
     "scoring:action": Row(lambda w: {"pk": w.p1_2026.pk, "action": "submit"},
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
         # Nothing is entered yet: those who may submit are told what is missing.
-        post=(LOGIN, NF, refused(ASSESSMENT_2026), NF, NF, NF, refused(ASSESSMENT_2026))),
+        post=(LOGIN, DENIED, refused(ASSESSMENT_2026), NF, DENIED, NF, refused(ASSESSMENT_2026))),
     "scoring:criterion": Row(SCORE, data=lambda w: {"file": pdf()},
         get=(LOGIN, OK, OK, NF, OK, NF, OK),
         post=(LOGIN, done(CRITERION), done(CRITERION), NF, refused(CRITERION), NF, done(CRITERION))),  # noqa: E501
@@ -474,7 +474,7 @@ MATRIX: dict[str, Row] = {
         get=(LOGIN, OK, OK, NF, OK, NF, OK)),
     "scoring:evidence_remove": Row(EVIDENCE,
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-        post=(LOGIN, done(CRITERION), done(CRITERION), NF, NF, NF, done(CRITERION))),
+        post=(LOGIN, done(CRITERION), done(CRITERION), NF, DENIED, NF, done(CRITERION))),
 
     # --- remediation --------------------------------------------------------------------------
     "remediation:tasks": Row(needle=_page_of("remediation:task", TASK),
@@ -702,6 +702,8 @@ def test_the_answer_is_as_the_matrix_says(client, world, name, method, persona):
     else:
         response = client.post(url, row.data(world) if row.data else {})
     expected.check(response, world, url, row.needle(world) if row.needle else "")
+    if user is not None:  # unit data: never kept by a browser or a proxy (cchc.middleware)
+        assert {"no-store", "private"} <= set(re.split(r",\s*", response["Cache-Control"]))
 
 
 # --- the admin site, as a group ----------------------------------------------------------------

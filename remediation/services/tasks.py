@@ -397,7 +397,12 @@ def task_delete(*, task: Task, user=None) -> None:
 def task_note_add(
     *, task: Task, text: str, date: datetime.date | None = None, user=None
 ) -> TaskNote:
-    """A dated progress note."""
+    """A dated progress note; none once the task is verified (its record is closed)."""
+    if task.status == TaskStatus.VERIFIED:
+        raise ValidationError(
+            "Việc đã được kiểm tra, không ghi thêm tiến độ được. Nếu cần làm tiếp, hãy chuyển "
+            "việc về “Đang thực hiện” trước."
+        )
     text = text.strip()
     if not text:
         raise ValidationError("Cần ghi nội dung tiến độ.")
