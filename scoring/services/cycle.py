@@ -23,12 +23,16 @@ from scoring.models import (
     Unit,
 )
 from scoring.selectors import period_results
+from scoring.services.locks import assessment_lock, ranking_lock
 from scoring.services.scores import _lock, _save_score, score_set_appraised
 
 MAX_LISTED = 15
 
 
 def _require(assessment: Assessment, *statuses: str, action: str) -> None:
+    """Lock the assessment (see `locks`) and refuse unless its status, as locked, is one of
+    `statuses`."""
+    assessment_lock(assessment)
     if assessment.status not in statuses:
         raise ValidationError(
             f"Không thể {action}: bản đánh giá đang ở trạng thái "
@@ -134,6 +138,7 @@ def assessment_accept_self_values(*, assessment: Assessment, user=None) -> int:
     Councils change a handful of criteria and accept the rest; each accepted value is kept in
     the criterion's history with that reason. Returns how many criteria were filled.
     """
+    assessment_lock(assessment)
     if not assessment.appraisal_open():
         raise ValidationError("Chỉ chấp nhận điểm tự đánh giá trong khi đang thẩm định.")
     filled = 0
@@ -199,11 +204,11 @@ def score_set_response(
     *, score: Score, text: str, user=None, expected_version: int | None = None
 ) -> Score:
     """The unit's written explanation (giải trình) of one criterion after round 1."""
+    _lock(score, expected_version, "response")
     assessment = score.assessment
     _require(assessment, AssessmentStatus.RETURNED, action="ghi giải trình")
     if not assessment.response_open():
         raise ValidationError("Đã quá hạn giải trình.")
-    _lock(score, expected_version, "response")
     score.response = text.strip()
     return _save_score(score, user, "Giải trình")
 
@@ -238,6 +243,8 @@ def assessment_publish(
     appendix): it skips the in-app rounds but still requires every criterion appraised.
     Publishing re-ranks the units already published in the same framework and period.
     """
+    # Ranks first, then the row: every publish takes the two in the same order.
+    ranking_lock(framework=assessment.framework, period=assessment.period)
     allowed = [AssessmentStatus.APPRAISED]
     if from_record:
         allowed += [AssessmentStatus.DRAFT, AssessmentStatus.SUBMITTED, AssessmentStatus.ROUND_2]
@@ -264,9 +271,12 @@ def assessment_publish(
     return assessment
 
 
+@transaction.atomic
 def assessment_results_freeze(*, framework: Framework, period: Period) -> None:
     """Store total, percentage, classification, rank and change of every published
-    assessment of a framework and period, as publication freezes them."""
+    assessment of a framework and period, as publication freezes them. Takes the ranking
+    lock, so two publishes at once rank one after the other, each seeing the other's."""
+    ranking_lock(framework=framework, period=period)
     rows = period_results(framework, period)
     changed = []
     for row in rows:

@@ -10,6 +10,7 @@ from django.db import transaction
 from cchc.storage import save_with_file
 from scoring import filetypes
 from scoring.models import Evidence, EvidenceStage, Score
+from scoring.services.locks import assessment_lock
 
 
 def _stage_open(score: Score, stage: str) -> bool:
@@ -51,6 +52,7 @@ def upload_kind(upload: UploadedFile) -> filetypes.FileKind:
 def evidence_add(*, score: Score, upload: UploadedFile, stage: str, user=None) -> Evidence:
     """Attach a file to a criterion; refuse a wrong type, a mismatched name or a large file."""
     code = score.criterion.code
+    assessment_lock(score.assessment)
     if not _stage_open(score, stage):
         raise ValidationError(f"Tiêu chí {code}: không còn trong thời hạn tải tài liệu lên.")
     kind = upload_kind(upload)
@@ -69,6 +71,7 @@ def evidence_add(*, score: Score, upload: UploadedFile, stage: str, user=None) -
 @transaction.atomic
 def evidence_delete(*, evidence: Evidence, user=None) -> None:
     """Remove a file while its stage is still open for editing."""
+    assessment_lock(evidence.score.assessment)
     if not _stage_open(evidence.score, evidence.stage):
         raise ValidationError("Không còn trong thời hạn sửa tài liệu kiểm chứng.")
     stored = evidence.file

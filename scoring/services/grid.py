@@ -16,6 +16,7 @@ from django.db import transaction
 from scoring.grid import Entry, Mode
 from scoring.models import Assessment, Score
 from scoring.services.cycle import score_set_response
+from scoring.services.locks import assessment_lock
 from scoring.services.scores import ConcurrentEdit, score_set_appraised, score_set_self
 
 
@@ -114,6 +115,7 @@ def score_grid_save(*, assessment: Assessment, entries: dict[int, Entry], mode: 
     since the page was loaded is refused (ConcurrentEdit) with that person's value, and so is
     the whole page; one only the other person changed keeps their value.
     """
+    assessment_lock(assessment)
     rounding = assessment.framework.rounding
     errors = {pk: list(entry.errors) for pk, entry in entries.items() if entry.errors}
     if mode == Mode.APPRAISE:

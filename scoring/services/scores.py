@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from scoring import engine
 from scoring.models import AssessmentStatus, Score
+from scoring.services.locks import assessment_lock
 
 _SELF_CLOSED = "Không sửa được điểm tự đánh giá: bản tự đánh giá đã gửi thẩm định hoặc đã quá hạn."
 
@@ -68,7 +69,10 @@ def _shown(value: Decimal | str | None) -> str:
 
 
 def _lock(score: Score, expected_version: int | None, field: str) -> None:
-    """Lock the row; refuse if it changed since `expected_version` was read."""
+    """Lock the assessment, then the score's row; refuse if the score changed since
+    `expected_version` was read. The caller checks the assessment's state after this, on the
+    refreshed `score.assessment`, so that no state change can slip in between."""
+    assessment_lock(score.assessment)
     current = (
         Score.objects.select_for_update(of=("self",))
         .select_related("criterion", "updated_by")
@@ -112,9 +116,9 @@ def score_set_self(
     With `expected_version`, refuse (ConcurrentEdit) if someone saved it in the meantime.
     `reason` is kept in the score's history (e.g. "Nhập từ tệp phu_luc_2023.xlsx").
     """
+    _lock(score, expected_version, "self_value")
     if not score.assessment.self_entry_open():
         raise ValidationError(_SELF_CLOSED)
-    _lock(score, expected_version, "self_value")
     score.self_b, score.self_a = b, a
     score.self_value = _resolve_value(score, value, b, a)
     if note is not None:
@@ -136,9 +140,9 @@ def score_set_appraised(
     reason: str | None = None,
 ) -> Score:
     """Record the council's appraised value (or counts) and its comment for one criterion."""
+    _lock(score, expected_version, "appraised_value")
     if score.assessment.status == AssessmentStatus.PUBLISHED:
         raise ValidationError("Kết quả đã công bố, không sửa được điểm thẩm định.")
-    _lock(score, expected_version, "appraised_value")
     score.appraised_b, score.appraised_a = b, a
     score.appraised_value = _resolve_value(score, value, b, a)
     if comment is not None:
