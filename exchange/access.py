@@ -1,6 +1,7 @@
 """Who may move what through Excel. Builds on `scoring.access`; out of scope is 404.
 
-- Appraisal tables: users who may appraise the assessment (`access.may_appraise`).
+- Appraisal tables: users who may appraise the assessment (`access.may_appraise`), while the
+  council is appraising it (round 1 or round 2). They never write the unit's self-assessment.
 - The offline self-assessment upload: users who may enter the self-assessment
   (`access.may_enter_self`), while the assessment is a draft. Its download: anyone who sees it.
 - Frameworks, units and officials: superusers and administrator officials. An administrator's
@@ -52,12 +53,21 @@ def self_upload_refusal(assessment: Assessment) -> str | None:
 
 
 def appraisal_upload_refusal(assessment: Assessment) -> str | None:
-    """Why an appraisal table cannot be imported now (None: it can)."""
-    if assessment.status == AssessmentStatus.PUBLISHED:
-        return (
-            "Bản đánh giá đã công bố: không nhập lại kết quả thẩm định vào bản đánh giá đã công bố."
-        )
-    return None
+    """Why an appraisal table cannot be imported now (None: it can).
+
+    The same rule as the appraisal grid (`Assessment.appraisal_open`): only while the council
+    is appraising, in round 1 or round 2. Not into a draft (the unit is still scoring itself),
+    nor while the unit explains, nor once the results are finalized or published.
+    """
+    if assessment.appraisal_open():
+        return None
+    return (
+        f"Bản đánh giá đang ở trạng thái “{assessment.get_status_display()}”: chỉ nhập bảng "
+        "thẩm định khi hội đồng đang thẩm định (trạng thái "
+        f"“{AssessmentStatus.SUBMITTED.label}” hoặc “{AssessmentStatus.ROUND_2.label}”), "
+        "cũng là lúc trang thẩm định cho sửa điểm; kết quả đã chốt hoặc đã công bố thì không "
+        "nhập lại được."
+    )
 
 
 def may_import(user, kind: str, assessment: Assessment | None = None) -> bool:

@@ -334,44 +334,42 @@ def _scores(record: ImportRecord, ops: list[dict]) -> dict[int, Score]:
     return found
 
 
+def _locked_assessment(record: ImportRecord) -> Assessment:
+    """The record's assessment, locked until the import's transaction ends and re-read inside
+    the lock: a check of its state then holds for every write of the import (a council that
+    finalizes or publishes meanwhile waits, or goes first and the import is refused)."""
+    return scoring_services.assessment_lock(record.assessment)
+
+
 def _apply_appraisal(record: ImportRecord, user) -> str:
-    refusal = exchange_access.appraisal_upload_refusal(record.assessment)
+    """Write the appraisal the preview listed. Never the unit's self-assessed values: the
+    table's self-assessment column was only compared with them."""
+    assessment = _locked_assessment(record)
+    refusal = exchange_access.appraisal_upload_refusal(assessment)
     if refusal:
         raise ValidationError(refusal)
-    ops = record.get_preview().payload.get("ops", [])
+    ops = [op for op in record.get_preview().payload.get("ops", []) if op.get("appraised")]
     scores = _scores(record, ops)
     reason = record.history_reason()
     for op in ops:
-        score, version = scores[op["score_id"]], op["version"]
-        if op["self"]:
-            scoring_services.score_set_self(
-                score=score,
-                value=_decimal(op["self"]["value"]),
-                b=score.self_b,
-                a=score.self_a,
-                user=user,
-                expected_version=version,
-                reason=reason,
-            )
-            version = None  # checked and locked by the first write
-        if op["appraised"]:
-            change = op["appraised"]
-            scoring_services.score_set_appraised(
-                score=score,
-                value=_decimal(change["value"]),
-                b=change["b"],
-                a=change["a"],
-                comment=change["comment"],
-                responsible_note=change["responsible_note"],
-                user=user,
-                expected_version=version,
-                reason=reason,
-            )
-    return f"Đã cập nhật {len(ops)} tiêu chí của {record.assessment}."
+        change = op["appraised"]
+        scoring_services.score_set_appraised(
+            score=scores[op["score_id"]],
+            value=_decimal(change["value"]),
+            b=change["b"],
+            a=change["a"],
+            comment=change["comment"],
+            responsible_note=change["responsible_note"],
+            user=user,
+            expected_version=op["version"],
+            reason=reason,
+        )
+    return f"Đã cập nhật {len(ops)} tiêu chí của {assessment}."
 
 
 def _apply_self(record: ImportRecord, user) -> str:
-    refusal = exchange_access.self_upload_refusal(record.assessment)
+    assessment = _locked_assessment(record)
+    refusal = exchange_access.self_upload_refusal(assessment)
     if refusal:
         raise ValidationError(refusal)
     ops = record.get_preview().payload.get("ops", [])
@@ -388,7 +386,7 @@ def _apply_self(record: ImportRecord, user) -> str:
             expected_version=op["version"],
             reason=reason,
         )
-    return f"Đã cập nhật điểm tự đánh giá {len(ops)} tiêu chí của {record.assessment}."
+    return f"Đã cập nhật điểm tự đánh giá {len(ops)} tiêu chí của {assessment}."
 
 
 def issuing_unit(user) -> Unit | None:

@@ -41,8 +41,8 @@ from remediation import services as remediation_services
 from remediation.models import CommitmentStatus, TaskStatus
 from scoring import services
 from scoring.demo import load_demo
-from scoring.models import Assessment, EvidenceStage, Official, Period, Unit
-from tests.exchange.helpers import appraisal
+from scoring.models import Assessment, EvidenceStage, Official, Unit
+from tests.exchange.helpers import appraisal, appraising_assessment
 from tests.exchange.workbooks import seed002_xlsx
 from tests.helpers import PDF_BYTES, pdf, score_of
 
@@ -197,11 +197,7 @@ def _fill_exchange(published: Assessment, current: Assessment) -> None:
     """An appraisal workbook applied by the worker's job; a self-assessment sheet previewed;
     one uploaded in the browser and read by the worker's job."""
     appraiser = _user("thamdinh.txqt")
-    period, _ = Period.objects.get_or_create(year=2024, kind="annual")
-    fresh = services.assessment_create(
-        unit=published.unit, framework=published.framework, period=period
-    )
-    record = appraisal(seed002_xlsx(), fresh, appraiser)
+    record = appraisal(seed002_xlsx(), appraising_assessment(_user("cchc.p1")), appraiser)
     job = exchange_services.import_record_queue(record=record, user=appraiser)
     jobs.enqueue(apply_import, job.pk)  # no broker in tests: runs here and now
     record.refresh_from_db()

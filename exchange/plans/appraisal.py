@@ -6,9 +6,12 @@ maximum or below zero (or otherwise impossible for the criterion's method), coun
 Warnings (shown; the user decides): points lost that are not maximum − appraised, a parent whose
 values are not the sum of its children, a totals row that does not match the rows, an appraised
 value that differs from what the counts in the reason give, a maximum that differs from the
-framework's, a self-assessed value that differs from the unit's own.
+framework's, a self-assessed value that differs from the unit's own (or that the unit has not
+given).
 
-Only leaf criteria are written; parent rows are checked against their children.
+Only leaf criteria are written, and only their appraisal (value, counts, comment,
+responsibility): the self-assessment column is compared, never written. Parent rows are
+checked against their children.
 """
 
 from __future__ import annotations
@@ -244,38 +247,44 @@ def _changes(
         changes.append(Change("Ý kiến thẩm định", short(state.comment), short(comment)))
     if responsible != state.responsible_note:
         changes.append(Change("Trách nhiệm", short(state.responsible_note), short(responsible)))
-    fill_self = entry.self_value is not None and state.self_value is None
-    if fill_self:
-        changes.append(Change("Điểm tự đánh giá", "", number(entry.self_value)))
-    elif entry.self_value is not None and entry.self_value != state.self_value:
-        line.problems.append(
-            warning(
-                f"Điểm tự đánh giá {number(entry.self_value)} trong tệp khác điểm đơn vị đã tự "
-                f"đánh giá {number(state.self_value)}; giữ điểm của đơn vị.",
-                entry.row,
-            )
-        )
+    _self_value_problem(entry, spec, state, line)
     line.changes = changes
     line.action = UPDATE if changes else UNCHANGED
     if not changes:
         return None
-    appraisal_changed = len(changes) > (1 if fill_self else 0)
     return {
         "score_id": state.score_id,
         "version": state.version,
         "code": spec.code,
         "row": entry.row,
-        "self": {"value": decimal_text(entry.self_value)} if fill_self else None,
         "appraised": {
             "value": decimal_text(appraised),
             "b": b,
             "a": a,
             "comment": comment if comment != state.comment else None,
             "responsible_note": responsible if responsible != state.responsible_note else None,
-        }
-        if appraisal_changed
-        else None,
+        },
     }
+
+
+def _self_value_problem(
+    entry: AppendixRow, spec: CriterionSpec, state: ScoreState, line: PreviewRow
+) -> None:
+    """The table's self-assessed value is only compared: the unit's own is never changed."""
+    if entry.self_value is None or entry.self_value == state.self_value:
+        return
+    if state.self_value is None:
+        message = (
+            f"Điểm tự đánh giá {number(entry.self_value)} trong tệp, nhưng đơn vị chưa tự đánh "
+            f"giá tiêu chí {spec.code}; bảng thẩm định không ghi điểm tự đánh giá: giữ điểm của "
+            "đơn vị (để trống)."
+        )
+    else:
+        message = (
+            f"Điểm tự đánh giá {number(entry.self_value)} trong tệp khác điểm đơn vị đã tự "
+            f"đánh giá {number(state.self_value)}; giữ điểm của đơn vị."
+        )
+    line.problems.append(warning(message, entry.row))
 
 
 def _counts(b: int | None, a: int | None) -> str:
@@ -283,10 +292,9 @@ def _counts(b: int | None, a: int | None) -> str:
 
 
 def _fill(spec: CriterionSpec, state: ScoreState, preview: Preview) -> dict:
-    """Full marks for a criterion a lost-points-only table leaves out."""
+    """Full marks for a criterion a lost-points-only table leaves out (the appraised value
+    only: the unit's self-assessed value stays as the unit left it)."""
     changes = [Change("Điểm thẩm định", "", number(spec.maximum))]
-    if state.self_value is None:
-        changes.append(Change("Điểm tự đánh giá", "", number(spec.maximum)))
     preview.rows.append(
         PreviewRow(row=None, code=spec.code, title=spec.title, action=UPDATE, changes=changes)
     )
@@ -295,7 +303,6 @@ def _fill(spec: CriterionSpec, state: ScoreState, preview: Preview) -> dict:
         "version": state.version,
         "code": spec.code,
         "row": None,
-        "self": {"value": decimal_text(spec.maximum)} if state.self_value is None else None,
         "appraised": {
             "value": decimal_text(spec.maximum),
             "b": state.appraised_b,

@@ -3,18 +3,23 @@
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db.models import Case, F, Value, When
 
 from exchange import services
 from exchange.models import ImportKind
+from scoring import services as scoring_services
 from scoring.models import (
+    Assessment,
     ClassificationBand,
     Criterion,
     Department,
     Framework,
     Official,
+    Period,
     Score,
     Unit,
 )
+from tests.seed002 import ROWS as SEED_ROWS
 
 D = Decimal
 
@@ -50,3 +55,26 @@ def scores_by_code(assessment) -> dict[str, Score]:
         s.criterion.code: s
         for s in Score.objects.filter(assessment=assessment).select_related("criterion")
     }
+
+
+def appraising_assessment(submitted_by=None) -> Assessment:
+    """Phường 1, 2024, on the demo framework, sent to the council: its self-assessment as
+    seed 002 prints it (the printed self-assessed value for the 16 criteria that lost points,
+    the maximum for every other one, each with an explanation), nothing appraised yet."""
+    p1 = Assessment.objects.get(unit__code="TXQT-P1", period__year=2023)
+    period, _ = Period.objects.get_or_create(year=2024, kind="annual")
+    assessment = scoring_services.assessment_create(
+        unit=p1.unit, framework=p1.framework, period=period
+    )
+    ids = dict(assessment.scores.values_list("criterion__code", "criterion_id"))
+    printed = [
+        When(criterion_id=ids[code], then=Value(value)) for code, _, value, _, _ in SEED_ROWS
+    ]
+    # One update instead of a service call per criterion: values within the maximum by
+    # construction, and the submission below still checks the whole self-assessment.
+    assessment.scores.update(
+        self_value=Case(*printed, default=F("maximum")), self_note="Đã thực hiện"
+    )
+    if submitted_by is None:
+        submitted_by = get_user_model().objects.get(username="cchc.p1")
+    return scoring_services.assessment_submit(assessment=assessment, user=submitted_by)

@@ -380,14 +380,14 @@ def _check_applied_self(op: dict, score: Score, old: Score) -> None:
 
 
 def _check_applied_appraisal(op: dict, score: Score, old: Score) -> None:
-    if op["self"]:
-        assert score.self_value == _decimal(op["self"]["value"])
-    else:
-        assert score.self_value == old.self_value
+    assert "self" not in op  # an appraisal table never writes the unit's self-assessment
+    assert (score.self_value, score.self_b, score.self_a, score.self_note) == (
+        old.self_value,
+        old.self_b,
+        old.self_a,
+        old.self_note,
+    )
     change = op["appraised"]
-    if not change:
-        assert score.appraised_value == old.appraised_value
-        return
     assert score.appraised_value == _decimal(change["value"])
     assert (score.appraised_b, score.appraised_a) == (change["b"], change["a"])
     for field, key in (("appraisal_comment", "comment"), ("responsible_note", "responsible_note")):

@@ -31,14 +31,14 @@ def _post(client, assessment, data: bytes, name="phu_luc.xlsx"):
 
 
 def test_the_web_request_stores_the_file_and_the_worker_reads_it(
-    client, fresh, appraiser, django_capture_on_commit_callbacks
+    client, appraising, appraiser, django_capture_on_commit_callbacks
 ):
     client.force_login(appraiser)
     with (
         mock.patch("exchange.importers.read_workbook", side_effect=AssertionError("parsed")),
         django_capture_on_commit_callbacks(execute=False) as callbacks,
     ):
-        response = _post(client, fresh, seed002_xlsx())
+        response = _post(client, appraising, seed002_xlsx())
     assert response.status_code == 302 and len(callbacks) == 1
     record = ImportRecord.objects.get()
     assert record.status == ImportStatus.CHECKING and record.preview == {}
@@ -54,10 +54,10 @@ def test_the_web_request_stores_the_file_and_the_worker_reads_it(
     assert "Xác nhận nhập 16 thay đổi" in page and 'http-equiv="refresh"' not in page
 
 
-def test_the_page_says_how_far_the_reading_has_got(client, fresh, appraiser):
+def test_the_page_says_how_far_the_reading_has_got(client, appraising, appraiser):
     client.force_login(appraiser)
     with mock.patch("exchange.views.jobs.enqueue"):
-        response = _post(client, fresh, seed002_xlsx())
+        response = _post(client, appraising, seed002_xlsx())
     ImportCheck.objects.update(status=JobStatus.RUNNING, cells_read=1500, attempts=2)
     page = client.get(response["Location"]).content.decode()
     assert "đã đọc 1500 ô" in page and "Lần đọc thứ 2" in page
@@ -72,12 +72,12 @@ def test_the_page_says_how_far_the_reading_has_got(client, fresh, appraiser):
     ],
 )
 def test_a_hostile_file_is_a_rejected_record_with_the_reason(
-    client, fresh, appraiser, data, reason
+    client, appraising, appraiser, data, reason
 ):
     before = snapshot()
     client.force_login(appraiser)
     with run_jobs():
-        response = _post(client, fresh, data)
+        response = _post(client, appraising, data)
     record = ImportRecord.objects.get()
     assert record.status == ImportStatus.REJECTED and record.file.size == len(data)
     page = client.get(response["Location"]).content.decode()
@@ -86,7 +86,7 @@ def test_a_hostile_file_is_a_rejected_record_with_the_reason(
 
 
 def test_a_reading_that_runs_out_of_memory_is_rejected_with_the_reason(
-    client, fresh, appraiser, settings
+    client, appraising, appraiser, settings
 ):
     settings.CELERY_TASK_ALWAYS_EAGER = False  # as on a worker: the reading is limited
     client.force_login(appraiser)
@@ -94,7 +94,7 @@ def test_a_reading_that_runs_out_of_memory_is_rejected_with_the_reason(
         mock.patch("exchange.views.jobs.enqueue"),
         mock.patch("exchange.services.plan_import", side_effect=MemoryError),
     ):
-        _post(client, fresh, seed002_xlsx())
+        _post(client, appraising, seed002_xlsx())
         check_import.run(ImportCheck.objects.get().pk)
     record = ImportRecord.objects.get()
     assert record.status == ImportStatus.REJECTED
@@ -102,14 +102,14 @@ def test_a_reading_that_runs_out_of_memory_is_rejected_with_the_reason(
 
 
 def test_an_unexpected_error_while_reading_is_a_rejected_record_not_a_hang(
-    client, fresh, appraiser, caplog
+    client, appraising, appraiser, caplog
 ):
     client.force_login(appraiser)
     with (
         mock.patch("exchange.services.plan_import", side_effect=KeyError("bug")),
         run_jobs(),
     ):
-        _post(client, fresh, seed002_xlsx())
+        _post(client, appraising, seed002_xlsx())
     record = ImportRecord.objects.get()
     assert record.status == ImportStatus.REJECTED
     assert "Lỗi hệ thống khi đọc tệp" in record.get_preview().errors[0].message
@@ -117,11 +117,11 @@ def test_an_unexpected_error_while_reading_is_a_rejected_record_not_a_hang(
 
 
 def test_a_reading_given_up_after_its_workers_died_rejects_the_record(
-    client, fresh, appraiser, settings
+    client, appraising, appraiser, settings
 ):
     client.force_login(appraiser)
     with mock.patch("exchange.views.jobs.enqueue"):
-        _post(client, fresh, seed002_xlsx())
+        _post(client, appraising, seed002_xlsx())
     job = ImportCheck.objects.get()
     ImportCheck.objects.filter(pk=job.pk).update(
         status=JobStatus.RUNNING, attempts=settings.JOB_MAX_ATTEMPTS, worker="x pid 1"
@@ -133,11 +133,11 @@ def test_a_reading_given_up_after_its_workers_died_rejects_the_record(
 
 
 def test_the_record_page_while_reading_costs_a_fixed_number_of_queries(
-    client, fresh, appraiser, django_assert_max_num_queries
+    client, appraising, appraiser, django_assert_max_num_queries
 ):
     client.force_login(appraiser)
     with mock.patch("exchange.views.jobs.enqueue"):
-        response = _post(client, fresh, seed002_xlsx())
+        response = _post(client, appraising, seed002_xlsx())
     with django_assert_max_num_queries(8):
         assert client.get(response["Location"]).status_code == 200
 

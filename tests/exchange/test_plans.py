@@ -22,9 +22,17 @@ def _framework() -> FrameworkSpec:
     return FrameworkSpec("Bộ nhỏ", "half_up", {s.code: s for s in specs})
 
 
-def _states(**appraised) -> dict[str, ScoreState]:
+SELF_ASSESSED = {"1.1": D("1"), "1.2": D("2"), "2": D("1")}  # the unit claims full marks
+
+
+def _states(self_values=SELF_ASSESSED, **appraised) -> dict[str, ScoreState]:
     return {
-        code: ScoreState(score_id=n, version=0, appraised=appraised.get(code.replace(".", "_")))
+        code: ScoreState(
+            score_id=n,
+            version=0,
+            self_value=self_values.get(code),
+            appraised=appraised.get(code.replace(".", "_")),
+        )
         for n, code in enumerate(("1.1", "1.2", "2"), start=1)
     }
 
@@ -96,3 +104,35 @@ def test_a_preview_survives_being_stored_as_json():
     assert again.as_dict() == preview.as_dict()
     assert [p.message for p in again.errors] == [p.message for p in preview.errors]
     assert again.change_count == preview.change_count == 1
+
+
+def test_a_self_assessed_value_unlike_the_units_is_a_warning_and_never_written():
+    preview = _plan([["1.1", "", 1, "0,5", "0,5", "0,5"]])
+    assert [(p.row, p.message) for p in preview.warnings] == [
+        (2, "Điểm tự đánh giá 0,50 trong tệp khác điểm đơn vị đã tự đánh giá 1,00; giữ điểm "
+         "của đơn vị.")
+    ]  # fmt: skip
+    [op] = preview.payload["ops"]
+    assert "self" not in op and op["appraised"]["value"] == "0.5"
+    assert [c.label for c in preview.rows[0].changes] == ["Điểm thẩm định"]
+
+
+def test_a_self_assessed_value_the_unit_never_gave_is_a_warning_and_stays_empty():
+    preview = _plan([["1.1", "", 1, 1, 1, 0]], _states(self_values={}))
+    assert [p.message for p in preview.warnings] == [
+        "Điểm tự đánh giá 1,00 trong tệp, nhưng đơn vị chưa tự đánh giá tiêu chí 1.1; bảng "
+        "thẩm định không ghi điểm tự đánh giá: giữ điểm của đơn vị (để trống)."
+    ]
+    assert [set(op) for op in preview.payload["ops"]] == [
+        {"score_id", "version", "code", "row", "appraised"}
+    ]
+
+
+def test_full_marks_for_what_the_table_leaves_out_leave_the_self_assessment_alone():
+    preview = _plan([["1.1", "", 1, 1, "0,5", "0,5"]], _states(self_values={}), fill_unlisted=True)
+    filled = [row for row in preview.rows if row.row is None]
+    assert [(r.code, [c.label for c in r.changes]) for r in filled] == [
+        ("1.2", ["Điểm thẩm định"]),
+        ("2", ["Điểm thẩm định"]),
+    ]
+    assert all("self" not in op for op in preview.payload["ops"])

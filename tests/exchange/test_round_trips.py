@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.db.models import F
 from openpyxl import load_workbook
 
 from exchange import exports, services
@@ -22,11 +23,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def appraised(fresh, appraiser):
+def appraised(appraising, appraiser):
     """Phường 1, 2024, appraised from the seed table (lost criteria as printed, the rest full)."""
-    record = appraisal(seed002_xlsx(), fresh, appraiser, fill_unlisted=True)
+    record = appraisal(seed002_xlsx(), appraising, appraiser, fill_unlisted=True)
     services.import_record_apply(record=record, user=appraiser)
-    return fresh
+    return appraising
 
 
 def _unchanged(record) -> None:
@@ -46,19 +47,21 @@ def test_the_appraisal_table_reads_back_unchanged(appraised, appraiser, lost_onl
     assert snapshot() == before
 
 
-def test_the_published_2023_table_imported_into_a_fresh_assessment_gives_the_same_scores(
-    phuong1_2023, fresh, appraiser
+def test_the_published_2023_table_imported_into_an_assessment_being_appraised_gives_its_scores(
+    phuong1_2023, appraising, appraiser
 ):
     exported = exports.export_appraisal(phuong1_2023, lost_only=False)
     services.import_record_apply(
-        record=appraisal(exported.content, fresh, appraiser), user=appraiser
+        record=appraisal(exported.content, appraising, appraiser), user=appraiser
     )
-    source, copied = scores_by_code(phuong1_2023), scores_by_code(fresh)
+    source, copied = scores_by_code(phuong1_2023), scores_by_code(appraising)
     fields = ("self_value", "appraised_value", "appraisal_comment", "responsible_note")
     assert {c: [getattr(s, f) for f in fields] for c, s in copied.items()} == {
         c: [getattr(s, f) for f in fields] for c, s in source.items()
     }
-    assert assessment_sheet(fresh).results.total == assessment_sheet(phuong1_2023).results.total
+    assert (
+        assessment_sheet(appraising).results.total == assessment_sheet(phuong1_2023).results.total
+    )
 
 
 def test_the_lost_points_export_lists_the_seed_rows_and_totals(phuong1_2023):
@@ -71,16 +74,17 @@ def test_the_lost_points_export_lists_the_seed_rows_and_totals(phuong1_2023):
     assert [totals.maximum, totals.self_value, totals.appraised, totals.lost] == [20, 18.5, 11, 9]
 
 
-def test_the_self_assessment_sheet_reads_back_unchanged(appraised, coordinator):
-    scores = scores_by_code(appraised)
+def test_the_self_assessment_sheet_reads_back_unchanged(fresh, coordinator):
+    fresh.scores.update(self_value=F("maximum"))  # a draft filled in, but for the two below
+    scores = scores_by_code(fresh)
     scoring_services.score_set_self(score=scores["1.1.3"], value=None, b=44, a=46)
     scoring_services.score_set_self(
         score=scores["1.5.4"], value=D("0.50"), note="Có 01 sáng kiến được công nhận"
     )
-    exported = exports.export_self_sheet(appraised)
+    exported = exports.export_self_sheet(fresh)
     before = snapshot()
     record = upload(
-        ImportKind.SELF_ASSESSMENT, exported.content, user=coordinator, assessment=appraised
+        ImportKind.SELF_ASSESSMENT, exported.content, user=coordinator, assessment=fresh
     )
     _unchanged(record)
     assert record.get_preview().warnings == []

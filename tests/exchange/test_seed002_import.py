@@ -1,6 +1,6 @@
-"""The seed 002 phụ lục, typed into a workbook exactly as printed, imported into a fresh
-assessment of Phường 1: the council's numbers come out, with the one rounding it printed
-differently flagged as a warning."""
+"""The seed 002 phụ lục, typed into a workbook exactly as printed, imported into an assessment
+of Phường 1 that the council is appraising: the council's numbers come out, with the one
+rounding it printed differently flagged as a warning."""
 
 import pytest
 
@@ -30,8 +30,10 @@ def test_the_committed_fixture_is_the_seed_typed_as_printed():
     assert TOTALS[2:6] == [20, "18.5", 11, 9]
 
 
-def test_the_preview_lists_sixteen_changes_and_only_the_3_13_3_rounding_warning(fresh, appraiser):
-    record = appraisal(FIXTURE.read_bytes(), fresh, appraiser, name="seed002_phu_luc.xlsx")
+def test_the_preview_lists_sixteen_changes_and_only_the_3_13_3_rounding_warning(
+    appraising, appraiser
+):
+    record = appraisal(FIXTURE.read_bytes(), appraising, appraiser, name="seed002_phu_luc.xlsx")
     preview = record.get_preview()
     assert record.status == ImportStatus.PREVIEWED
     assert preview.errors == []
@@ -43,13 +45,13 @@ def test_the_preview_lists_sixteen_changes_and_only_the_3_13_3_rounding_warning(
         )
     ]
     assert record.change_count == 16
-    assert Score.objects.filter(assessment=fresh, appraised_value__isnull=False).count() == 0
+    assert Score.objects.filter(assessment=appraising, appraised_value__isnull=False).count() == 0
 
 
-def test_confirming_gives_the_seed_numbers(fresh, appraiser):
-    record = appraisal(FIXTURE.read_bytes(), fresh, appraiser, name="seed002_phu_luc.xlsx")
+def test_confirming_gives_the_seed_numbers(appraising, appraiser):
+    record = appraisal(FIXTURE.read_bytes(), appraising, appraiser, name="seed002_phu_luc.xlsx")
     services.import_record_apply(record=record, user=appraiser)
-    sheet = assessment_sheet(fresh)
+    sheet = assessment_sheet(appraising)
     lost = [
         (row.criterion.code, row.maximum, row.self_value, row.appraised, row.lost)
         for row in sheet.lost_rows
@@ -62,9 +64,11 @@ def test_confirming_gives_the_seed_numbers(fresh, appraiser):
     assert record.status == ImportStatus.APPLIED
 
 
-def test_counts_comments_and_responsibilities_are_kept_where_they_belong(fresh, appraiser):
-    services.import_record_apply(record=appraisal(seed002_xlsx(), fresh, appraiser), user=appraiser)
-    scores = scores_by_code(fresh)
+def test_counts_comments_and_responsibilities_are_kept_where_they_belong(appraising, appraiser):
+    services.import_record_apply(
+        record=appraisal(seed002_xlsx(), appraising, appraiser), user=appraiser
+    )
+    scores = scores_by_code(appraising)
     assert (scores["3.12.2"].appraised_b, scores["3.12.2"].appraised_a) == (73, 757)
     assert (scores["3.12.1"].appraised_b, scores["3.12.1"].appraised_a) == (3, 30)
     assert (scores["1.5.4"].appraised_b, scores["1.5.4"].appraised_a) == (None, None)
@@ -74,10 +78,10 @@ def test_counts_comments_and_responsibilities_are_kept_where_they_belong(fresh, 
     assert scores["1.1.2"].appraised_value is None  # not in the table: left as it was
 
 
-def test_history_says_who_imported_which_file(fresh, appraiser):
-    record = appraisal(seed002_xlsx(), fresh, appraiser, name="phu_luc_phuong1_2023.xlsx")
+def test_history_says_who_imported_which_file(appraising, appraiser):
+    record = appraisal(seed002_xlsx(), appraising, appraiser, name="phu_luc_phuong1_2023.xlsx")
     services.import_record_apply(record=record, user=appraiser)
-    score = scores_by_code(fresh)["3.12.2"]
+    score = scores_by_code(appraising)["3.12.2"]
     latest = score.history.latest("history_date")
     assert latest.history_user == appraiser
     assert latest.history_change_reason == (
@@ -86,26 +90,26 @@ def test_history_says_who_imported_which_file(fresh, appraiser):
     assert latest.appraised_value == D("0.32")
 
 
-def test_a_lost_points_table_can_give_full_marks_to_what_it_leaves_out(fresh, appraiser):
-    record = appraisal(seed002_xlsx(), fresh, appraiser, fill_unlisted=True)
-    assert record.change_count == len(scores_by_code(fresh))
+def test_a_lost_points_table_can_give_full_marks_to_what_it_leaves_out(appraising, appraiser):
+    record = appraisal(seed002_xlsx(), appraising, appraiser, fill_unlisted=True)
+    assert record.change_count == len(scores_by_code(appraising))
     services.import_record_apply(record=record, user=appraiser)
-    results = assessment_sheet(fresh).results
+    results = assessment_sheet(appraising).results
     assert results.total == D("91.00")
     assert results.classification == "Tốt"
     assert results.appraised_count == results.leaf_count
 
 
-def test_without_that_choice_the_preview_says_the_rest_stays_unappraised(fresh, appraiser):
-    notes = appraisal(seed002_xlsx(), fresh, appraiser).get_preview().notes
+def test_without_that_choice_the_preview_says_the_rest_stays_unappraised(appraising, appraiser):
+    notes = appraisal(seed002_xlsx(), appraising, appraiser).get_preview().notes
     assert any("tiêu chí khác chưa có điểm thẩm định" in note for note in notes)
 
 
-def test_a_very_long_file_name_still_fits_the_history_reason(fresh, appraiser):
+def test_a_very_long_file_name_still_fits_the_history_reason(appraising, appraiser):
     name = "ket_qua_tham_dinh_" + "rat_dai_" * 20 + ".xlsx"
-    record = appraisal(seed002_xlsx(), fresh, appraiser, name=name)
+    record = appraisal(seed002_xlsx(), appraising, appraiser, name=name)
     services.import_record_apply(record=record, user=appraiser)
-    reason = scores_by_code(fresh)["1.6"].history.latest("history_date").history_change_reason
+    reason = scores_by_code(appraising)["1.6"].history.latest("history_date").history_change_reason
     assert len(reason) <= 100
     assert reason.startswith("Nhập từ tệp ket_qua_tham_dinh_")
     assert reason.endswith(f"(lần nhập số {record.pk})")

@@ -26,8 +26,8 @@ def _login_redirect(response) -> bool:
 
 
 @pytest.fixture
-def record(fresh, appraiser):
-    return appraisal(seed002_xlsx(), fresh, appraiser)
+def record(appraising, appraiser):
+    return appraisal(seed002_xlsx(), appraising, appraiser)
 
 
 def _get_walk(client, url, outsider, allowed):
@@ -71,8 +71,16 @@ def test_the_assessment_page_shows_the_uploads_each_person_may_use(
     assert "Nhập bảng kết quả thẩm định" not in page
     client.force_login(appraiser)
     page = client.get(url).content.decode()
-    assert "Nhập bảng kết quả thẩm định" in page
+    assert "Nhập bảng kết quả thẩm định" not in page  # a draft: the unit is still scoring
+    assert "chỉ nhập bảng thẩm định khi hội đồng đang thẩm định" in page
     assert "Tải lên bảng tự đánh giá đã điền" not in page
+
+
+def test_the_council_gets_the_appraisal_upload_while_it_appraises(client, appraising, appraiser):
+    client.force_login(appraiser)
+    page = client.get(reverse("exchange:assessment", args=[appraising.pk])).content.decode()
+    assert "Nhập bảng kết quả thẩm định" in page
+    assert "chỉ nhập bảng thẩm định" not in page
 
 
 def test_the_assessment_page_costs_a_fixed_number_of_queries(
@@ -111,9 +119,9 @@ def test_assessment_downloads_are_xlsx_files_for_those_who_see_it(
 
 
 def test_uploading_an_appraisal_table_shows_its_preview_and_changes_nothing(
-    client, fresh, appraiser, outsider, chairperson
+    client, appraising, appraiser, outsider, chairperson
 ):
-    url = reverse("exchange:assessment_upload", args=[fresh.pk, "appraisal"])
+    url = reverse("exchange:assessment_upload", args=[appraising.pk, "appraisal"])
     assert _login_redirect(client.post(url, {"file": _file()}))
     for user, status in ((outsider, 404), (chairperson, 403)):  # she sees it, does not appraise
         client.force_login(user)
@@ -147,9 +155,9 @@ def test_uploading_a_self_assessment_sheet_needs_a_place_in_the_unit(
     assert ImportRecord.objects.get().kind == ImportKind.SELF_ASSESSMENT
 
 
-def test_an_old_xls_file_is_refused_on_the_page_with_what_to_do(client, fresh, appraiser):
+def test_an_old_xls_file_is_refused_on_the_page_with_what_to_do(client, appraising, appraiser):
     client.force_login(appraiser)
-    url = reverse("exchange:assessment_upload", args=[fresh.pk, "appraisal"])
+    url = reverse("exchange:assessment_upload", args=[appraising.pk, "appraisal"])
     response = client.post(url, {"file": _file(b"\xd0\xcf\x11\xe0", "phu_luc.xls")})
     assert response.status_code == 400
     assert "Tệp là định dạng Excel cũ (.xls)" in response.content.decode()
@@ -171,7 +179,7 @@ def test_the_preview_page_is_only_for_its_uploader(
 
 
 def test_confirming_applies_the_stored_preview_and_ignores_anything_posted(
-    client, record, fresh, appraiser, outsider
+    client, record, appraising, appraiser, outsider
 ):
     url = reverse("exchange:record_apply", args=[record.pk])
     assert _login_redirect(client.post(url))
@@ -184,7 +192,7 @@ def test_confirming_applies_the_stored_preview_and_ignores_anything_posted(
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.status == ImportStatus.APPLIED
-    assert scores_by_code(fresh)["1.6"].appraised_value == D("0.80")
+    assert scores_by_code(appraising)["1.6"].appraised_value == D("0.80")
     page = client.get(response["Location"]).content.decode()
     assert "Đã cập nhật 16 tiêu chí" in page
 
@@ -213,10 +221,10 @@ def test_the_kept_file_can_be_downloaded_by_its_uploader(client, record, outside
     assert response["Content-Disposition"] == 'attachment; filename="tep.xlsx"'
 
 
-def test_every_post_needs_the_csrf_token(fresh, appraiser, record):
+def test_every_post_needs_the_csrf_token(appraising, appraiser, record):
     client = Client(enforce_csrf_checks=True)
     client.force_login(appraiser)
-    upload = reverse("exchange:assessment_upload", args=[fresh.pk, "appraisal"])
+    upload = reverse("exchange:assessment_upload", args=[appraising.pk, "appraisal"])
     assert client.post(upload, {"file": _file()}).status_code == 403
     assert client.post(reverse("exchange:record_apply", args=[record.pk])).status_code == 403
 
