@@ -15,6 +15,9 @@ DEBUG = env_bool("DEBUG", False)
 # Without SECRET_KEY a development key is used; its "django-insecure-" prefix makes
 # `manage.py check --deploy` flag it, so a production install cannot miss it.
 SECRET_KEY = env_secret_key("SECRET_KEY", "django-insecure-cchc-development-only-key")
+# Signs backup manifests; unset, a key derived from SECRET_KEY does. Set it to restore backups
+# on a server with another SECRET_KEY, or to keep them valid across a SECRET_KEY rotation.
+BACKUP_KEY = env_secret_key("BACKUP_KEY", "")
 ALLOWED_HOSTS = env_hosts("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
@@ -276,6 +279,3 @@ LOGGING = {
         for app in ("cchc", "scoring", "documents", "remediation", "exchange")
     },
 }
-# Signs backup manifests; unset, a key derived from SECRET_KEY does. Set it to restore backups
-# on a server with another SECRET_KEY, or to keep them valid across a SECRET_KEY rotation.
-BACKUP_KEY = env_secret_key("BACKUP_KEY", "")
