@@ -9,9 +9,9 @@ Run on purpose, not in the test suite:
 Each table goes the whole way a user's does: upload (read, check, preview kept with the import
 record and the file), then confirm (every score through scoring.services, with history).
 
-By default the units have already assessed themselves (every self value entered, untimed), as
-they have when a council appraises; --empty-self leaves them empty, as when loading past years,
-so the import also fills the self values (a second service call per criterion).
+The units have already assessed themselves and sent it (every self value entered and the
+assessment submitted, untimed): a council imports its tables only while it appraises, and an
+appraisal table never writes self values.
 """
 
 from __future__ import annotations
@@ -102,7 +102,6 @@ def _table(rng: random.Random) -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=200)
-    parser.add_argument("--empty-self", action="store_true", help="do not pre-fill self values")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="cchc-bench-"))
@@ -117,7 +116,7 @@ def main() -> None:
 
     from exchange import services
     from scoring import services as scoring_services
-    from scoring.models import Period, Score, Unit
+    from scoring.models import Assessment, AssessmentStatus, Period, Score, Unit
 
     call_command("migrate", verbosity=0)
     framework = scoring_services.framework_create(data=_framework_data())
@@ -134,14 +133,17 @@ def main() -> None:
         )
         for i in range(args.units)
     ]
-    if not args.empty_self:
-        Score.objects.filter(assessment__in=assessments).update(self_value=Decimal("1.00"))
+    Score.objects.filter(assessment__in=assessments).update(
+        self_value=Decimal("1.00"), self_note="Có hồ sơ"
+    )
+    Assessment.objects.filter(pk__in=[a.pk for a in assessments]).update(
+        status=AssessmentStatus.SUBMITTED
+    )
+    for assessment in assessments:
+        assessment.status = AssessmentStatus.SUBMITTED
     rng = random.Random(2024)
     tables = [_table(rng) for _ in assessments]
-    print(
-        f"{args.units} bảng × {FIELDS * LEAVES} tiêu chí, CSDL: {django.db.connection.vendor}, "
-        f"điểm tự đánh giá {'để trống' if args.empty_self else 'đã có'}"
-    )
+    print(f"{args.units} bảng × {FIELDS * LEAVES} tiêu chí, CSDL: {django.db.connection.vendor}")
 
     preview_time = apply_time = 0.0
     for assessment, data in zip(assessments, tables, strict=True):

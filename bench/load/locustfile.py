@@ -3,6 +3,10 @@
 Staff open their self-assessment and save scores; appraisers open the queue and appraise;
 chairpersons open their dashboard and ranking; a few print the phụ lục as PDF. Everyone signs
 in through the login form first. Accounts come from bench/load/prepare.py (LOAD_ACCOUNTS).
+
+Beside them (with LOAD_HOSTILE=1, the default of run.py): one staff member uploads a hostile
+workbook every 10 s (the audit's 76 MB sheet, and one that is refused only at row 5,001), and
+a monitor asks /healthz/ every second, so the report shows whether the site stays responsive.
 """
 
 from __future__ import annotations
@@ -12,9 +16,13 @@ import json
 import os
 import random
 import re
+import sys
 from pathlib import Path
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, constant_pacing, task
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(ROOT))
 
 ACCOUNTS = json.loads(Path(os.environ["LOAD_ACCOUNTS"]).read_text(encoding="utf-8"))
 _next = {kind: itertools.count() for kind in ("staff", "appraisers", "chairpersons", "printers")}
@@ -130,3 +138,58 @@ class Printer(Person):
     @task
     def phu_luc_pdf(self) -> None:
         self.client.get(f"/van-ban/danh-gia/{self.me['published']}/phu-luc.pdf", name="phụ lục PDF")
+
+
+HOSTILE = os.environ.get("LOAD_HOSTILE", "") == "1"
+
+
+def _hostile_files() -> list[tuple[str, bytes]]:
+    """Built once, before anyone starts: building the 76 MB sheet takes a second of CPU, and
+    locust's users share one process, so building it during the run would stall them all
+    (and show as one slow request of whoever was waiting)."""
+    from tests.exchange import hostile
+
+    return [
+        ("bang-76mb.xlsx", hostile.numbers_sheet(100_000, 50)),
+        ("bang-20000-dong.xlsx", hostile.numbers_sheet(20_000, 20)),
+    ]
+
+
+HOSTILE_FILES = _hostile_files() if HOSTILE else []
+
+
+class HostileUploader(Person):
+    """Staff of a commune uploading a hostile workbook as its self-assessment, every 10 s."""
+
+    fixed_count = 1 if HOSTILE else 0
+    wait_time = constant_pacing(10)
+
+    def on_start(self) -> None:
+        self.files = itertools.cycle(HOSTILE_FILES)
+        me = ACCOUNTS["staff"][-1]
+        self.sign_in(me["username"])
+        self.assessment = me["assessment"]
+
+    @task
+    def upload(self) -> None:
+        url = f"/excel/danh-gia/{self.assessment}/tu-danh-gia/nhap/"
+        page = self.client.get(f"/excel/danh-gia/{self.assessment}/", name="trao đổi Excel")
+        token = CSRF.search(page.text).group(1)
+        name, data = next(self.files)
+        self.client.post(
+            url,
+            data={"csrfmiddlewaretoken": token},
+            files={"file": (name, data, "application/octet-stream")},
+            name="tệp Excel độc hại (tải lên)",
+        )
+
+
+class HealthMonitor(HttpUser):
+    """The load balancer's health check: /healthz/ every second."""
+
+    fixed_count = 1 if HOSTILE else 0
+    wait_time = constant_pacing(1)
+
+    @task
+    def healthz(self) -> None:
+        self.client.get("/healthz/", name="/healthz/")
