@@ -45,6 +45,7 @@ def test_the_web_request_stores_the_file_and_the_worker_reads_it(
     page = client.get(response["Location"]).content.decode()
     assert "Đang kiểm tra tệp" in page and 'http-equiv="refresh"' in page
     assert "Xác nhận nhập" not in page and "Hủy" not in page
+    assert "Từng dòng" not in page and "dòng thay đổi" not in page  # nothing read yet
 
     callbacks[0]()  # the worker
     record.refresh_from_db()
