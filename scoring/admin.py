@@ -8,13 +8,17 @@ from scoring.models import (
     Assessment,
     ClassificationBand,
     Criterion,
+    DeadlineExtension,
     Department,
     Evidence,
     Framework,
     Official,
     Period,
+    RankingGroup,
+    Round,
     Score,
     Unit,
+    UnitKind,
 )
 from scoring.selectors import framework_problems
 
@@ -150,7 +154,72 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     search_fields = ("unit__name", "unit__code")
     list_select_related = ("unit", "period", "framework")
     autocomplete_fields = ("unit",)
+    raw_id_fields = ("round", "ranking_group")
     inlines = [ScoreInline]
+
+    def has_add_permission(self, request) -> bool:
+        # An assessment opened here would have no scores: assessments are opened by a round
+        # (Đợt đánh giá), which creates every unit's, each with every leaf criterion.
+        return False
+
+
+class RankingGroupForm(forms.ModelForm):
+    kinds = forms.MultipleChoiceField(
+        label="Loại đơn vị trong nhóm",
+        choices=UnitKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = RankingGroup
+        fields = ["council_unit", "name", "kinds", "position"]
+
+
+@admin.register(RankingGroup)
+class RankingGroupAdmin(admin.ModelAdmin):
+    form = RankingGroupForm
+    list_display = ("name", "council_unit", "kind_labels", "position")
+    list_select_related = ("council_unit",)
+    autocomplete_fields = ("council_unit",)
+
+    @admin.display(description="loại đơn vị")
+    def kind_labels(self, group: RankingGroup) -> str:
+        return group.kind_labels()
+
+
+@admin.register(Round)
+class RoundAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "council_unit", "framework", "period", "status")
+    list_filter = ("status", "period")
+    list_select_related = ("council_unit", "framework", "period")
+    autocomplete_fields = ("council_unit", "excluded_units")
+    filter_horizontal = ("groups",)
+    readonly_fields = ("opened_at", "opened_by")
+    actions = ["open_selected"]
+
+    @admin.action(description="Mở đợt: tạo bản đánh giá cho mọi đơn vị còn thiếu")
+    def open_selected(self, request, queryset) -> None:
+        for round_ in queryset:
+            try:
+                report = services.round_open(round_=round_, user=request.user)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"{round_}: đã tạo {len(report.created)} bản đánh giá "
+                    f"({report.scores} tiêu chí); {len(report.already)} đơn vị đã có.",
+                )
+
+
+@admin.register(DeadlineExtension)
+class DeadlineExtensionAdmin(admin.ModelAdmin):
+    list_display = ("assessment", "deadline", "previous", "extended_to", "reason", "granted_by")
+    list_select_related = ("assessment__unit", "assessment__period", "granted_by")
+    readonly_fields = [f.name for f in DeadlineExtension._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # through the service: it moves the assessment's deadline too
 
 
 @admin.register(Score)

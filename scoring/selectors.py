@@ -180,9 +180,15 @@ def _results(assessment: Assessment, lines: list[engine.Line], leaf_count: int) 
         leaf_count=leaf_count,
     )
     if assessment.status == AssessmentStatus.PUBLISHED:
-        ranks = period_ranking(framework_id=framework.id, period_id=assessment.period_id)
-        results.rank = ranks.get(assessment.id)
-        results.rank_of = len(ranks)
+        peers = _totals(  # ranked within its group (None: recorded before rounds)
+            _published(
+                framework_id=framework.id,
+                period_id=assessment.period_id,
+                ranking_group_id=assessment.ranking_group_id,
+            )
+        )
+        results.rank = engine.rank({a.id: total for a, total in peers}).get(assessment.id)
+        results.rank_of = len(peers)
     previous = _totals(_previous_round(assessment.period, [assessment.unit_id]))
     if previous:
         results.previous_total = previous[0][1]
@@ -218,10 +224,12 @@ def _previous_round(period: Period, unit_ids: Iterable[int]):
     return _published(unit_id__in=unit_ids, period__year=period.year - 1, period__kind=period.kind)
 
 
-def period_ranking(*, framework_id: int, period_id: int) -> dict[int, int]:
-    """Rank of every published assessment of a framework and period, by id (1 query)."""
-    current = _totals(_published(framework_id=framework_id, period_id=period_id))
-    return engine.rank({a.id: total for a, total in current})
+def _by_group(rows: list[tuple[Assessment, Decimal]]) -> dict:
+    """Rows split by ranking group (None: results recorded before rounds, ranked together)."""
+    groups: dict = {}
+    for a, total in rows:
+        groups.setdefault(a.ranking_group_id, []).append((a, total))
+    return groups
 
 
 def unit_for_code(code: str) -> Unit | None:
@@ -255,31 +263,48 @@ class RankingRow:
     classification: str | None
     rank: int
     change: Decimal | None
+    # How many units share the row's ranking group: "thứ {rank}/{rank_of}".
+    rank_of: int = 0
+
+    @property
+    def group(self):
+        return self.assessment.ranking_group
 
 
 def period_results(framework: Framework, period: Period) -> list[RankingRow]:
-    """Every published assessment of a framework and period, ranked, with change (3 queries)."""
-    current = _totals(_published(framework=framework, period=period))
+    """Every published assessment of a framework and period, ranked within its ranking group,
+    with change; groups in their order, each by rank (3 queries)."""
+    current = _totals(
+        _published(framework=framework, period=period).select_related("ranking_group")
+    )
     previous = {
         a.unit_id: total
         for a, total in _totals(_previous_round(period, [a.unit_id for a, _ in current]))
     }
-    ranks = engine.rank({a.id: total for a, total in current})
     bands = framework.bands()
     rows = []
-    for a, total in current:
-        percent = engine.percentage(total, framework.max_total)
-        rows.append(
-            RankingRow(
-                assessment=a,
-                total=total,
-                percentage=percent,
-                classification=engine.classify(percent, bands),
-                rank=ranks[a.id],
-                change=engine.change(total, previous.get(a.unit_id)),
+    for members in _by_group(current).values():
+        ranks = engine.rank({a.id: total for a, total in members})
+        for a, total in members:
+            percent = engine.percentage(total, framework.max_total)
+            rows.append(
+                RankingRow(
+                    assessment=a,
+                    total=total,
+                    percentage=percent,
+                    classification=engine.classify(percent, bands),
+                    rank=ranks[a.id],
+                    change=engine.change(total, previous.get(a.unit_id)),
+                    rank_of=len(members),
+                )
             )
-        )
-    return sorted(rows, key=lambda row: (row.rank, row.assessment.unit.name))
+    return sorted(rows, key=_ranking_order)
+
+
+def _ranking_order(row: RankingRow) -> tuple:
+    group = row.assessment.ranking_group
+    place = (0, 0, "") if group is None else (1, group.position, group.name)
+    return (*place, row.rank, row.assessment.unit.name)
 
 
 def units_in_view(user) -> set[int]:

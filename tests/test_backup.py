@@ -41,7 +41,7 @@ from remediation import services as remediation_services
 from remediation.models import CommitmentStatus, TaskStatus
 from scoring import services
 from scoring.demo import load_demo
-from scoring.models import Assessment, EvidenceStage, Official, Unit
+from scoring.models import Assessment, EvidenceStage, Official, Period, RankingGroup, Unit
 from tests.exchange.helpers import appraisal, appraising_assessment
 from tests.exchange.workbooks import seed002_xlsx
 from tests.helpers import PDF_BYTES, pdf, score_of
@@ -121,6 +121,7 @@ def _fill_every_model() -> None:
     _fill_documents(p1_2023)
     _fill_exchange(p1_2023, p1_2026)
     _fill_accounts()
+    _fill_rounds(p1_2023)
 
 
 def _user(username: str):
@@ -220,6 +221,31 @@ def _fill_exchange(published: Assessment, current: Assessment) -> None:
     jobs.enqueue(check_import, check.pk)
     check.record.refresh_from_db()
     assert check.record.status == ImportStatus.PREVIEWED
+
+
+def _fill_rounds(published: Assessment) -> None:
+    """A 2027 round of the town's wards (one excluded), opened, closed and re-opened, with one
+    ward's deadline extended."""
+    town = Unit.objects.get(code="TXQT")
+    wards = RankingGroup.objects.create(council_unit=town, name="Phường", kinds=["phuong"])
+    round_ = services.round_create(
+        council_unit=town,
+        framework=published.framework,
+        period=Period.objects.create(year=2027, kind="annual"),
+        name="Đánh giá CCHC năm 2027",
+        groups=[wards],
+        excluded=[Unit.objects.get(code="TXQT-AD")],
+        self_deadline=timezone.now() + datetime.timedelta(days=5),
+    )
+    report = services.round_open(round_=round_)
+    services.round_close(round_=round_, note="Tạm dừng")
+    services.round_reopen(round_=round_, note="Tiếp tục")
+    services.deadline_extend(
+        assessment=report.created[0],
+        deadline="self_deadline",
+        until=timezone.now() + datetime.timedelta(days=9),
+        reason="Thay đổi nhân sự",
+    )
 
 
 def _fill_accounts() -> None:

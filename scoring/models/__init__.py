@@ -8,6 +8,13 @@ from scoring.models.assessments import (
     Score,
 )
 from scoring.models.frameworks import ClassificationBand, Criterion, Framework
+from scoring.models.rounds import (
+    DeadlineExtension,
+    DeadlineKind,
+    RankingGroup,
+    Round,
+    RoundStatus,
+)
 from scoring.models.units import Department, Official, Role, Unit, UnitKind, UnitLevel
 
 __all__ = [
@@ -15,6 +22,8 @@ __all__ = [
     "AssessmentStatus",
     "ClassificationBand",
     "Criterion",
+    "DeadlineExtension",
+    "DeadlineKind",
     "Department",
     "Evidence",
     "EvidenceStage",
@@ -22,7 +31,10 @@ __all__ = [
     "Official",
     "Period",
     "PeriodKind",
+    "RankingGroup",
     "Role",
+    "Round",
+    "RoundStatus",
     "Score",
     "Unit",
     "UnitKind",

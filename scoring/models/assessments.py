@@ -74,6 +74,24 @@ class Assessment(models.Model):
         choices=AssessmentStatus.choices,
         default=AssessmentStatus.DRAFT,
     )
+    # The round it was opened in, and the group it is ranked in; both empty for the results
+    # recorded before rounds existed (ranked among the framework and period's other results).
+    round = models.ForeignKey(
+        "scoring.Round",
+        verbose_name="đợt đánh giá",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+    )
+    ranking_group = models.ForeignKey(
+        "scoring.RankingGroup",
+        verbose_name="nhóm xếp hạng",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+    )
     self_deadline = models.DateTimeField("hạn tự đánh giá", null=True, blank=True)
     response_deadline = models.DateTimeField("hạn giải trình", null=True, blank=True)
     appraisal_deadline = models.DateTimeField("hạn thẩm định", null=True, blank=True)

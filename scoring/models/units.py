@@ -9,6 +9,8 @@ class UnitLevel(models.TextChoices):
     PROVINCE = "province", "Cấp tỉnh"
     DISTRICT = "district", "Cấp huyện"
     COMMUNE = "commune", "Cấp xã"
+    # Provincial departments are scored on a framework of their own, beside the communes.
+    DEPARTMENT = "department", "Sở, ban, ngành cấp tỉnh"
 
 
 class UnitKind(models.TextChoices):
@@ -22,6 +24,8 @@ class UnitKind(models.TextChoices):
     COMMUNE = "xa", "Xã"
     TOWNSHIP = "thi_tran", "Thị trấn"
     SPECIAL_ZONE = "dac_khu", "Đặc khu"
+    # Sở, ban, ngành and the units a province scores like them (a provincial office, a board).
+    DEPARTMENT = "so_nganh", "Sở, ban, ngành"
 
 
 LEVEL_OF_KIND = {
@@ -35,6 +39,7 @@ LEVEL_OF_KIND = {
     UnitKind.COMMUNE: UnitLevel.COMMUNE,
     UnitKind.TOWNSHIP: UnitLevel.COMMUNE,
     UnitKind.SPECIAL_ZONE: UnitLevel.COMMUNE,
+    UnitKind.DEPARTMENT: UnitLevel.DEPARTMENT,
 }
 
 

@@ -21,11 +21,21 @@ from scoring.services.evidence import evidence_add, evidence_delete
 from scoring.services.frameworks import criteria_tree_problems, framework_activate, framework_create
 from scoring.services.grid import GridRefused, score_grid_save
 from scoring.services.locks import assessment_lock, ranking_lock
+from scoring.services.rounds import (
+    OpenReport,
+    deadline_extend,
+    round_close,
+    round_create,
+    round_open,
+    round_reopen,
+    round_units,
+)
 from scoring.services.scores import ConcurrentEdit, score_set_appraised, score_set_self
 
 __all__ = [
     "ConcurrentEdit",
     "GridRefused",
+    "OpenReport",
     "appraisal_missing",
     "assessment_accept_self_values",
     "assessment_create",
@@ -37,11 +47,17 @@ __all__ = [
     "assessment_start_round_2",
     "assessment_submit",
     "criteria_tree_problems",
+    "deadline_extend",
     "evidence_add",
     "evidence_delete",
     "framework_activate",
     "framework_create",
     "ranking_lock",
+    "round_close",
+    "round_create",
+    "round_open",
+    "round_reopen",
+    "round_units",
     "score_grid_save",
     "score_set_appraised",
     "score_set_response",

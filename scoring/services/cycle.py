@@ -285,7 +285,7 @@ def assessment_results_freeze(*, framework: Framework, period: Period) -> None:
         a.result_percentage = row.percentage
         a.result_classification = row.classification or ""
         a.result_rank = row.rank
-        a.result_rank_of = len(rows)
+        a.result_rank_of = row.rank_of
         a.result_change = row.change
         changed.append(a)
     Assessment.objects.bulk_update(
