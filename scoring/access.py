@@ -18,7 +18,15 @@ from django.http import Http404
 
 from scoring.models import Assessment, Official, Role, Score, Unit
 
-SUPERVISING_ROLES = (Role.APPRAISER, Role.CHAIRPERSON, Role.COORDINATOR, Role.ADMINISTRATOR)
+SUPERVISING_ROLES = (
+    Role.APPRAISER,
+    Role.SECRETARY,
+    Role.CHAIRPERSON,
+    Role.COORDINATOR,
+    Role.ADMINISTRATOR,
+)
+# Who runs a council's rounds: opens them, follows the board, publishes each group.
+ROUND_ROLES = (Role.SECRETARY, Role.ADMINISTRATOR)
 SUBMITTING_ROLES = (Role.COORDINATOR, Role.CHAIRPERSON)
 MAX_DEPTH = 6  # province → district → commune is 3; leave room for other shapes
 
@@ -120,3 +128,8 @@ def may_submit(user, assessment: Assessment) -> bool:
 def may_appraise(user, assessment: Assessment) -> bool:
     """Appraisers of a unit above the assessed one (superusers too)."""
     return user.is_superuser or assessment.unit_id in supervised_unit_ids(user, (Role.APPRAISER,))
+
+
+def may_run_rounds(user, council_unit_id: int) -> bool:
+    """The council's secretary and the administrators of its unit (superusers too)."""
+    return user.is_superuser or council_unit_id in own_unit_ids(user, ROUND_ROLES)

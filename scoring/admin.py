@@ -12,6 +12,7 @@ from scoring.models import (
     Department,
     Evidence,
     Framework,
+    GroupPublication,
     Official,
     Period,
     RankingGroup,
@@ -269,3 +270,13 @@ class EvidenceAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Files are attached on the criterion page, where their type and size are checked.
         return False
+
+
+@admin.register(GroupPublication)
+class GroupPublicationAdmin(admin.ModelAdmin):
+    list_display = ("group", "round", "revision", "decision", "decided_on", "published_by")
+    list_select_related = ("group", "round", "published_by")
+    readonly_fields = [f.name for f in GroupPublication._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # through publication: it freezes the group's results too

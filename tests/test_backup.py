@@ -41,7 +41,15 @@ from remediation import services as remediation_services
 from remediation.models import CommitmentStatus, TaskStatus
 from scoring import services
 from scoring.demo import load_demo
-from scoring.models import Assessment, EvidenceStage, Official, Period, RankingGroup, Unit
+from scoring.models import (
+    Assessment,
+    EvidenceStage,
+    GroupPublication,
+    Official,
+    Period,
+    RankingGroup,
+    Unit,
+)
 from tests.exchange.helpers import appraisal, appraising_assessment
 from tests.exchange.workbooks import seed002_xlsx
 from tests.helpers import PDF_BYTES, pdf, score_of
@@ -245,6 +253,9 @@ def _fill_rounds(published: Assessment) -> None:
         deadline="self_deadline",
         until=timezone.now() + datetime.timedelta(days=9),
         reason="Thay đổi nhân sự",
+    )
+    GroupPublication.objects.create(
+        round=round_, group=wards, decision="Quyết định số 1/QĐ-UBND", decided_on="2028-01-15"
     )
 
 

@@ -11,6 +11,7 @@ from scoring.models.frameworks import ClassificationBand, Criterion, Framework
 from scoring.models.rounds import (
     DeadlineExtension,
     DeadlineKind,
+    GroupPublication,
     RankingGroup,
     Round,
     RoundStatus,
@@ -28,6 +29,7 @@ __all__ = [
     "Evidence",
     "EvidenceStage",
     "Framework",
+    "GroupPublication",
     "Official",
     "Period",
     "PeriodKind",

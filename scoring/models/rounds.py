@@ -168,3 +168,54 @@ class DeadlineExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_deadline_display()} của {self.assessment}"
+
+
+class GroupPublication(models.Model):
+    """The publication of one ranking group's results in a round, with the council's decision.
+
+    A group is published as a whole: its units' totals, classifications and ranks are frozen
+    together. A later correction is a re-publication (revision 2, 3, …) with its reason, which
+    re-ranks the group; each stays on record.
+    """
+
+    round = models.ForeignKey(
+        Round, verbose_name="đợt đánh giá", on_delete=models.CASCADE, related_name="publications"
+    )
+    group = models.ForeignKey(
+        RankingGroup,
+        verbose_name="nhóm xếp hạng",
+        on_delete=models.PROTECT,
+        related_name="publications",
+    )
+    revision = models.PositiveSmallIntegerField("lần công bố", default=1)
+    decision = models.CharField(
+        "quyết định công bố",
+        max_length=300,
+        help_text="Ví dụ: Quyết định số 125/QĐ-UBND ngày 20/01/2027 của UBND tỉnh",
+    )
+    decided_on = models.DateField("ngày quyết định")
+    reason = models.TextField("lý do công bố lại", blank=True)
+    published_at = models.DateTimeField("thời điểm công bố", auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người công bố",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    unit_count = models.PositiveIntegerField("số đơn vị", default=0)
+
+    class Meta:
+        verbose_name = "công bố kết quả nhóm"
+        verbose_name_plural = "công bố kết quả nhóm"
+        ordering = ["round", "group", "revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "group", "revision"], name="group_publication_unique_revision"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = "Công bố" if self.revision == 1 else f"Công bố lại lần {self.revision - 1}"
+        return f"{what}: {self.group} – {self.round}"

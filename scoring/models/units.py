@@ -137,6 +137,9 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", "Công chức phụ trách CCHC"
     CHAIRPERSON = "chairperson", "Chủ tịch / Phó Chủ tịch"
     APPRAISER = "appraiser", "Thành viên hội đồng thẩm định"
+    # The council's secretary (at a province: the Department of Home Affairs, Sở Nội vụ): opens
+    # the rounds, follows every unit on the board, publishes each group's results.
+    SECRETARY = "secretary", "Thư ký hội đồng thẩm định"
     ADMINISTRATOR = "administrator", "Quản trị hệ thống"
 
 
