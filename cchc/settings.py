@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "remediation",
     "exchange",
     "documents",
+    "rounds",
 ]
 
 MIDDLEWARE = [

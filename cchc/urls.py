@@ -21,4 +21,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("excel/", include("exchange.urls")),
     path("van-ban/", include("documents.urls")),
+    path("dot-danh-gia/", include("rounds.urls")),
 ]

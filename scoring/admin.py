@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from scoring import services
 from scoring.models import (
+    AppraisalPart,
     Assessment,
     ClassificationBand,
     Criterion,
@@ -280,3 +281,11 @@ class GroupPublicationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # through publication: it freezes the group's results too
+
+
+@admin.register(AppraisalPart)
+class AppraisalPartAdmin(admin.ModelAdmin):
+    list_display = ("name", "round", "appraiser")
+    list_select_related = ("round", "appraiser")
+    autocomplete_fields = ("appraiser",)
+    filter_horizontal = ("criteria",)

@@ -42,6 +42,7 @@ from remediation.models import CommitmentStatus, TaskStatus
 from scoring import services
 from scoring.demo import load_demo
 from scoring.models import (
+    AppraisalPart,
     Assessment,
     EvidenceStage,
     GroupPublication,
@@ -254,6 +255,10 @@ def _fill_rounds(published: Assessment) -> None:
         until=timezone.now() + datetime.timedelta(days=9),
         reason="Thay đổi nhân sự",
     )
+    part = AppraisalPart.objects.create(
+        round=round_, name="Lĩnh vực 2", appraiser=_user("thamdinh.txqt")
+    )
+    part.criteria.add(published.framework.criteria.get(code="2"))
     GroupPublication.objects.create(
         round=round_, group=wards, decision="Quyết định số 1/QĐ-UBND", decided_on="2028-01-15"
     )

@@ -9,6 +9,7 @@ from scoring.models.assessments import (
 )
 from scoring.models.frameworks import ClassificationBand, Criterion, Framework
 from scoring.models.rounds import (
+    AppraisalPart,
     DeadlineExtension,
     DeadlineKind,
     GroupPublication,
@@ -19,6 +20,7 @@ from scoring.models.rounds import (
 from scoring.models.units import Department, Official, Role, Unit, UnitKind, UnitLevel
 
 __all__ = [
+    "AppraisalPart",
     "Assessment",
     "AssessmentStatus",
     "ClassificationBand",

@@ -12,7 +12,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from scoring.models.assessments import Assessment, Period
-from scoring.models.frameworks import Framework
+from scoring.models.frameworks import Criterion, Framework
 from scoring.models.units import LEVEL_OF_KIND, Unit, UnitKind
 
 
@@ -219,3 +219,34 @@ class GroupPublication(models.Model):
     def __str__(self) -> str:
         what = "Công bố" if self.revision == 1 else f"Công bố lại lần {self.revision - 1}"
         return f"{what}: {self.group} – {self.round}"
+
+
+class AppraisalPart(models.Model):
+    """A share of a round's appraisal given to one appraiser for every unit of the round: some
+    fields (lĩnh vực) or criteria, e.g. the legal department appraises field 2 for every
+    commune. A field or criterion with children covers all the leaves below it."""
+
+    round = models.ForeignKey(
+        Round, verbose_name="đợt đánh giá", on_delete=models.CASCADE, related_name="parts"
+    )
+    name = models.CharField("tên phần việc", max_length=200)
+    appraiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thẩm định",
+        on_delete=models.PROTECT,
+        related_name="appraisal_parts",
+    )
+    criteria = models.ManyToManyField(
+        Criterion, verbose_name="lĩnh vực, tiêu chí", related_name="appraisal_parts"
+    )
+
+    class Meta:
+        verbose_name = "phần việc thẩm định"
+        verbose_name_plural = "phần việc thẩm định"
+        ordering = ["round", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "name"], name="appraisal_part_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.appraiser})"

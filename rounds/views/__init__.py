@@ -1,0 +1,1 @@
+"""Views of the rounds area, one module per page family (rounds, board, publication)."""
