@@ -6,6 +6,13 @@ class User(AbstractUser):
     """A person who signs in. Vietnamese names are kept whole ("Lê Thị Huệ"), not split."""
 
     full_name = models.CharField("họ và tên", max_length=150, blank=True)
+    # Kept with the user, who is loaded on every page anyway: the bell costs no query.
+    notices_unread = models.PositiveIntegerField("thông báo chưa đọc", default=0)
+    notice_emails = models.BooleanField(
+        "nhận thông báo qua thư điện tử",
+        default=True,
+        help_text="Tắt nếu chỉ muốn xem thông báo trong hệ thống.",
+    )
 
     class Meta:
         verbose_name = "người dùng"

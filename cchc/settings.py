@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "exchange",
     "documents",
     "rounds",
+    "notices",
 ]
 
 MIDDLEWARE = [
@@ -257,6 +258,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-task-reminders": {
         "task": "remediation.tasks.send_task_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "send-deadline-notices": {
+        "task": "notices.tasks.send_deadline_notices",
+        "schedule": crontab(hour=7, minute=5),
     },
 }
 # A running job that has not reported progress for this long is taken to be dead: a worker

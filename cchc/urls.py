@@ -22,4 +22,5 @@ urlpatterns = [
     path("excel/", include("exchange.urls")),
     path("van-ban/", include("documents.urls")),
     path("dot-danh-gia/", include("rounds.urls")),
+    path("thong-bao/", include("notices.urls")),
 ]

@@ -609,6 +609,15 @@ MATRIX: dict[str, Row] = {
         post=(LOGIN, DENIED, goes(DOCUMENTS_2023), NF, DENIED, NF, goes(DOCUMENTS_2023))),
     "documents:letter_download": Row(lambda w: {"pk": w.letter.pk, "fmt": "docx"},
         get=(LOGIN, OK, OK, NF, OK, NF, OK)),
+    # --- notices (everyone's own) ---
+    "notices:index": Row(
+        get=(LOGIN, OK, OK, OK, OK, OK, OK)),
+    "notices:read_all": Row(
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, *[done(to("notices:index"))] * 6)),
+    "notices:emails": Row(
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, *[done(to("notices:index"))] * 6)),
 }
 # fmt: on
 

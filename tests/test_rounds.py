@@ -105,7 +105,7 @@ def test_opening_costs_the_same_queries_for_9_units_as_for_49(round_, province):
         assert len(services.round_open(round_=round_).created) == 49
     # Bulk inserts are split by the database's parameter limit (SQLite's is low): a few more
     # statements for five times the units, never one per unit or per score.
-    assert len(small) <= 16 and len(large) <= len(small) + 6
+    assert len(small) <= 18 and len(large) <= len(small) + 6  # with the notices to the units
 
 
 def test_opening_again_creates_nothing_twice_and_a_unit_added_later_joins(round_, province):

@@ -23,6 +23,7 @@ from scoring.models import (
     Unit,
 )
 from scoring.selectors import period_results
+from scoring.signals import assessment_moved
 from scoring.services.locks import assessment_lock, ranking_lock
 from scoring.services.scores import _lock, _save_score, score_set_appraised
 
@@ -47,13 +48,19 @@ def _refuse_listing(title: str, problems: list[str]) -> None:
     raise ValidationError([title, *shown])
 
 
-def _transition(assessment: Assessment, status: str, user, **fields) -> Assessment:
+def _transition(
+    assessment: Assessment, status: str, user, *, announce: bool = True, **fields
+) -> Assessment:
+    """Move the assessment to `status`; `announce` tells the people concerned
+    (`scoring.signals.assessment_moved`: notices and e-mails)."""
     assessment.status = status
     for name, value in fields.items():
         setattr(assessment, name, value)
     assessment._history_user = user if getattr(user, "is_authenticated", False) else None
     assessment.full_clean()
     assessment.save()
+    if announce:
+        assessment_moved.send(Assessment, assessment=assessment, status=status, user=user)
     return assessment
 
 
@@ -263,6 +270,7 @@ def assessment_publish(
         assessment,
         AssessmentStatus.PUBLISHED,
         user,
+        announce=not from_record,  # a result recorded from outside is old news
         published_decision=decision or assessment.published_decision,
         published_at=when or timezone.now(),
     )

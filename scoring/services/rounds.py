@@ -33,6 +33,7 @@ from scoring.models import (
     Unit,
 )
 from scoring.models.units import LEVEL_OF_KIND, UnitKind
+from scoring.signals import round_opened
 
 SCORE_BATCH = 5000
 
@@ -186,10 +187,11 @@ def round_open(*, round_: Round, user=None, units: list[Unit] | None = None) -> 
         a.unit_id: a
         for a in Assessment.objects.filter(
             period=locked.period, unit_id__in=[a.unit_id for a in created]
-        )
+        ).select_related("unit")
     }
     report.created = [by_unit[a.unit_id] for a in created]
     report.scores = _create_scores(locked.framework, report.created)
+    round_opened.send(Round, round=locked, assessments=report.created, user=user)
     return report
 
 

@@ -1,0 +1,44 @@
+"""Who hears of what: the unit's own people, and the council above it."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+
+from scoring.models import Official, Role, Unit
+
+UNIT_LEADS = (Role.COORDINATOR, Role.CHAIRPERSON)
+COUNCIL = (Role.APPRAISER, Role.SECRETARY)
+
+
+def _users(unit_ids, roles) -> list:
+    return list(
+        get_user_model()
+        .objects.filter(
+            officials__unit_id__in=list(unit_ids),
+            officials__role__in=list(roles),
+            officials__is_active=True,
+            is_active=True,
+        )
+        .distinct()
+    )
+
+
+def unit_people(units: list[Unit], roles=UNIT_LEADS) -> dict[int, list]:
+    """For each unit, its officials in `roles` (one query for all units)."""
+    posts = (
+        Official.objects.filter(
+            unit__in=units, role__in=list(roles), is_active=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user_id")
+    )
+    people: dict[int, list] = {u.pk: [] for u in units}
+    for post in posts:
+        if post.user not in people[post.unit_id]:
+            people[post.unit_id].append(post.user)
+    return people
+
+
+def council_of(unit: Unit) -> list:
+    """The appraisers and secretary of the unit directly above `unit` (its council)."""
+    return _users([unit.parent_id], COUNCIL) if unit.parent_id else []

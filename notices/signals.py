@@ -1,0 +1,76 @@
+"""Notices for what happens in the cycle (see scoring.signals)."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+
+from notices.models import NoticeKind
+from notices.recipients import council_of, unit_people
+from notices.services import News, notify, notify_many
+from scoring.models import AssessmentStatus
+from scoring.signals import assessment_moved, round_opened
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%H:%M ngày %d/%m/%Y") if moment else "(chưa đặt)"
+
+
+def _page(assessment) -> str:
+    return reverse("scoring:assessment", args=[assessment.pk])
+
+
+@receiver(assessment_moved)
+def tell_about_a_move(sender, *, assessment, status, user, **kwargs) -> None:
+    unit, period = assessment.unit, assessment.period
+    if status == AssessmentStatus.SUBMITTED:
+        notify(
+            users=council_of(unit),
+            kind=NoticeKind.SUBMITTED,
+            text=f"{unit} đã gửi bản tự đánh giá {period} để thẩm định.",
+            url=_page(assessment),
+            assessment=assessment,
+        )
+    elif status == AssessmentStatus.RETURNED:
+        notify(
+            users=unit_people([unit])[unit.pk],
+            kind=NoticeKind.RETURNED,
+            text=f"Hội đồng thẩm định đã gửi kết quả vòng 1 {period} của {unit}; hạn giải "
+            f"trình: {_when(assessment.response_deadline)}.",
+            url=_page(assessment),
+            assessment=assessment,
+        )
+    elif status == AssessmentStatus.ROUND_2:
+        notify(
+            users=council_of(unit),
+            kind=NoticeKind.ROUND_2,
+            text=f"{unit} đã xong phần giải trình {period}: chờ thẩm định vòng 2.",
+            url=_page(assessment),
+            assessment=assessment,
+        )
+    elif status == AssessmentStatus.PUBLISHED:
+        notify(
+            users=unit_people([unit])[unit.pk],
+            kind=NoticeKind.PUBLISHED,
+            text=f"Kết quả Chỉ số CCHC {period} của {unit} đã công bố: xem tổng điểm, xếp hạng "
+            "và các tiêu chí bị trừ điểm.",
+            url=_page(assessment),
+            assessment=assessment,
+        )
+
+
+@receiver(round_opened)
+def tell_about_an_opening(sender, *, round, assessments, user, **kwargs) -> None:
+    people = unit_people([a.unit for a in assessments])
+    notify_many(
+        News(
+            users=people[assessment.unit_id],
+            kind=NoticeKind.OPENED,
+            text=f"Đợt “{round}” đã mở cho {assessment.unit}: hạn tự đánh giá "
+            f"{_when(assessment.self_deadline)}.",
+            url=_page(assessment),
+            assessment=assessment,
+        )
+        for assessment in assessments
+    )

@@ -1,0 +1,12 @@
+"""What happens in the cycle, for whoever needs to hear of it (notices, e-mails).
+
+Sent by the services inside their transaction, so a receiver's writes commit or roll back
+with the change itself; what must wait for the commit (sending e-mail) uses on_commit.
+"""
+
+from django.dispatch import Signal
+
+# An assessment moved to a new status in the cycle: assessment, status, user.
+assessment_moved = Signal()
+# A round opened (or took new units): round, assessments (the new ones), user.
+round_opened = Signal()
