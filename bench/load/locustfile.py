@@ -1,7 +1,10 @@
-"""Locust scenario: a province's working day, 50 people at once (bench/load/run.py starts it).
+"""Locust scenario: a province's working day, N people at once (bench/load/run.py starts it).
 
-Staff open their self-assessment and save scores; appraisers open the queue and appraise;
-chairpersons open their dashboard and ranking; a few print the phụ lục as PDF. Everyone signs
+People come in the proportions of a working day, whatever their number (`--users`): per 50,
+20 staff, 10 appraisers, 17 chairpersons and 3 printing (locust weights; accounts are shared
+when there are more people than accounts). Staff open their self-assessment and save scores;
+appraisers open the queue and appraise; chairpersons open their dashboard and ranking; a few
+print the phụ lục as PDF. Everyone signs
 in through the login form first. Accounts come from bench/load/prepare.py (LOAD_ACCOUNTS).
 
 Beside them (with LOAD_HOSTILE=1, the default of run.py): one staff member uploads a hostile
@@ -66,7 +69,7 @@ class Person(HttpUser):
 
 
 class Staff(Person):
-    fixed_count = 20
+    weight = 20
 
     def on_start(self) -> None:
         me = ACCOUNTS["staff"][next(_next["staff"]) % len(ACCOUNTS["staff"])]
@@ -83,7 +86,7 @@ class Staff(Person):
 
 
 class Appraiser(Person):
-    fixed_count = 10
+    weight = 10
 
     def on_start(self) -> None:
         me = ACCOUNTS["appraisers"][next(_next["appraisers"]) % len(ACCOUNTS["appraisers"])]
@@ -100,7 +103,7 @@ class Appraiser(Person):
 
 
 class Chairperson(Person):
-    fixed_count = 17
+    weight = 17
 
     def on_start(self) -> None:
         mine = ACCOUNTS["chairpersons"]
@@ -127,7 +130,7 @@ class Chairperson(Person):
 class Printer(Person):
     """The office printing the phụ lục of points lost, as PDF."""
 
-    fixed_count = 3
+    weight = 3
     wait_time = between(5, 15)
 
     def on_start(self) -> None:

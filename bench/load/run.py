@@ -44,7 +44,12 @@ NOT_PAGE_VIEWS = {"phụ lục PDF", "đăng nhập (gửi)", "tệp Excel độ
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/cchc_load")
-    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument(
+        "--users",
+        default="50",
+        help="people at once; several, comma-separated (50,100,150), run one after the other "
+        "and end with the knee: the most people with every aim still met",
+    )
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers (2 × cores + 1)")
     parser.add_argument("--port", type=int, default=8765)
@@ -97,26 +102,39 @@ def main() -> int:
          "--loglevel", "WARNING"],
         cwd=ROOT, env=env,
     )  # fmt: skip
+    results = []
     try:
         _wait_until_up(url)
         if args.restart_db_at is not None:
             threading.Timer(args.restart_db_at, _restart_postgresql).start()
-        started = time.perf_counter()
-        subprocess.run(
-            [str(BIN / "locust"), "-f", "bench/load/locustfile.py", "--headless",
-             "--users", str(args.users + extra), "--spawn-rate", str(args.spawn_rate),
-             "--run-time", f"{args.seconds}s",
-             "--host", url, "--csv", str(work / "locust"), "--only-summary",
-             "--loglevel", "WARNING"],
-            cwd=ROOT, env=env, check=False,
-        )  # fmt: skip
-        elapsed = time.perf_counter() - started
+        for users in [int(n) for n in args.users.split(",")]:
+            csv_prefix = work / f"locust-{users}"
+            subprocess.run(
+                [str(BIN / "locust"), "-f", "bench/load/locustfile.py", "--headless",
+                 "--users", str(users + extra), "--spawn-rate", str(args.spawn_rate),
+                 "--run-time", f"{args.seconds}s",
+                 "--host", url, "--csv", str(csv_prefix), "--only-summary",
+                 "--loglevel", "WARNING"],
+                cwd=ROOT, env=env, check=False,
+            )  # fmt: skip
+            results.append(_report(Path(f"{csv_prefix}_stats.csv"), args, users))
     finally:
         for process in (server, worker):
             process.terminate()
         for process in (server, worker):
             process.wait(timeout=60)
-    return _report(work / "locust_stats.csv", args, elapsed)
+    return _knee(results)
+
+
+def _knee(results: list[tuple[int, bool, float, int]]) -> int:
+    """Print one line per load and the knee; exit status 0 when the first load met the aims."""
+    if len(results) > 1:
+        print("\npeople  requests/s  worst page p95  aims")
+        for users, ok, rate, worst in results:
+            print(f"{users:>6}  {rate:>10.1f}  {worst:>11} ms  {'met' if ok else 'NOT met'}")
+        met = [users for users, ok, _, _ in results if ok]
+        print(f"knee: {max(met) if met else 'below ' + str(results[0][0])} people")
+    return 0 if results[0][1] else 1
 
 
 def _create_database(url: str) -> None:
@@ -150,12 +168,12 @@ def _restart_postgresql() -> None:
     print(f"== PostgreSQL back at {time.strftime('%H:%M:%S')} ==", flush=True)
 
 
-def _report(stats: Path, args, elapsed: float) -> int:
+def _report(stats: Path, args, users: int) -> tuple[int, bool, float, int]:
     rows = list(csv.DictReader(stats.open(encoding="utf-8")))
     total = next(r for r in rows if r["Name"] == "Aggregated")
     pages = [r for r in rows if r["Name"] != "Aggregated"]
     print(
-        f"\n{args.users} users, {args.seconds} s, {args.think} s between one person's requests, "
+        f"\n{users} users, {args.seconds} s, {args.think} s between one person's requests, "
         f"gunicorn ×{args.workers}, PostgreSQL"
     )
     print(f"{'page':34} {'method':6} {'requests':>8} {'errors':>6} {'median':>7} {'p95':>7}")
@@ -189,10 +207,10 @@ def _report(stats: Path, args, elapsed: float) -> int:
         )
         print("met" if slowest < AIM_HEALTHZ_MS else "NOT met")
         ok = ok and slowest < AIM_HEALTHZ_MS
-    failures = stats.with_name("locust_failures.csv")
+    failures = stats.with_name(stats.name.replace("_stats.csv", "_failures.csv"))
     if errors and failures.exists():
         print("\nerrors:\n" + failures.read_text(encoding="utf-8"))
-    return 0 if ok else 1
+    return users, ok, float(total["Requests/s"]), worst
 
 
 if __name__ == "__main__":
