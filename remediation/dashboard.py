@@ -8,7 +8,7 @@ is summed with `scoring.engine` and `remediation.numbers`, and drawn by `remedia
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -481,7 +481,7 @@ class Ranking:
     framework_name: str
     rows: list[RankingRow]
     chart: str = ""
-    # The period every row's change is against, when it is the same for all ("năm 2022").
+    # The period most rows' change is against ("năm 2022"); the others name their own.
     compared_with: str = ""
 
 
@@ -557,8 +557,8 @@ def ranking(user, *, key: str | None, today: datetime.date) -> Ranking:
         for a in assessments
     ]
     result = Ranking(choices=choices, key=key, framework_name=names[key], rows=rows)
-    labels = {row.compared_with for row in rows if row.compared_with}
-    result.compared_with = labels.pop() if len(labels) == 1 else ""
+    labels = Counter(row.compared_with for row in rows if row.compared_with)
+    result.compared_with = labels.most_common(1)[0][0] if labels else ""
     if len(rows) <= CHART_UP_TO:
         result.chart = charts.bar_chart(
             [
