@@ -14,7 +14,7 @@ from documents.directions import target_label
 from documents.models import Grouping, LetterKind, ParagraphKind
 from documents.tables import period_label
 from scoring.engine import vn_number
-from scoring.models import Assessment, Official, Period, Role
+from scoring.models import Assessment, Official, Role
 from scoring.selectors import RankingRow, Sheet
 
 SYMBOLS = {
@@ -58,7 +58,8 @@ def results_text(sheet: Sheet, ranking: list[RankingRow], *, cite_decision: bool
             text += f" {peers}"
         if unit.parent:
             text += f" trên địa bàn {formatting.running_name(unit.parent.name)}"
-    previous = period_label(Period(year=assessment.period.year - 1, kind=assessment.period.kind))
+    # Against the unit's previous published result of the same kind, named ("so với năm 2022").
+    previous = period_label(r.previous_period) if r.previous_period else ""
     change = formatting.change_phrase(r.change, previous)
     if change:
         text += f" ({change})"

@@ -11,6 +11,7 @@ appendix exactly as it was sent.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -239,8 +240,19 @@ def result_notes(sheet: Sheet) -> list[str]:
 
 
 def ranking_table(framework: Framework, period: Period, ranking: list[RankingRow]) -> Table:
-    """(c) Every published unit of a framework and period: rank, total, %, class, change."""
-    previous = period_label(Period(year=period.year - 1, kind=period.kind))
+    """(c) Every published unit of a framework and period: rank, total, %, class, change.
+
+    Each change is against the unit's previous published result of the same kind; the column
+    names that period when it is the same for every unit, and a note names it for the units
+    compared with another one (a unit without a result for some years)."""
+    compared = [r.previous_period for r in ranking if r.change is not None and r.previous_period]
+    usual = Counter(compared).most_common(1)[0][0] if compared else None
+    previous = period_label(usual) if usual else "kỳ trước"
+    others = [
+        f"{r.assessment.unit.name}: so với {period_label(r.previous_period)}."
+        for r in ranking
+        if r.change is not None and r.previous_period and r.previous_period != usual
+    ]
     rows = [
         Row(
             [
@@ -279,7 +291,7 @@ def ranking_table(framework: Framework, period: Period, ranking: list[RankingRow
         ],
         rows=rows,
         landscape=False,
-        notes=[f"Bộ chỉ số: {framework.name}."],
+        notes=[f"Bộ chỉ số: {framework.name}.", *others],
         filename=f"xep-hang-{period.year}"
         + ("-6-thang" if period.kind == PeriodKind.MID_YEAR else ""),
     )

@@ -17,7 +17,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from cchc import jobs
-from documents import access, services
+from documents import access, selectors, services
 from documents.content import letter_content
 from documents.directions import group_items
 from documents.forms import BodyForm, IssueForm, LetterCreateForm, LetterHeaderForm
@@ -26,7 +26,6 @@ from documents.render import docx, pdf, xlsx
 from documents.tables import lost_criteria_table, ranking_table, score_sheet_table
 from documents.tasks import build_bundle
 from scoring.access import get_assessment_for_user, visible_assessments
-from scoring.models import AssessmentStatus
 from scoring.selectors import assessment_sheet, period_results
 
 CONTENT_TYPES = {
@@ -46,18 +45,27 @@ def _download(data: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    """The assessments the user may see, latest first, each with its documents."""
-    assessments = visible_assessments(request.user).order_by(
-        "-period__year", "period__kind", "unit__name"
-    )[:300]
-    rankings = {}
-    for a in assessments:
-        if a.status == AssessmentStatus.PUBLISHED:
-            rankings.setdefault((a.framework_id, a.period_id), (a.framework, a.period))
+    """The rankings of one period (a selector over the periods with published results, newest
+    first; `?ky=<period pk>`, bookmarkable; a period without a published result the user may
+    see is 404), and the assessments the user may see, latest first, each with its documents."""
+    visible = visible_assessments(request.user)
+    periods = selectors.ranking_periods(visible)
+    raw = request.GET.get("ky", "").strip()
+    period = periods[0] if periods and not raw else None
+    if raw:
+        period = next((p for p in periods if str(p.pk) == raw), None)
+        if period is None:
+            raise Http404("Không có kết quả được công bố của kỳ này.")
+    assessments = visible.order_by("-period__year", "period__kind", "unit__name")[:300]
     return render(
         request,
         "documents/index.html",
-        {"assessments": assessments, "rankings": list(rankings.values())},
+        {
+            "assessments": assessments,
+            "periods": periods,
+            "period": period,
+            "rankings": selectors.period_rankings(visible, period) if period else [],
+        },
     )
 
 

@@ -8,7 +8,7 @@ is summed with `scoring.engine` and `remediation.numbers`, and drawn by `remedia
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,9 +18,17 @@ from remediation import charts, numbers
 from remediation.models import FINISHED_STATUSES, OPEN_STATUSES, Task
 from remediation.selectors import TaskSummary, summarize, with_details
 from scoring import access as scoring_access
-from scoring import engine
-from scoring.models import Assessment, AssessmentStatus, Criterion, PeriodKind, Score, Unit
-from scoring.selectors import assessment_sheet
+from scoring import engine, periods
+from scoring.models import (
+    Assessment,
+    AssessmentStatus,
+    Criterion,
+    Period,
+    PeriodKind,
+    Score,
+    Unit,
+)
+from scoring.selectors import assessment_sheet, previous_periods
 
 ZERO = Decimal("0")
 TOP_LOST = 8
@@ -36,6 +44,19 @@ class Headline:
     rank_of: int | None
     change: Decimal | None
     published: bool
+    # What the change is against, as running text ("năm 2022"); empty without a change.
+    compared_with: str = ""
+
+
+@dataclass
+class HistoryRow:
+    """One published result in the dashboard's history: the unit's own, or one of the units
+    it was formed from (labelled as such, never counted as its own)."""
+
+    assessment: Assessment
+    label: str  # "Phường 1 (trước sáp nhập)" for a predecessor, the unit's name otherwise
+    own: bool
+    compared_with: str = ""
 
 
 @dataclass
@@ -93,6 +114,36 @@ class Dashboard:
     tasks: TaskSummary | None = None
     projection: Projection | None = None
     focus_has_tasks: bool = False
+    # The period selector: (period pk, label) of every published result, newest first.
+    choices: list[tuple[int, str]] = field(default_factory=list)
+    is_latest: bool = True
+    history: list[HistoryRow] = field(default_factory=list)
+    # Breaks in the focus kind's series, "2023 → 2026 (không có kết quả 2024–2025)".
+    gaps: list[str] = field(default_factory=list)
+    predecessors: list[Unit] = field(default_factory=list)
+    # The focus is the unit's first result of its kind and the unit was formed by merging.
+    first_after_merger: bool = False
+
+
+class PeriodNotPublished(LookupError):
+    """The period asked for has no published result of the unit."""
+
+
+def running_label(period: Period) -> str:
+    """ "năm 2023" or "6 tháng đầu năm 2024", as a sentence writes a period."""
+    text = str(period)
+    return text[0].lower() + text[1:]
+
+
+def _compared_with(assessment: Assessment, published: list[Assessment]) -> str:
+    """The period a published result's change is against: the unit's previous published
+    result of the same kind (`scoring.periods.previous_year`)."""
+    if assessment.result_change is None:
+        return ""
+    kind = assessment.period.kind
+    same_kind = {a.period.year: a.period for a in published if a.period.kind == kind}
+    year = periods.previous_year(same_kind, assessment.period.year)
+    return running_label(same_kind[year]) if year is not None else ""
 
 
 def _headline(assessment: Assessment) -> Headline:
@@ -117,42 +168,58 @@ def _headline(assessment: Assessment) -> Headline:
         rank_of=None,
         change=results.change,
         published=False,
+        compared_with=running_label(results.previous_period) if results.previous_period else "",
     )
 
 
-def _pick(assessments: list[Assessment]):
-    """The latest published annual result (the focus), the current mid-year round, and the
-    round in progress, from the unit's assessments in period order."""
+def _pick(assessments: list[Assessment], period_id: int | None):
+    """The focus (the chosen period's published result; by default the latest published annual
+    one), the current mid-year round (shown beside the default focus only), and the round in
+    progress, from the unit's assessments in period order."""
     published = [a for a in assessments if a.status == AssessmentStatus.PUBLISHED]
     annual = [a for a in published if a.period.kind == PeriodKind.ANNUAL]
-    focus = (annual or published or [None])[-1]
+    latest = (annual or published or [None])[-1]
+    focus = latest
+    if period_id is not None:
+        focus = next((a for a in published if a.period_id == period_id), None)
+        if focus is None:
+            raise PeriodNotPublished(period_id)
     mid_year = [
         a
         for a in assessments
         if a.period.kind == PeriodKind.MID_YEAR
         and a.status != AssessmentStatus.DRAFT
+        and focus is latest
         and (focus is None or a.period.year >= focus.period.year)
     ]
     in_progress = [a for a in assessments if a.status != AssessmentStatus.PUBLISHED]
     return focus, (mid_year[-1] if mid_year else None), (in_progress[-1] if in_progress else None)
 
 
-def unit_dashboard(unit: Unit, *, today: datetime.date) -> Dashboard:
-    """Everything on a unit's dashboard (about 8 queries; 5 more while a mid-year round is
-    appraised but not published, for its provisional result)."""
+def unit_dashboard(unit: Unit, *, today: datetime.date, period_id: int | None = None) -> Dashboard:
+    """Everything on a unit's dashboard, for the published result of `period_id` (by default
+    the latest published annual one); raises PeriodNotPublished when the unit has no published
+    result in that period. About 10 queries; 1 more for a merged unit's predecessors' results,
+    5 more while a mid-year round is appraised but not published (its provisional result)."""
     assessments = list(
         Assessment.objects.filter(unit=unit)
         .select_related("period", "framework")
         .order_by("period__year", "-period__kind")
     )
-    focus, mid_year, in_progress = _pick(assessments)
+    focus, mid_year, in_progress = _pick(assessments, period_id)
+    published = [a for a in assessments if a.status == AssessmentStatus.PUBLISHED]
     headlines = [_headline(a) for a in (focus, mid_year) if a is not None]
+    for h in headlines:
+        if h.published:
+            h.compared_with = _compared_with(h.assessment, published)
     board = Dashboard(unit=unit, focus=focus, headlines=headlines, in_progress=in_progress)
+    board.choices = [(a.period_id, str(a.period)) for a in reversed(published)]
+    board.is_latest = period_id is None or focus is _pick(assessments, None)[0]
+    _fill_history(board, published)
     tasks = list(with_details(Task.objects.filter(assessment__unit=unit)))
     board.tasks = summarize(tasks, today)
     if focus is None:
         return board
-    published = [a for a in assessments if a.status == AssessmentStatus.PUBLISHED]
     rows = list(
         Score.objects.filter(assessment__in=published).values_list(
             "assessment_id", "criterion__code", "maximum", "appraised_value"
@@ -168,6 +235,32 @@ def unit_dashboard(unit: Unit, *, today: datetime.date) -> Dashboard:
     board.focus_has_tasks = bool(focus_tasks)
     board.projection = _projection(focus, focus_tasks, details)
     return board
+
+
+def _fill_history(board: Dashboard, published: list[Assessment]) -> None:
+    """The unit's published results, newest first, then those of the units it was formed from
+    (1 query, 2 for a merged unit), and the gaps in the focus kind's series."""
+    board.predecessors = list(board.unit.merged_from.order_by("name"))
+    board.history = [
+        HistoryRow(a, board.unit.name, True, _compared_with(a, published))
+        for a in reversed(published)
+    ]
+    if board.predecessors:
+        earlier = (
+            Assessment.objects.filter(
+                unit__in=board.predecessors, status=AssessmentStatus.PUBLISHED
+            )
+            .select_related("period", "unit")
+            .order_by("-period__year", "period__kind", "unit__name")
+        )
+        board.history += [HistoryRow(a, f"{a.unit.name} (trước sáp nhập)", False) for a in earlier]
+    focus = board.focus
+    if focus is None:
+        return
+    same_kind = [a.period.year for a in published if a.period.kind == focus.period.kind]
+    board.gaps = [str(gap) for gap in periods.gaps(same_kind)]
+    first_year = min(same_kind)
+    board.first_after_merger = bool(board.predecessors) and focus.period.year == first_year
 
 
 def _focus_details(focus: Assessment) -> list[LostCriterion]:
@@ -254,13 +347,21 @@ def _series_periods(focus: Assessment, published: list[Assessment]) -> list[Asse
 
 
 def _fill_repeated(board: Dashboard, published, rows, titles, details) -> None:
-    series = _series_periods(board.focus, published)
+    """Criteria that lost points in consecutive published results of the focus's kind, up to
+    the focus (consecutive as `scoring.periods` defines it: a missing year breaks the run)."""
+    series = [
+        a
+        for a in _series_periods(board.focus, published)
+        if a.period.year <= board.focus.period.year
+    ]
     framework_of = {a.pk: a.framework_id for a in series}
     lost_in: dict[str, set[int]] = defaultdict(set)
     for assessment_id, code, maximum, value in rows:
         if assessment_id in framework_of and value is not None and value < maximum:
             lost_in[code].add(assessment_id)
-    streaks = numbers.loss_streaks([a.pk for a in series], lost_in)
+    streaks = numbers.loss_streaks(
+        [a.pk for a in series], lost_in, year_of={a.pk: a.period.year for a in series}
+    )
     label = {a.pk: str(a.period.year) for a in series}
     lost_now = {d.code: d.lost for d in details if d.lost}
     board.repeated = [
@@ -275,7 +376,9 @@ def _fill_repeated(board: Dashboard, published, rows, titles, details) -> None:
 
 
 def _fill_trend(board: Dashboard, published, rows, titles) -> None:
-    years = sorted({a.period.year for a in published})
+    """Totals over every year from the first published result to the last: a year without a
+    published result is on the axis with no point, so the line breaks there."""
+    years = periods.year_axis(a.period.year for a in published)
     labels = [str(year) for year in years]
     by_kind: dict[str, dict[int, Assessment]] = defaultdict(dict)
     for a in published:
@@ -298,11 +401,14 @@ def _fill_trend(board: Dashboard, published, rows, titles) -> None:
     sums = {a.pk: numbers.field_sums(per_assessment[a.pk]) for a in annual}
     focus = board.focus
     field_codes = list(sums.get(focus.pk, {}))
-    x_labels = [str(a.period.year) for a in annual]
+    by_year = {a.period.year: a for a in annual}
+    axis = periods.year_axis(by_year)
+    x_labels = [str(year) for year in axis]
     for code in field_codes:
         values, notes = [], []
-        for a in annual:
-            s = sums[a.pk].get(code)
+        for year in axis:
+            a = by_year.get(year)
+            s = sums[a.pk].get(code) if a else None
             share = numbers.share_of(s.appraised, s.maximum) if s else None
             values.append(share)
             notes.append(
@@ -365,6 +471,7 @@ class RankingRow:
     open_tasks: int
     overdue_tasks: int
     finished_tasks: int
+    compared_with: str = ""  # the period the change is against, "năm 2022"
 
 
 @dataclass
@@ -374,6 +481,8 @@ class Ranking:
     framework_name: str
     rows: list[RankingRow]
     chart: str = ""
+    # The period most rows' change is against ("năm 2022"); the others name their own.
+    compared_with: str = ""
 
 
 CHART_UP_TO = 40
@@ -395,7 +504,11 @@ def _round_label(year: int, kind: str) -> str:
 def ranking(user, *, key: str | None, today: datetime.date) -> Ranking:
     """Published results of the units below the user's, one round and framework at a time
     (units scored on different frameworks are not ranked together), best first, with each
-    unit's remediation in figures (4 queries for any number of units)."""
+    unit's remediation in figures and the period its change is against (5 queries for any
+    number of units).
+
+    `key` is "<period pk>-<framework pk>" or "<period pk>" (its first framework); None gives
+    the latest round. A key the user has no published result for raises PeriodNotPublished."""
     unit_ids = ranking_unit_ids(user)
     published = Assessment.objects.filter(status=AssessmentStatus.PUBLISHED)
     if unit_ids is not None:
@@ -417,7 +530,11 @@ def ranking(user, *, key: str | None, today: datetime.date) -> Ranking:
             label = f"{label} – {name}"
         choices.append((f"{period_id}-{framework_id}", label))
         names[f"{period_id}-{framework_id}"] = name
-    if key not in names:
+    if key is not None and "-" not in key:
+        key = next((k for k, _ in choices if k.split("-")[0] == key), key)
+    if key is not None and key not in names:
+        raise PeriodNotPublished(key)
+    if key is None:
         key = choices[0][0] if choices else None
     if key is None:
         return Ranking(choices=[], key=None, framework_name="", rows=[])
@@ -428,8 +545,20 @@ def ranking(user, *, key: str | None, today: datetime.date) -> Ranking:
         .order_by("result_rank", "unit__name")
     )
     counts = _task_counts([a.pk for a in assessments], today)
-    rows = [RankingRow(a, *counts.get(a.pk, (0, 0, 0))) for a in assessments]
+    before = previous_periods(assessments[0].period, [a.unit_id for a in assessments])
+    rows = [
+        RankingRow(
+            a,
+            *counts.get(a.pk, (0, 0, 0)),
+            compared_with=running_label(before[a.unit_id])
+            if a.result_change is not None and a.unit_id in before
+            else "",
+        )
+        for a in assessments
+    ]
     result = Ranking(choices=choices, key=key, framework_name=names[key], rows=rows)
+    labels = Counter(row.compared_with for row in rows if row.compared_with)
+    result.compared_with = labels.most_common(1)[0][0] if labels else ""
     if len(rows) <= CHART_UP_TO:
         result.chart = charts.bar_chart(
             [

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from scoring import engine
+from scoring.periods import consecutive
 
 K = TypeVar("K", bound=Hashable)
 P = TypeVar("P", bound=Hashable)
@@ -130,22 +131,34 @@ def project(
 
 
 def loss_streaks(
-    periods: Sequence[P], lost_in: Mapping[str, Iterable[P]], min_length: int = 2
+    periods: Sequence[P],
+    lost_in: Mapping[str, Iterable[P]],
+    min_length: int = 2,
+    *,
+    year_of: Mapping[P, int] | None = None,
 ) -> dict[str, list[P]]:
     """For each criterion code, its longest run of consecutive periods with points lost.
 
-    `periods` is the unit's rounds in order (only those it was scored in: consecutive means
-    one after the other in this list); `lost_in` maps a code to the periods it lost points in.
-    Runs shorter than `min_length` are left out; of two equally long runs the later is kept.
+    `periods` is the unit's published results of one kind in year order; `year_of` gives each
+    one's year (without it the periods are years themselves). Consecutive is defined in
+    `scoring.periods`: adjacent in `periods` *and* a year apart, so a year without a published
+    result breaks the run. `lost_in` maps a code to the periods it lost points in. Runs
+    shorter than `min_length` are left out; of two equally long runs the later is kept.
     """
     position = {period: i for i, period in enumerate(periods)}
+
+    def year(index: int) -> int:
+        period = periods[index]
+        return year_of[period] if year_of is not None else period  # type: ignore[return-value]
+
     streaks = {}
     for code, lost_periods in lost_in.items():
         indexes = sorted({position[p] for p in lost_periods if p in position})
         best: list[int] = []
         run: list[int] = []
         for index in indexes:
-            run = [*run, index] if run and index == run[-1] + 1 else [index]
+            follows = run and index == run[-1] + 1 and consecutive(year(run[-1]), year(index))
+            run = [*run, index] if follows else [index]
             if len(run) >= len(best):
                 best = run
         if len(best) >= min_length:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 
 from scoring import engine
 from scoring.models import (
@@ -91,6 +91,8 @@ class Results:
     rank_of: int | None = None
     previous_total: Decimal | None = None
     change: Decimal | None = None
+    # The period of the result compared with ("so với năm 2022"); None without one.
+    previous_period: Period | None = None
 
 
 @dataclass
@@ -189,8 +191,9 @@ def _results(assessment: Assessment, lines: list[engine.Line], leaf_count: int) 
         )
         results.rank = engine.rank({a.id: total for a, total in peers}).get(assessment.id)
         results.rank_of = len(peers)
-    previous = _totals(_previous_round(assessment.period, [assessment.unit_id]))
+    previous = _totals(_previous_published(assessment.period, [assessment.unit_id]))
     if previous:
+        results.previous_period = previous[0][0].period
         results.previous_total = previous[0][1]
         results.change = engine.change(total, results.previous_total)
     return results
@@ -219,9 +222,18 @@ def _published(**filters):
     return Assessment.objects.filter(status=AssessmentStatus.PUBLISHED, **filters)
 
 
-def _previous_round(period: Period, unit_ids: Iterable[int]):
-    """Published assessments of these units in the same kind of round a year earlier."""
-    return _published(unit_id__in=unit_ids, period__year=period.year - 1, period__kind=period.kind)
+def _previous_published(period: Period, unit_ids: Iterable[int]):
+    """Each unit's previous published result: its latest published assessment of the same kind
+    of period in an earlier year, however far back (see `scoring.periods`), in one query."""
+    earlier = _published(period__kind=period.kind, period__year__lt=period.year)
+    latest = earlier.filter(unit_id=OuterRef("unit_id")).order_by("-period__year").values("pk")[:1]
+    return earlier.filter(unit_id__in=unit_ids, pk=Subquery(latest))
+
+
+def previous_periods(period: Period, unit_ids: Iterable[int]) -> dict[int, Period]:
+    """The period each unit's result of `period` is compared with, by unit id (1 query)."""
+    rows = _previous_published(period, unit_ids).select_related("period")
+    return {a.unit_id: a.period for a in rows}
 
 
 def _by_group(rows: list[tuple[Assessment, Decimal]]) -> dict:
@@ -265,6 +277,8 @@ class RankingRow:
     change: Decimal | None
     # How many units share the row's ranking group: "thứ {rank}/{rank_of}".
     rank_of: int = 0
+    # The period `change` is against: the unit's previous published result of the same kind.
+    previous_period: Period | None = None
 
     @property
     def group(self):
@@ -278,8 +292,8 @@ def period_results(framework: Framework, period: Period) -> list[RankingRow]:
         _published(framework=framework, period=period).select_related("ranking_group")
     )
     previous = {
-        a.unit_id: total
-        for a, total in _totals(_previous_round(period, [a.unit_id for a, _ in current]))
+        a.unit_id: (a.period, total)
+        for a, total in _totals(_previous_published(period, [a.unit_id for a, _ in current]))
     }
     bands = framework.bands()
     rows = []
@@ -287,6 +301,7 @@ def period_results(framework: Framework, period: Period) -> list[RankingRow]:
         ranks = engine.rank({a.id: total for a, total in members})
         for a, total in members:
             percent = engine.percentage(total, framework.max_total)
+            before, before_total = previous.get(a.unit_id, (None, None))
             rows.append(
                 RankingRow(
                     assessment=a,
@@ -294,8 +309,9 @@ def period_results(framework: Framework, period: Period) -> list[RankingRow]:
                     percentage=percent,
                     classification=engine.classify(percent, bands),
                     rank=ranks[a.id],
-                    change=engine.change(total, previous.get(a.unit_id)),
+                    change=engine.change(total, before_total),
                     rank_of=len(members),
+                    previous_period=before,
                 )
             )
     return sorted(rows, key=_ranking_order)

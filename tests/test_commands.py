@@ -20,7 +20,7 @@ def test_it_prints_the_score_sheet_with_total_classification_rank_and_change():
     assert "Tổng điểm: 91,00/100,00 (91,00%)" in text
     assert "Xếp loại: Tốt" in text
     assert "Xếp hạng: thứ 3/5" in text
-    assert "Tăng 9,18 điểm so với kỳ trước (81,82 điểm)" in text
+    assert "Tăng 9,18 điểm so với năm 2022 (81,82 điểm)" in text
     assert "Điểm bị trừ: 9,00" in text
     # a criterion row: code, maximum, self, appraised, lost
     line = next(line for line in text.splitlines() if line.lstrip().startswith("3.12.2 "))

@@ -104,9 +104,22 @@ def test_loss_streaks_are_runs_of_consecutive_periods():
     }
 
 
-def test_a_period_the_unit_was_not_scored_in_does_not_break_the_sequence():
-    # the unit has no 2021 result: 2020 and 2022 are consecutive rounds for it
-    assert numbers.loss_streaks([2019, 2020, 2022], {"1.6": [2020, 2022]}) == {"1.6": [2020, 2022]}
+def test_a_year_without_a_published_result_breaks_the_run():
+    # No 2021 result: 2020 and 2022 are adjacent in the list but two years apart (issue 13's
+    # definition in scoring.periods), so losing points in both is not "consecutive".
+    assert numbers.loss_streaks([2019, 2020, 2022], {"1.6": [2020, 2022]}) == {}
+    assert numbers.loss_streaks([2022, 2023, 2026], {"1.6": [2022, 2023, 2026]}) == {
+        "1.6": [2022, 2023]
+    }
+
+
+def test_a_mid_year_round_between_annual_ones_is_not_in_the_series_and_breaks_nothing():
+    # Periods are the annual results' ids; their years come from year_of.
+    year_of = {"a22": 2022, "a23": 2023, "a24": 2024}
+    streaks = numbers.loss_streaks(
+        ["a22", "a23", "a24"], {"4.4": ["a22", "a23", "a24"]}, year_of=year_of
+    )
+    assert streaks == {"4.4": ["a22", "a23", "a24"]}
 
 
 def test_of_two_equally_long_runs_the_later_is_kept():

@@ -91,8 +91,8 @@ class Command(BaseCommand):
         if r.change is not None:
             direction = "Tăng" if r.change >= 0 else "Giảm"
             out(
-                f"{direction} {vn_number(abs(r.change))} điểm so với kỳ trước "
-                f"({vn_number(r.previous_total)} điểm)"
+                f"{direction} {vn_number(abs(r.change))} điểm so với "
+                f"{str(r.previous_period).lower()} ({vn_number(r.previous_total)} điểm)"
             )
         out(
             f"Điểm bị trừ: {vn_number(r.points_lost)} "
