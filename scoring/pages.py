@@ -47,6 +47,7 @@ class RowView:
     mode: Mode = Mode.READ
     # In a round divided into parts: the part in charge of this criterion (who appraises it).
     owner: object = None
+    folded: bool = False  # a field shown closed (none of its criteria is the user's to enter)
 
     @property
     def criterion(self):

@@ -70,6 +70,11 @@ def _page_context(request, assessment, mode, entries=None, errors=None) -> dict:
     sheet = assessment_sheet(assessment, with_evidence=True)
     scope = _scope(request.user, assessment, mode)
     views = row_views(sheet, request.user, mode, entries, errors, scope)
+    groups = field_groups(views)
+    if scope is not None and scope.restricted:
+        # A part-holder finds their own fields unfolded, the others folded (read-only).
+        for field, rows in groups:
+            field.folded = not any(v.editable or v.errors for v in rows)
     return {
         "scope": scope,
         "my_parts": _my_parts_progress(scope, views),
@@ -78,7 +83,7 @@ def _page_context(request, assessment, mode, entries=None, errors=None) -> dict:
         "results": sheet.results,
         "mode": mode.value,
         "colspan": COLUMNS_AFTER_CODE[mode],
-        "groups": field_groups(views),
+        "groups": groups,
         "any_editable": any(v.editable for v in views),
         "steps": status_steps(assessment),
         "may_submit": access.may_submit(request.user, assessment),

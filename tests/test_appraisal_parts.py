@@ -242,7 +242,7 @@ def test_the_queue_of_an_appraiser_without_parts_is_as_before(client, phuong1_20
     assert reverse("scoring:assessment", args=[phuong1_2023.pk]) in page
 
 
-QUEUE_QUERIES = 16
+QUEUE_QUERIES = 14
 
 
 def test_the_queue_costs_the_same_queries_for_5_units_as_for_50(
@@ -302,6 +302,9 @@ def test_the_page_lets_the_appraiser_edit_only_their_part_and_names_who_has_the_
     editable = {str(s.pk) for s in p1.scores.filter(criterion__code__in=FIELD_2_LEAVES)}
     assert inputs == editable
     assert "Phụ trách: Phạm Văn Hùng" in page
+    # Their field unfolded, the others folded.
+    assert '<details class="field" id="field-2" open>' in page
+    assert '<details class="field" id="field-1">' in page
     assert f"Bạn phụ trách phần “<strong>{LEGAL}</strong>”" in page
 
 
