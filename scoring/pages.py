@@ -12,6 +12,7 @@ from decimal import Decimal
 from scoring import access, engine
 from scoring.grid import Entry, Mode
 from scoring.models import Assessment, AssessmentStatus
+from scoring.parts import Scope
 from scoring.selectors import Sheet, SheetRow
 
 
@@ -44,6 +45,9 @@ class RowView:
     choices: list[Choice] = field(default_factory=list)
     rule: str = ""
     mode: Mode = Mode.READ
+    # In a round divided into parts: the part in charge of this criterion (who appraises it).
+    owner: object = None
+    folded: bool = False  # a field shown closed (none of its criteria is the user's to enter)
 
     @property
     def criterion(self):
@@ -132,8 +136,15 @@ def _choices(row: SheetRow, current: Decimal | None, typed: str | None) -> list[
 
 
 def row_views(
-    sheet: Sheet, user, mode: Mode, entries: dict[int, Entry] | None = None, errors=None
+    sheet: Sheet,
+    user,
+    mode: Mode,
+    entries: dict[int, Entry] | None = None,
+    errors=None,
+    scope: Scope | None = None,
 ) -> list[RowView]:
+    """The page's rows; `scope` (appraisal mode in a round with parts) limits what is
+    editable to the user's parts and names the part in charge of each criterion."""
     entries, errors = entries or {}, errors or {}
     views = []
     for row in sheet.rows:
@@ -141,6 +152,9 @@ def row_views(
         if row.is_leaf and row.score is not None:
             score = row.score
             view.editable = _editable(user, mode, score)
+            if scope is not None and mode == Mode.APPRAISE:
+                view.editable = view.editable and scope.allows(score.criterion_id)
+                view.owner = scope.owner.get(score.criterion_id)
             view.entry = entries.get(score.pk)
             view.errors = errors.get(score.pk, [])
             current = score.appraised_value if mode == Mode.APPRAISE else score.self_value

@@ -18,6 +18,7 @@ from scoring.grid import Entry, Mode, parse_grid
 from scoring.history import score_history
 from scoring.models import AssessmentStatus, Evidence, EvidenceStage, Role
 from scoring.pages import field_groups, page_mode, row_views, status_steps
+from scoring.parts import Scope, appraisal_scope, appraiser_queue
 from scoring.selectors import assessment_sheet
 
 # Columns of the assessment table after "Mã", by mode: a parent row spans them all.
@@ -46,23 +47,43 @@ def appraisal_queue(request: HttpRequest) -> HttpResponse:
     queryset = access.visible_assessments(request.user)
     if not request.user.is_superuser:
         queryset = queryset.filter(unit_id__in=units)
+    # An appraiser given parts of a round finds that round's units under each part instead.
+    parts = appraiser_queue(request.user, None if request.user.is_superuser else units)
+    queryset = queryset.exclude(round_id__in={q.part.round_id for q in parts})
     waiting = queryset.filter(status__in=AWAITING_APPRAISAL).order_by("submitted_at", "unit__name")
     others = queryset.exclude(status__in=AWAITING_APPRAISAL).order_by(
         "-period__year", "unit__name"
     )[:50]
-    return render(request, "scoring/appraisal_queue.html", {"waiting": waiting, "others": others})
+    return render(
+        request,
+        "scoring/appraisal_queue.html",
+        {"parts": parts, "waiting": waiting, "others": others},
+    )
+
+
+def _scope(user, assessment, mode: Mode) -> Scope | None:
+    """In appraisal mode, what the user may appraise (their parts, in a round with parts)."""
+    return appraisal_scope(user, assessment) if mode == Mode.APPRAISE else None
 
 
 def _page_context(request, assessment, mode, entries=None, errors=None) -> dict:
     sheet = assessment_sheet(assessment, with_evidence=True)
-    views = row_views(sheet, request.user, mode, entries, errors)
+    scope = _scope(request.user, assessment, mode)
+    views = row_views(sheet, request.user, mode, entries, errors, scope)
+    groups = field_groups(views)
+    if scope is not None and scope.restricted:
+        # A part-holder finds their own fields unfolded, the others folded (read-only).
+        for field, rows in groups:
+            field.folded = not any(v.editable or v.errors for v in rows)
     return {
+        "scope": scope,
+        "my_parts": _my_parts_progress(scope, views),
         "assessment": assessment,
         "sheet": sheet,
         "results": sheet.results,
         "mode": mode.value,
         "colspan": COLUMNS_AFTER_CODE[mode],
-        "groups": field_groups(views),
+        "groups": groups,
         "any_editable": any(v.editable for v in views),
         "steps": status_steps(assessment),
         "may_submit": access.may_submit(request.user, assessment),
@@ -71,6 +92,25 @@ def _page_context(request, assessment, mode, entries=None, errors=None) -> dict:
         "grid_errors": sorted((errors or {}).items()),
         "today": timezone.localdate(),
     }
+
+
+def _my_parts_progress(scope: Scope | None, views) -> dict | None:
+    """For a part-holder: their parts' names and how many of their criteria are done here."""
+    if scope is None or not scope.restricted:
+        return None
+    mine = [
+        v for v in views if v.row.is_leaf and v.score and v.score.criterion_id in scope.leaf_ids
+    ]
+    done = sum(
+        1
+        for v in mine
+        if v.score.appraised_value is not None
+        and (v.score.appraised_value >= v.score.maximum or v.score.appraisal_comment.strip())
+    )
+    pending = sum(
+        1 for v in mine if v.score.appraised_value is None and v.score.self_value is not None
+    )
+    return {"parts": scope.mine, "done": done, "total": len(mine), "pending_self": pending}
 
 
 def _missing(assessment, mode: Mode) -> list[str]:
@@ -94,8 +134,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Bản đánh giá hiện không nhận nhập liệu từ bạn; chưa lưu gì.")
         return redirect("scoring:assessment", pk=pk)
     context = _page_context(request, assessment, mode)
-    editable = [v.score for _, rows in context["groups"] for v in rows if v.editable]
-    entries = parse_grid(editable, request.POST, mode)
+    rows = [v for _, group in context["groups"] for v in group]
+    # Appraisal rows outside the user's part are read, so that the service refuses them with
+    # the reason instead of the page dropping them silently.
+    posted = [v.score for v in rows if v.editable or (mode == Mode.APPRAISE and v.score)]
+    entries = parse_grid(posted, request.POST, mode)
     try:
         saved = services.score_grid_save(
             assessment=assessment, entries=entries, mode=mode, user=request.user
@@ -121,7 +164,7 @@ def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = assessment_sheet(assessment)
     if mode not in (Mode.SELF, Mode.APPRAISE):
         return HttpResponse("")
-    views = row_views(sheet, request.user, mode)
+    views = row_views(sheet, request.user, mode, scope=_scope(request.user, assessment, mode))
     entries = parse_grid([v.score for v in views if v.editable], request.POST, mode)
     rounding = assessment.framework.rounding
     values, computed = {}, []

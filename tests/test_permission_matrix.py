@@ -55,7 +55,16 @@ from exchange import services as exchange_services
 from exchange.models import ImportKind
 from remediation import services as remediation_services
 from scoring import services as scoring_services
-from scoring.models import Assessment, EvidenceStage, Official, Role, Unit
+from scoring.models import (
+    Assessment,
+    EvidenceStage,
+    Official,
+    Period,
+    RankingGroup,
+    Role,
+    Round,
+    Unit,
+)
 from tests.factories import UnitFactory
 from tests.helpers import pdf, score_of
 
@@ -220,6 +229,35 @@ class World:
     @property
     def framework(self):
         return self.p1_2023.framework
+
+    # --- appraisal parts (phân công thẩm định) ---------------------------------------------------
+
+    @cached_property
+    def parts_round(self) -> Round:
+        """The town's mid-year 2028 round of its wards and communes (not opened)."""
+        town = Unit.objects.get(code="TXQT")
+        group, _ = RankingGroup.objects.get_or_create(
+            council_unit=town, name="Phường và xã (phân công)", kinds=["phuong", "xa"]
+        )
+        return scoring_services.round_create(
+            council_unit=town,
+            framework=self.framework,
+            period=Period.objects.get_or_create(year=2028, kind="mid_year")[0],
+            name="Đánh giá CCHC 6 tháng đầu năm 2028",
+            groups=[group],
+        )
+
+    @cached_property
+    def part(self):
+        """Field 2 of that round, given to the council member of the town (the above persona)."""
+        return scoring_services.part_create(
+            round_=self.parts_round,
+            name="Lĩnh vực 2",
+            appraiser=self.user("above"),
+            criteria=[self.framework.criteria.get(code="2")],
+        )
+
+    # --- end of appraisal parts ------------------------------------------------------------------
 
 
 OBJECTS = (
@@ -620,6 +658,42 @@ MATRIX: dict[str, Row] = {
         post=(LOGIN, *[done(to("notices:index"))] * 6)),
 }
 # fmt: on
+
+# --- appraisal parts (phân công thẩm định): for those who run the round's council only ----------
+OBJECTS += ("parts_round", "part")
+
+
+def PARTS_ROUND(w):
+    return {"pk": w.parts_round.pk}
+
+
+def PART(w):
+    return {"pk": w.parts_round.pk, "part_pk": w.part.pk}
+
+
+def _part_form(code: str, name: str):
+    return lambda w: {
+        "name": name,
+        "appraiser": w.user("above").pk,
+        "criteria": w.framework.criteria.get(code=code).pk,
+    }
+
+
+PARTS_PAGE = to("rounds:parts", PARTS_ROUND)
+# fmt: off
+MATRIX.update({
+    "rounds:parts": Row(PARTS_ROUND, data=_part_form("3", "Lĩnh vực 3"),
+        get=(LOGIN, NF, NF, NF, NF, NF, OK),
+        post=(LOGIN, NF, NF, NF, NF, NF, done(PARTS_PAGE))),
+    "rounds:part_edit": Row(PART, data=_part_form("2", "Lĩnh vực 2 – Phòng Tư pháp"),
+        get=(LOGIN, NF, NF, NF, NF, NF, OK),
+        post=(LOGIN, NF, NF, NF, NF, NF, done(PARTS_PAGE))),
+    "rounds:part_remove": Row(PART,
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, NF, NF, NF, NF, NF, done(PARTS_PAGE))),
+})
+# fmt: on
+# --- end of appraisal parts ----------------------------------------------------------------------
 
 
 # --- the URLs the project has ------------------------------------------------------------------

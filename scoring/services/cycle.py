@@ -22,6 +22,7 @@ from scoring.models import (
     Score,
     Unit,
 )
+from scoring.parts import appraisal_scope, unfinished_parts
 from scoring.selectors import period_results
 from scoring.signals import assessment_moved
 from scoring.services.locks import assessment_lock, ranking_lock
@@ -143,15 +144,24 @@ def assessment_accept_self_values(*, assessment: Assessment, user=None) -> int:
     """Give every criterion not yet appraised the unit's own value (and counts).
 
     Councils change a handful of criteria and accept the rest; each accepted value is kept in
-    the criterion's history with that reason. Returns how many criteria were filled.
+    the criterion's history with that reason. In a round divided into parts, an appraiser
+    accepts only the criteria of their own parts. Returns how many criteria were filled.
     """
     assessment_lock(assessment)
     if not assessment.appraisal_open():
         raise ValidationError("Chỉ chấp nhận điểm tự đánh giá trong khi đang thẩm định.")
+    scope = appraisal_scope(user if getattr(user, "is_authenticated", False) else None, assessment)
+    if scope.restricted and not scope.leaf_ids:
+        raise ValidationError(
+            "Đợt đánh giá đã phân công thẩm định theo phần việc và bạn không được giao phần "
+            "nào; không chấp nhận điểm tự đánh giá thay người phụ trách được."
+        )
     filled = 0
     pending = _leaf_scores(assessment).filter(
         appraised_value__isnull=True, self_value__isnull=False
     )
+    if scope.restricted:
+        pending = pending.filter(criterion_id__in=scope.leaf_ids)
     for score in pending.select_related("assessment__framework"):
         score_set_appraised(
             score=score,
@@ -178,6 +188,13 @@ def appraisal_missing(assessment: Assessment) -> list[str]:
 
 
 def _require_complete_appraisal(assessment: Assessment, action: str) -> None:
+    """Refuse while a part of the round is not done for this unit (naming the part and its
+    appraiser), then while any criterion is not done."""
+    unfinished = unfinished_parts(assessment)
+    if unfinished:
+        _refuse_listing(
+            f"Chưa thể {action}: còn {len(unfinished)} phần việc thẩm định chưa xong.", unfinished
+        )
     missing = appraisal_missing(assessment)
     if missing:
         _refuse_listing(f"Chưa thể {action}: còn {len(missing)} tiêu chí chưa xong.", missing)

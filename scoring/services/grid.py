@@ -15,6 +15,7 @@ from django.db import transaction
 
 from scoring.grid import Entry, Mode
 from scoring.models import Assessment, Score
+from scoring.parts import appraisal_scope, not_yours
 from scoring.services.cycle import score_set_response
 from scoring.services.locks import assessment_lock
 from scoring.services.scores import ConcurrentEdit, score_set_appraised, score_set_self
@@ -107,6 +108,20 @@ def _lost_without_reason(entry: Entry, rounding: str) -> str | None:
     return None
 
 
+def _outside_part(assessment: Assessment, entries: dict[int, Entry], user, rounding) -> dict:
+    """Rows changed outside the user's parts of the round, each with who is in charge of it
+    (score_set_appraised refuses them too; here the page learns the reason for all at once)."""
+    scope = appraisal_scope(user if getattr(user, "is_authenticated", False) else None, assessment)
+    if not scope.restricted:
+        return {}
+    return {
+        pk: [not_yours(entry.score.criterion.code, scope.owner.get(entry.score.criterion_id))]
+        for pk, entry in entries.items()
+        if not scope.allows(entry.score.criterion_id)
+        and _submitted(entry, Mode.APPRAISE, rounding) != _current(entry, Mode.APPRAISE)
+    }
+
+
 @transaction.atomic
 def score_grid_save(*, assessment: Assessment, entries: dict[int, Entry], mode: Mode, user) -> int:
     """Save the criteria whose inputs changed; refuse the whole page if any of them fails.
@@ -119,6 +134,7 @@ def score_grid_save(*, assessment: Assessment, entries: dict[int, Entry], mode: 
     rounding = assessment.framework.rounding
     errors = {pk: list(entry.errors) for pk, entry in entries.items() if entry.errors}
     if mode == Mode.APPRAISE:
+        errors.update(_outside_part(assessment, entries, user, rounding))
         for pk, entry in entries.items():
             problem = _lost_without_reason(entry, rounding)
             if problem and pk not in errors:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from scoring import engine
 from scoring.models import AssessmentStatus, Score
+from scoring.parts import outside_part_refusal
 from scoring.services.locks import assessment_lock
 
 _SELF_CLOSED = "Không sửa được điểm tự đánh giá: bản tự đánh giá đã gửi thẩm định hoặc đã quá hạn."
@@ -139,10 +140,18 @@ def score_set_appraised(
     expected_version: int | None = None,
     reason: str | None = None,
 ) -> Score:
-    """Record the council's appraised value (or counts) and its comment for one criterion."""
+    """Record the council's appraised value (or counts) and its comment for one criterion.
+
+    In a round divided into parts, an appraiser writes only the criteria of their own parts.
+    """
     _lock(score, expected_version, "appraised_value")
     if score.assessment.status == AssessmentStatus.PUBLISHED:
         raise ValidationError("Kết quả đã công bố, không sửa được điểm thẩm định.")
+    refusal = outside_part_refusal(
+        user if getattr(user, "is_authenticated", False) else None, score
+    )
+    if refusal:
+        raise ValidationError(refusal)
     score.appraised_b, score.appraised_a = b, a
     score.appraised_value = _resolve_value(score, value, b, a)
     if comment is not None:
