@@ -157,6 +157,9 @@ class RoundCreateForm(forms.Form):
         ).select_related("council_unit")
         self.fields["excluded"].queryset = units.order_by("name")
         self.fields["year"].initial = timezone.localdate().year
+        frameworks = list(self.fields["framework"].queryset[:2])
+        if len(frameworks) == 1:
+            self.fields["framework"].initial = frameworks[0].pk
 
     def clean(self):
         data = super().clean()
@@ -214,13 +217,16 @@ class RoundCreateForm(forms.Form):
                 break
 
     def suggested_name(self) -> str:
-        """The name the form would give with what is chosen now (shown as the placeholder)."""
+        """The name the form gives with what is chosen now (shown as the placeholder)."""
+        year, kind = timezone.localdate().year, PeriodKind.ANNUAL
         groups = self.fields["groups"].queryset
-        if self.is_bound and self.is_valid():
-            return suggested_name(
-                self.cleaned_data["year"], self.cleaned_data["period_kind"], groups
-            )
-        return suggested_name(timezone.localdate().year, PeriodKind.ANNUAL, groups)
+        if self.is_bound:
+            raw_year = str(self.data.get("year", ""))
+            year = int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else year
+            kind = self.data.get("period_kind") or kind
+            chosen = [g for g in self.data.getlist("groups") if g.isdigit() and len(g) < 18]
+            groups = [g for g in groups if str(g.pk) in chosen] or groups
+        return suggested_name(year, kind, groups)
 
 
 class StatusForm(forms.Form):

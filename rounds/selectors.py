@@ -260,6 +260,14 @@ class DepartmentProgress:
         explanation (what keeps the unit from submitting)."""
         return [s for s in self.criteria if s.missing]
 
+    @property
+    def not_entered(self) -> list:
+        return [s for s in self.criteria if s.self_value is None]
+
+    @property
+    def without_proof(self) -> list:
+        return [s for s in self.criteria if s.missing and s.self_value is not None]
+
 
 NO_DEPARTMENT = "Chưa giao bộ phận"
 

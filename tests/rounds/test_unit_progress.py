@@ -41,8 +41,10 @@ def test_the_coordinator_sees_each_departments_progress_and_what_is_missing(
     n = len(desk_scores)
     assert "Trần Văn Minh" in row  # who works there
     assert f'<td class="num">2/{n}</td>' in row and f'<td class="num">1/{n}</td>' in row
-    assert f">{first.criterion.code}</a>" not in row.split("<td>")[-1]  # done: not missing
-    assert f">{desk_scores[2].criterion.code}</a> <small>(chưa chấm)</small>" in row
+    missing = row.split("Chưa chấm:")[1].split("</p>")[0]
+    assert f">{first.criterion.code}</a>" not in missing  # entered, with a file
+    assert f">{second.criterion.code}</a>" not in missing  # 0 points needs no proof
+    assert f">{desk_scores[2].criterion.code}</a>" in missing
     total = current_p1.scores.count()
     assert f"<strong>2/{total}</strong> tiêu chí" in body
     page = client.get(reverse("scoring:assessment", args=[current_p1.pk])).content.decode()
@@ -57,7 +59,8 @@ def test_a_value_without_a_file_or_an_explanation_is_listed_as_missing(
     client.force_login(coordinator)
     body = client.get(reverse("rounds:unit_progress", args=[current_p1.pk])).content.decode()
     department = score.responsible_department.name
-    assert ">1.7</a> <small>(chưa có tài liệu, giải thích)</small>" in _row(body, department)
+    row = _row(body, department)
+    assert ">1.7</a>" in row.split("Chưa có tài liệu hoặc giải thích:")[1].split("</p>")[0]
 
 
 def test_the_unit_and_those_above_see_it_others_do_not(
