@@ -15,3 +15,21 @@ urlpatterns += [
     path("<int:pk>/phan-cong/<int:part_pk>/xoa/", parts.part_remove, name="part_remove"),
 ]
 # --- end of appraisal parts ---------------------------------------------------------------------
+# --- round pages and the council's board (issue 13) ---------------------------------------------
+from rounds.views import board, rounds  # noqa: E402
+
+urlpatterns += [
+    path("", rounds.round_list, name="index"),
+    path("moi/", rounds.round_create, name="create"),
+    path("nhom-xep-hang/<int:unit_pk>/tao/", rounds.groups_create, name="groups_create"),
+    path("<int:pk>/", rounds.round_detail, name="detail"),
+    path("<int:pk>/them-don-vi/", rounds.round_add_units, name="add_units"),
+    path("<int:pk>/dong/", rounds.round_status, {"action": "dong"}, name="close"),
+    path("<int:pk>/mo-lai/", rounds.round_status, {"action": "mo-lai"}, name="reopen"),
+    path("<int:pk>/gia-han/<int:assessment_pk>/", rounds.deadline_extend, name="extend"),
+    path("<int:pk>/bang-theo-doi/", board.board, name="board"),
+    path("<int:pk>/bang-theo-doi.csv", board.board_export, {"fmt": "csv"}, name="board_csv"),
+    path("<int:pk>/bang-theo-doi.xlsx", board.board_export, {"fmt": "xlsx"}, name="board_xlsx"),
+    path("<int:pk>/bang-theo-doi/thao-tac/", board.board_action, name="board_action"),
+    path("don-vi/<int:assessment_pk>/", board.unit_progress, name="unit_progress"),
+]

@@ -258,12 +258,39 @@ class World:
         )
 
     # --- end of appraisal parts ------------------------------------------------------------------
+    # --- rounds (issue 13): the town's council runs a mid-year 2026 round of its communes ------
+    # Mid-year, so that the annual 2026 assessments stay each unit's current one. The
+    # secretary is not a persona: "admin" runs the town's rounds (administrator there and
+    # superuser); "above" appraises but does not run rounds.
+
+    @cached_property
+    def council_round(self):
+        from rounds import services as rounds_services
+
+        town = Unit.objects.get(code="TXQT")
+        round_, _ = rounds_services.round_create_and_open(
+            council_unit=town,
+            framework=self.framework,
+            year=2026,
+            period_kind="mid_year",
+            name="Đánh giá CCHC 6 tháng đầu năm 2026",
+            groups=rounds_services.ranking_groups_create_usual(council_unit=town),
+            self_deadline=timezone.now() + datetime.timedelta(days=10),
+            response_deadline=timezone.now() + datetime.timedelta(days=20),
+            user=self.user("admin"),
+        )
+        return round_
+
+    @cached_property
+    def p1_in_round(self) -> Assessment:
+        return Assessment.objects.get(round=self.council_round, unit__code="TXQT-P1")
 
 
 OBJECTS = (
     "appraiser_away", "p1_2026", "p1_2023", "score", "evidence", "task", "draft_task",
     "second_draft_task", "task_file", "commitment", "letter", "sheet", "record", "bundle",
 )  # fmt: skip
+OBJECTS += ("council_round", "p1_in_round")  # rounds (issue 13)
 
 
 # --- what a cell expects ---------------------------------------------------------------------
@@ -469,6 +496,40 @@ ISSUED = to("documents:letter_detail", LETTER, "?ban-hanh=1")
 SAVED = to("documents:letter_edit", LETTER, "?da-luu=1")
 TO_LOGIN = to("login")
 
+
+# --- rounds (issue 13) --------------------------------------------------------------------------
+def ROUND(w):
+    return {"pk": w.council_round.pk}
+
+
+def ROUND_UNIT(w):
+    return {"pk": w.council_round.pk, "assessment_pk": w.p1_in_round.pk}
+
+
+def _vn_date(days: int) -> str:
+    return f"{timezone.localdate() + datetime.timedelta(days=days):%d/%m/%Y}"
+
+
+def _round_form(w):
+    """A new annual round of the town's communes (2028: the world's is mid-year 2026)."""
+    return {
+        "council_unit": w.council_round.council_unit_id,
+        "framework": w.framework.pk,
+        "year": 2028,
+        "period_kind": "annual",
+        "groups": [g.pk for g in w.council_round.groups.all()],
+        "self_deadline": _vn_date(10),
+        "response_deadline": _vn_date(20),
+        "appraisal_deadline": _vn_date(30),
+    }
+
+
+def _extension(w):
+    return {"deadline": "self_deadline", "until": _vn_date(40), "reason": "Bão lũ"}
+
+
+ROUND_PAGE = to("rounds:detail", ROUND)
+
 # fmt: off
 MATRIX: dict[str, Row] = {
     # --- cchc --------------------------------------------------------------------------------
@@ -656,6 +717,45 @@ MATRIX: dict[str, Row] = {
     "notices:emails": Row(
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
         post=(LOGIN, *[done(to("notices:index"))] * 6)),
+
+    # --- rounds (issue 13): only those who run the council's rounds; 404 for everyone else -----
+    "rounds:index": Row(needle=_page_of("rounds:detail", ROUND),
+        get=(LOGIN, NF, NF, NF, NF, NF, SEES)),
+    "rounds:create": Row(data=_round_form,
+        get=(LOGIN, NF, NF, NF, NF, NF, OK),
+        post=(LOGIN, NF, NF, NF, NF, NF, done(to_new(r"/dot-danh-gia/\d+/")))),
+    # The town already has its groups (made for the world's round): nothing new, but done.
+    "rounds:groups_create": Row(lambda w: {"unit_pk": w.council_round.council_unit_id},
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, NF, NF, NF, NF, NF, done(to("rounds:create")))),
+    "rounds:detail": Row(ROUND,
+        get=(LOGIN, NF, NF, NF, NF, NF, OK)),
+    "rounds:add_units": Row(ROUND,
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, NF, NF, NF, NF, NF, done(ROUND_PAGE))),
+    "rounds:close": Row(ROUND, data=lambda w: {"note": "Chờ quyết định sáp nhập"},
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, NF, NF, NF, NF, NF, done(ROUND_PAGE))),
+    # The round is open: re-opening it is refused with the reason.
+    "rounds:reopen": Row(ROUND, data=lambda w: {"note": "Mở lại"},
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, NF, NF, NF, NF, NF, refused(ROUND_PAGE))),
+    "rounds:extend": Row(ROUND_UNIT, data=_extension,
+        get=(LOGIN, NF, NF, NF, NF, NF, OK),
+        post=(LOGIN, NF, NF, NF, NF, NF, done(ROUND_PAGE))),
+    "rounds:board": Row(ROUND,
+        get=(LOGIN, NF, NF, NF, NF, NF, OK)),
+    "rounds:board_csv": Row(ROUND,
+        get=(LOGIN, NF, NF, NF, NF, NF, OK)),
+    "rounds:board_xlsx": Row(ROUND,
+        get=(LOGIN, NF, NF, NF, NF, NF, OK)),
+    "rounds:board_action": Row(ROUND,
+        data=lambda w: {"action": "gia-han", "chon": [w.p1_in_round.pk], **_extension(w)},
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, NF, NF, NF, NF, NF, done(to("rounds:board", ROUND)))),
+    # A unit's progress by department: its own officials and those above it.
+    "rounds:unit_progress": Row(lambda w: {"assessment_pk": w.p1_2026.pk},
+        get=(LOGIN, OK, OK, NF, OK, NF, OK)),
 }
 # fmt: on
 

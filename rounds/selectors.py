@@ -1,0 +1,306 @@
+"""Reads of the round pages: the rounds list, a round's groups and units, the council's board
+and a unit's progress by department. Each costs a fixed number of queries, whatever the number
+of units or criteria (the board: one query for its rows, one for the round's appraisers)."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from scoring.models import (
+    AppraisalPart,
+    Assessment,
+    AssessmentStatus,
+    DeadlineExtension,
+    Evidence,
+    EvidenceStage,
+    Official,
+    Round,
+    Score,
+)
+
+S = AssessmentStatus
+SUBMITTED_OR_LATER = [S.SUBMITTED, S.RETURNED, S.ROUND_2, S.APPRAISED, S.PUBLISHED]
+
+
+def round_list(rounds: QuerySet[Round]) -> QuerySet[Round]:
+    """Rounds, newest period first, with their units counted by stage (one query, plus one
+    for the groups' names)."""
+    return (
+        rounds.annotate(
+            unit_count=Count("assessments", distinct=True),
+            submitted_count=Count(
+                "assessments",
+                filter=Q(assessments__status__in=SUBMITTED_OR_LATER),
+                distinct=True,
+            ),
+            published_count=Count(
+                "assessments", filter=Q(assessments__status=S.PUBLISHED), distinct=True
+            ),
+        )
+        .prefetch_related("groups")
+        .order_by("-period__year", "period__kind", "council_unit__name", "name")
+    )
+
+
+@dataclass
+class GroupSummary:
+    group: object
+    total: int = 0
+    by_status: list[tuple[str, int]] = field(default_factory=list)
+
+
+def round_groups(round_: Round) -> list[GroupSummary]:
+    """The round's groups, each with its units counted by status (two queries)."""
+    counts = (
+        Assessment.objects.filter(round=round_)
+        .values("ranking_group_id", "status")
+        .annotate(n=Count("id"))
+    )
+    by_group: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in counts:
+        by_group[row["ranking_group_id"]][row["status"]] = row["n"]
+    summaries = []
+    for group in round_.groups.all():
+        found = by_group.get(group.pk, {})
+        summaries.append(
+            GroupSummary(
+                group=group,
+                total=sum(found.values()),
+                by_status=[(label, found[value]) for value, label in S.choices if value in found],
+            )
+        )
+    return summaries
+
+
+def round_assessments(round_: Round) -> QuerySet[Assessment]:
+    """The round's units, by group and name, each with its extensions (two queries)."""
+    return (
+        Assessment.objects.filter(round=round_)
+        .select_related("unit", "ranking_group")
+        .prefetch_related(
+            Prefetch(
+                "deadline_extensions",
+                queryset=DeadlineExtension.objects.select_related("granted_by"),
+            )
+        )
+        .order_by("ranking_group__position", "ranking_group__name", "unit__name")
+    )
+
+
+def round_status_history(round_: Round) -> list:
+    """Every close and re-open of the round, oldest first, with who and why."""
+    records = list(round_.history.select_related("history_user").order_by("history_date"))
+    changes = []
+    for before, after in itertools.pairwise(records):
+        if before.status != after.status:
+            changes.append(after)
+    return changes
+
+
+# --- the board --------------------------------------------------------------------------------
+
+
+@dataclass
+class BoardRow:
+    assessment: Assessment
+    leaves: int
+    self_filled: int
+    appraised: int
+    appraised_points: Decimal
+    files: int
+    days_late: int | None
+
+    @property
+    def self_percent(self) -> int:
+        return round(100 * self.self_filled / self.leaves) if self.leaves else 0
+
+    @property
+    def unit(self):
+        return self.assessment.unit
+
+    @property
+    def group(self):
+        return self.assessment.ranking_group
+
+
+def days_late(assessment: Assessment, now: datetime.datetime) -> int | None:
+    """Days past the unit's own self-assessment deadline: when it submitted, or until now if
+    it has not; None when not late."""
+    deadline = assessment.self_deadline
+    if deadline is None:
+        return None
+    when = now if assessment.status == S.DRAFT else assessment.submitted_at
+    if when is None or when <= deadline:
+        return None
+    late = (timezone.localdate(when) - timezone.localdate(deadline)).days
+    return max(late, 1)
+
+
+SORTS = {
+    "don-vi": lambda r: r.unit.name,
+    "nhom": lambda r: (r.group.position, r.group.name) if r.group else (0, ""),
+    "trang-thai": lambda r: [v for v, _ in S.choices].index(r.assessment.status),
+    "tu-danh-gia": lambda r: r.self_percent,
+    "tai-lieu": lambda r: r.files,
+    "ngay-gui": lambda r: (
+        r.assessment.submitted_at or datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    ),
+    "tre-han": lambda r: r.days_late or 0,
+    "diem": lambda r: r.appraised_points,
+    "tham-dinh": lambda r: (r.appraised, r.leaves),
+}
+
+
+@dataclass
+class Board:
+    rows: list[BoardRow]
+    appraisers: list[str]
+    total: int  # units in the round, before filters
+
+
+def board(
+    round_: Round,
+    *,
+    group_id: int | None = None,
+    status: str = "",
+    late_only: bool = False,
+    sort: str = "",
+) -> Board:
+    """One row per unit of the round with its progress (two queries whatever the size)."""
+    files = (
+        Evidence.objects.filter(score__assessment=OuterRef("pk"))
+        .order_by()
+        .values("score__assessment")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    assessments = (
+        Assessment.objects.filter(round=round_)
+        .select_related("unit", "ranking_group")
+        .annotate(
+            n_leaves=Count("scores"),
+            n_self=Count("scores", filter=Q(scores__self_value__isnull=False)),
+            n_appraised=Count("scores", filter=Q(scores__appraised_value__isnull=False)),
+            points=Coalesce(Sum("scores__appraised_value"), Value(Decimal("0"))),
+            n_files=Coalesce(Subquery(files, output_field=IntegerField()), Value(0)),
+        )
+    )
+    now = timezone.now()
+    rows = [
+        BoardRow(
+            assessment=a,
+            leaves=a.n_leaves,
+            self_filled=a.n_self,
+            appraised=a.n_appraised,
+            appraised_points=a.points,
+            files=a.n_files,
+            days_late=days_late(a, now),
+        )
+        for a in assessments
+    ]
+    total = len(rows)
+    if group_id:
+        rows = [r for r in rows if r.assessment.ranking_group_id == group_id]
+    if status in S.values:
+        rows = [r for r in rows if r.assessment.status == status]
+    if late_only:
+        rows = [r for r in rows if r.days_late]
+    key, reverse = sort.removeprefix("-"), sort.startswith("-")
+    rows.sort(key=lambda r: r.unit.name)
+    rows.sort(key=lambda r: (r.group.position, r.group.name) if r.group else (0, ""))
+    if key in SORTS:
+        rows.sort(key=SORTS[key], reverse=reverse)
+    parts = AppraisalPart.objects.filter(round=round_).select_related("appraiser")
+    appraisers = sorted({p.appraiser.get_full_name() or p.appraiser.username for p in parts})
+    return Board(rows=rows, appraisers=appraisers, total=total)
+
+
+# --- a unit's progress by department ------------------------------------------------------------
+
+
+@dataclass
+class DepartmentProgress:
+    name: str
+    criteria: list = field(default_factory=list)  # scores, each with .n_files
+    officials: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.criteria)
+
+    @property
+    def with_self(self) -> int:
+        return sum(1 for s in self.criteria if s.self_value is not None)
+
+    @property
+    def with_files(self) -> int:
+        return sum(1 for s in self.criteria if s.n_files)
+
+    @property
+    def missing(self) -> list:
+        """Criteria still without a self value, or claiming points with neither a file nor an
+        explanation (what keeps the unit from submitting)."""
+        return [s for s in self.criteria if s.missing]
+
+    @property
+    def not_entered(self) -> list:
+        return [s for s in self.criteria if s.self_value is None]
+
+    @property
+    def without_proof(self) -> list:
+        return [s for s in self.criteria if s.missing and s.self_value is not None]
+
+
+NO_DEPARTMENT = "Chưa giao bộ phận"
+
+
+def unit_progress(assessment: Assessment) -> list[DepartmentProgress]:
+    """The assessment's criteria by responsible department, with who works there (two
+    queries)."""
+    scores = (
+        Score.objects.filter(assessment=assessment)
+        .select_related("criterion", "responsible_department")
+        .annotate(
+            n_files=Count("evidence"),
+            n_self_files=Count("evidence", filter=Q(evidence__stage=EvidenceStage.SELF)),
+        )
+        .order_by("criterion__sort_key")
+    )
+    officials = Official.objects.filter(
+        unit_id=assessment.unit_id, is_active=True, department__isnull=False
+    ).select_related("user")
+    people: dict[int, list[str]] = defaultdict(list)
+    for official in officials:
+        people[official.department_id].append(official.user.get_full_name())
+    departments: dict[object, DepartmentProgress] = {}
+    for score in scores:
+        department = score.responsible_department
+        key = department.pk if department else None
+        if key not in departments:
+            departments[key] = DepartmentProgress(
+                name=department.name if department else NO_DEPARTMENT,
+                officials=sorted(people.get(key, [])) if key else [],
+            )
+        score.missing = score.self_value is None or (
+            score.self_value > 0 and not score.n_self_files and not score.self_note.strip()
+        )
+        departments[key].criteria.append(score)
+    return sorted(departments.values(), key=lambda d: (d.name == NO_DEPARTMENT, d.name))
