@@ -91,6 +91,9 @@ class Results:
     rank_of: int | None = None
     previous_total: Decimal | None = None
     change: Decimal | None = None
+    # Only a published result has a classification and a rank; before that the total is
+    # provisional ("tạm tính") and rank and classification read "chưa công bố".
+    published: bool = False
 
 
 @dataclass
@@ -173,13 +176,17 @@ def _results(assessment: Assessment, lines: list[engine.Line], leaf_count: int) 
         appraised_total=appraised_total,
         total=total,
         percentage=percent,
-        classification=engine.classify(percent, framework.bands()),
+        classification=None,
         points_lost=engine.points_lost(lines),
         cut_by_appraisal=engine.cut_by_appraisal(lines),
         appraised_count=sum(1 for line in lines if line.appraised is not None),
         leaf_count=leaf_count,
     )
-    if assessment.status == AssessmentStatus.PUBLISHED:
+    if assessment.status == AssessmentStatus.PUBLISHED and assessment.result_total is not None:
+        return _frozen(assessment, results)
+    if assessment.status == AssessmentStatus.PUBLISHED:  # published before results were frozen
+        results.published = True
+        results.classification = engine.classify(percent, framework.bands())
         peers = _totals(  # ranked within its group (None: recorded before rounds)
             _published(
                 framework_id=framework.id,
@@ -193,6 +200,19 @@ def _results(assessment: Assessment, lines: list[engine.Line], leaf_count: int) 
     if previous:
         results.previous_total = previous[0][1]
         results.change = engine.change(total, results.previous_total)
+    return results
+
+
+def _frozen(assessment: Assessment, results: Results) -> Results:
+    """A published result's classification, rank and change as its publication froze them
+    (changed only by a re-publication); the total stays the sum of the scores on the page."""
+    results.published = True
+    results.classification = assessment.result_classification or None
+    results.rank = assessment.result_rank
+    results.rank_of = assessment.result_rank_of
+    results.change = assessment.result_change
+    if results.change is not None:
+        results.previous_total = assessment.result_total - results.change
     return results
 
 

@@ -21,6 +21,7 @@ from scoring.services.evidence import evidence_add, evidence_delete
 from scoring.services.frameworks import criteria_tree_problems, framework_activate, framework_create
 from scoring.services.grid import GridRefused, score_grid_save
 from scoring.services.locks import assessment_lock, ranking_lock
+from scoring.services.publication import group_publish, group_republish
 from scoring.services.rounds import (
     OpenReport,
     deadline_extend,
@@ -52,6 +53,8 @@ __all__ = [
     "evidence_delete",
     "framework_activate",
     "framework_create",
+    "group_publish",
+    "group_republish",
     "ranking_lock",
     "round_close",
     "round_create",

@@ -242,7 +242,15 @@ def assessment_publish(
     `from_record` records a result already published outside the app (demo data, an imported
     appendix): it skips the in-app rounds but still requires every criterion appraised.
     Publishing re-ranks the units already published in the same framework and period.
+
+    An assessment opened in a round is published only with its ranking group
+    (`group_publish`), so that no unit's "thứ 1/1" is frozen before its peers are in.
     """
+    if assessment.round_id and not from_record:
+        raise ValidationError(
+            f"{assessment.unit} được đánh giá trong đợt “{assessment.round}”: kết quả chỉ "
+            "được công bố cùng cả nhóm xếp hạng, tại trang công bố kết quả của đợt."
+        )
     # Ranks first, then the row: every publish takes the two in the same order.
     ranking_lock(framework=assessment.framework, period=assessment.period)
     allowed = [AssessmentStatus.APPRAISED]
