@@ -127,7 +127,8 @@ def _counts_suggestion(score: Score, rounding: str) -> Decimal | None:
 
 
 def assessment_sheet(assessment: Assessment, *, with_evidence: bool = False) -> Sheet:
-    """The full score sheet of an assessment with its results (5 queries, 6 with evidence)."""
+    """The full score sheet of an assessment with its results (2 queries for a published one,
+    which reads its frozen results, 3 before; one more with evidence)."""
     framework = assessment.framework
     criteria = list(framework.criteria.all())
     score_rows = assessment.scores.select_related(

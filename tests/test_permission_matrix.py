@@ -55,7 +55,7 @@ from exchange import services as exchange_services
 from exchange.models import ImportKind
 from remediation import services as remediation_services
 from scoring import services as scoring_services
-from scoring.models import Assessment, EvidenceStage, Official, Role, Unit
+from scoring.models import Assessment, EvidenceStage, Official, RankingGroup, Role, Unit
 from tests.factories import UnitFactory
 from tests.helpers import pdf, score_of
 
@@ -221,11 +221,29 @@ class World:
     def framework(self):
         return self.p1_2023.framework
 
+    # --- group publication (rounds/views/publication.py) ---
+    @cached_property
+    def publication_round(self):
+        """Thị xã Quảng Trị's round of the current period for its wards and communes, with
+        one ranking group, not opened: publishing it is refused (no unit yet)."""
+        council = Unit.objects.get(code="TXQT")
+        group = RankingGroup.objects.create(
+            council_unit=council, name="Phường, xã", kinds=["phuong", "xa"]
+        )
+        return scoring_services.round_create(
+            council_unit=council,
+            framework=self.p1_2026.framework,
+            period=self.p1_2026.period,
+            name="Đánh giá CCHC năm 2026 của thị xã",
+            groups=[group],
+        )
+
 
 OBJECTS = (
     "appraiser_away", "p1_2026", "p1_2023", "score", "evidence", "task", "draft_task",
     "second_draft_task", "task_file", "commitment", "letter", "sheet", "record", "bundle",
 )  # fmt: skip
+OBJECTS += ("publication_round",)  # group publication
 
 
 # --- what a cell expects ---------------------------------------------------------------------
@@ -431,6 +449,18 @@ ISSUED = to("documents:letter_detail", LETTER, "?ban-hanh=1")
 SAVED = to("documents:letter_edit", LETTER, "?da-luu=1")
 TO_LOGIN = to("login")
 
+
+# --- group publication ---
+def PUBLICATION(w):
+    return {"pk": w.publication_round.pk, "group_pk": w.publication_round.groups.get().pk}
+
+
+def _publication_form(w):
+    return {"decision": "Quyết định số 12/QĐ-UBND", "decided_on": timezone.localdate().isoformat()}
+
+
+PUBLICATION_PAGE = to("rounds:publication_preview", PUBLICATION)
+
 # fmt: off
 MATRIX: dict[str, Row] = {
     # --- cchc --------------------------------------------------------------------------------
@@ -609,6 +639,19 @@ MATRIX: dict[str, Row] = {
         post=(LOGIN, DENIED, goes(DOCUMENTS_2023), NF, DENIED, NF, goes(DOCUMENTS_2023))),
     "documents:letter_download": Row(lambda w: {"pk": w.letter.pk, "fmt": "docx"},
         get=(LOGIN, OK, OK, NF, OK, NF, OK)),
+
+    # --- group publication (rounds/views/publication.py) --------------------------------------
+    # The council's secretary and administrators (here the superuser); the council's appraiser
+    # sees the round but may not publish (403); the wards' people do not see it (404).
+    "rounds:publication_preview": Row(PUBLICATION,
+        get=(LOGIN, NF, NF, NF, DENIED, NF, OK)),
+    "rounds:publication_publish": Row(PUBLICATION, data=_publication_form,
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, NF, NF, NF, DENIED, NF, refused(PUBLICATION_PAGE))),
+    "rounds:publication_republish": Row(PUBLICATION,
+        data=lambda w: {**_publication_form(w), "reason": "Đính chính"},
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, NF, NF, NF, DENIED, NF, refused(PUBLICATION_PAGE))),
 }
 # fmt: on
 

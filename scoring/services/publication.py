@@ -198,9 +198,7 @@ def group_republish(
     if not reason:
         raise ValidationError("Công bố lại cần ghi lý do (ví dụ: đính chính điểm tiêu chí 3.2).")
     locked = _lock_group(round_, group)
-    last = (
-        GroupPublication.objects.filter(round=round_, group=group).order_by("-revision").first()
-    )
+    last = GroupPublication.objects.filter(round=round_, group=group).order_by("-revision").first()
     if last is None:
         raise ValidationError(f"Nhóm “{group}” chưa được công bố lần nào; hãy công bố trước.")
     revision = last.revision + 1
