@@ -15,7 +15,7 @@ from django.utils import timezone
 from documents import formatting
 from documents.directions import group_items, item_text
 from documents.models import Grouping, Letter, LetterKind, ParagraphKind
-from documents.tables import Table, lost_criteria_table, unit_authority
+from documents.tables import Table, is_draft, lost_criteria_table, unit_authority
 from scoring.selectors import Sheet, assessment_sheet
 
 TYPE_NAMES = {LetterKind.BAO_CAO: "BÁO CÁO", LetterKind.CHI_THI: "CHỈ THỊ"}
@@ -48,6 +48,9 @@ class LetterContent:
     issued: bool = False
     appendix: Table | None = None
     title: str = ""  # the PDF's title
+    # The assessment's results were not published when the letter was laid out: every
+    # output carries DRAFT_MARK ("DỰ THẢO").
+    provisional: bool = False
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -101,6 +104,7 @@ def build_content(letter: Letter, sheet: Sheet | None = None) -> LetterContent:
         issued=not letter.is_draft,
         appendix=appendix,
         title=_title(letter),
+        provisional=is_draft(assessment),
     )
 
 

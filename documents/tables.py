@@ -18,10 +18,11 @@ from typing import Any
 
 from documents import formatting
 from scoring import engine
-from scoring.models import Assessment, Framework, Period, PeriodKind
+from scoring.models import Assessment, AssessmentStatus, Framework, Period, PeriodKind
 from scoring.selectors import RankingRow, Sheet
 
 TEXT, NUMBER, SIGNED = "text", "number", "signed"
+DRAFT_MARK = "DỰ THẢO – KẾT QUẢ CHƯA CÔNG BỐ"
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class Table:
     landscape: bool = True
     notes: list[str] = field(default_factory=list)
     filename: str = "phu-luc"
+    # The assessment's results are not published yet: every output carries DRAFT_MARK.
+    draft: bool = False
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -90,6 +93,11 @@ def responsible_text(row) -> str:
     if score.responsible_note:
         return score.responsible_note
     return score.responsible_department.name if score.responsible_department else ""
+
+
+def is_draft(assessment: Assessment) -> bool:
+    """A document of an assessment whose results are not published is a draft."""
+    return assessment.status != AssessmentStatus.PUBLISHED
 
 
 def decision_reference(assessment: Assessment) -> str:
@@ -155,6 +163,7 @@ def lost_criteria_table(sheet: Sheet, reference: str | None = None) -> Table:
         rows=rows,
         landscape=True,
         filename=f"phu-luc-tieu-chi-bi-tru-diem-{assessment.unit.code}-{assessment.period.year}",
+        draft=is_draft(assessment),
     )
 
 
@@ -215,17 +224,25 @@ def score_sheet_table(sheet: Sheet) -> Table:
         landscape=True,
         notes=result_notes(sheet),
         filename=f"bang-diem-{assessment.unit.code}-{assessment.period.year}",
+        draft=is_draft(assessment),
     )
 
 
 def result_notes(sheet: Sheet) -> list[str]:
     """The lines under the full score sheet: total, bonus and penalty, classification, rank."""
     r, assessment = sheet.results, sheet.assessment
-    notes = [
-        f"Tổng điểm: {engine.vn_number(r.total)}/{formatting.points(r.maximum)} điểm "
-        f"({engine.vn_number(r.percentage)}%); xếp loại: {r.classification or 'chưa xếp loại'}"
-        + (f"; xếp thứ {r.rank}/{r.rank_of}." if r.rank else ".")
-    ]
+    if r.published:
+        notes = [
+            f"Tổng điểm: {engine.vn_number(r.total)}/{formatting.points(r.maximum)} điểm "
+            f"({engine.vn_number(r.percentage)}%); xếp loại: "
+            f"{r.classification or 'chưa xếp loại'}"
+            + (f"; xếp thứ {r.rank}/{r.rank_of}." if r.rank else ".")
+        ]
+    else:
+        notes = [
+            f"Tổng điểm tạm tính: {engine.vn_number(r.total)}/{formatting.points(r.maximum)} "
+            f"điểm ({engine.vn_number(r.percentage)}%); xếp loại và xếp hạng: chưa công bố."
+        ]
     if assessment.bonus or assessment.penalty:
         notes.append(
             f"Trong đó điểm thưởng {engine.vn_number(assessment.bonus)}, điểm trừ ngoài bộ "

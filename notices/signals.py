@@ -9,8 +9,9 @@ from django.utils import timezone
 from notices.models import NoticeKind
 from notices.recipients import council_of, unit_people
 from notices.services import News, notify, notify_many
+from scoring.engine import vn_number as number
 from scoring.models import AssessmentStatus
-from scoring.signals import assessment_moved, round_opened
+from scoring.signals import assessment_moved, group_published, round_opened
 
 
 def _when(moment) -> str:
@@ -73,4 +74,22 @@ def tell_about_an_opening(sender, *, round, assessments, user, **kwargs) -> None
             assessment=assessment,
         )
         for assessment in assessments
+    )
+
+
+@receiver(group_published)
+def tell_about_a_publication(sender, *, assessments, again, user, **kwargs) -> None:
+    people = unit_people([a.unit for a in assessments])
+    what = "đã công bố lại (đính chính)" if again else "đã công bố"
+    notify_many(
+        News(
+            users=people[a.unit_id],
+            kind=NoticeKind.PUBLISHED,
+            text=f"Kết quả Chỉ số CCHC {a.period} của {a.unit} {what}: "
+            f"{number(a.result_total)} điểm, xếp loại {a.result_classification or '—'}, "
+            f"thứ {a.result_rank}/{a.result_rank_of} trong nhóm “{a.ranking_group}”.",
+            url=_page(a),
+            assessment=a,
+        )
+        for a in assessments
     )

@@ -41,7 +41,5 @@ def emails(request: HttpRequest) -> HttpResponse:
             "trị hệ thống bổ sung.",
         )
     else:
-        messages.success(
-            request, "Đã bật thư thông báo." if enabled else "Đã tắt thư thông báo."
-        )
+        messages.success(request, "Đã bật thư thông báo." if enabled else "Đã tắt thư thông báo.")
     return redirect("notices:index")

@@ -33,3 +33,24 @@ urlpatterns += [
     path("<int:pk>/bang-theo-doi/thao-tac/", board.board_action, name="board_action"),
     path("don-vi/<int:assessment_pk>/", board.unit_progress, name="unit_progress"),
 ]
+# --- group publication (rounds/views/publication.py) ---------------------------------------
+from rounds.views import publication  # noqa: E402
+
+urlpatterns += [
+    path(
+        "<int:pk>/cong-bo/<int:group_pk>/",
+        publication.publication_preview,
+        name="publication_preview",
+    ),
+    path(
+        "<int:pk>/cong-bo/<int:group_pk>/thuc-hien/",
+        publication.publication_publish,
+        name="publication_publish",
+    ),
+    path(
+        "<int:pk>/cong-bo/<int:group_pk>/cong-bo-lai/",
+        publication.publication_republish,
+        name="publication_republish",
+    ),
+]
+# --- end of group publication ----------------------------------------------------------------

@@ -93,6 +93,9 @@ class Results:
     change: Decimal | None = None
     # The period of the result compared with ("so với năm 2022"); None without one.
     previous_period: Period | None = None
+    # Only a published result has a classification and a rank; before that the total is
+    # provisional ("tạm tính") and rank and classification read "chưa công bố".
+    published: bool = False
 
 
 @dataclass
@@ -126,7 +129,8 @@ def _counts_suggestion(score: Score, rounding: str) -> Decimal | None:
 
 
 def assessment_sheet(assessment: Assessment, *, with_evidence: bool = False) -> Sheet:
-    """The full score sheet of an assessment with its results (5 queries, 6 with evidence)."""
+    """The full score sheet of an assessment with its results (2 queries for a published one,
+    which reads its frozen results, 3 before; one more with evidence)."""
     framework = assessment.framework
     criteria = list(framework.criteria.all())
     score_rows = assessment.scores.select_related(
@@ -175,13 +179,17 @@ def _results(assessment: Assessment, lines: list[engine.Line], leaf_count: int) 
         appraised_total=appraised_total,
         total=total,
         percentage=percent,
-        classification=engine.classify(percent, framework.bands()),
+        classification=None,
         points_lost=engine.points_lost(lines),
         cut_by_appraisal=engine.cut_by_appraisal(lines),
         appraised_count=sum(1 for line in lines if line.appraised is not None),
         leaf_count=leaf_count,
     )
-    if assessment.status == AssessmentStatus.PUBLISHED:
+    if assessment.status == AssessmentStatus.PUBLISHED and assessment.result_total is not None:
+        return _frozen(assessment, results)
+    if assessment.status == AssessmentStatus.PUBLISHED:  # published before results were frozen
+        results.published = True
+        results.classification = engine.classify(percent, framework.bands())
         peers = _totals(  # ranked within its group (None: recorded before rounds)
             _published(
                 framework_id=framework.id,
@@ -196,6 +204,27 @@ def _results(assessment: Assessment, lines: list[engine.Line], leaf_count: int) 
         results.previous_period = previous[0][0].period
         results.previous_total = previous[0][1]
         results.change = engine.change(total, results.previous_total)
+    return results
+
+
+def _frozen(assessment: Assessment, results: Results) -> Results:
+    """A published result's classification, rank and change as its publication froze them
+    (changed only by a re-publication); the total stays the sum of the scores on the page."""
+    results.published = True
+    results.classification = assessment.result_classification or None
+    results.rank = assessment.result_rank
+    results.rank_of = assessment.result_rank_of
+    results.change = assessment.result_change
+    if results.change is not None:
+        results.previous_total = assessment.result_total - results.change
+        # Named in the text ("so với năm 2022"): the unit's latest earlier published result
+        # of the same kind, as the change was computed against (one query).
+        previous = (
+            _previous_published(assessment.period, [assessment.unit_id])
+            .select_related("period")
+            .first()
+        )
+        results.previous_period = previous.period if previous else None
     return results
 
 

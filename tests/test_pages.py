@@ -50,7 +50,19 @@ def test_the_score_sheet_costs_a_fixed_number_of_queries(phuong1_2023, django_as
     assessment = Assessment.objects.select_related("framework", "period", "unit").get(
         pk=phuong1_2023.pk
     )
-    with django_assert_num_queries(5):
+    # Criteria and scores; a published result reads its frozen rank, classification and
+    # change instead of re-ranking the period (issue 13), and names the period compared with.
+    with django_assert_num_queries(3):
+        assessment_sheet(assessment)
+
+
+def test_a_provisional_score_sheet_costs_a_fixed_number_of_queries(
+    current_p1, django_assert_num_queries
+):
+    assessment = Assessment.objects.select_related("framework", "period", "unit").get(
+        pk=current_p1.pk
+    )
+    with django_assert_num_queries(3):  # criteria, scores, the previous period's total
         assessment_sheet(assessment)
 
 

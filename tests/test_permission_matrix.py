@@ -285,12 +285,30 @@ class World:
     def p1_in_round(self) -> Assessment:
         return Assessment.objects.get(round=self.council_round, unit__code="TXQT-P1")
 
+    # --- group publication (rounds/views/publication.py) ---
+    @cached_property
+    def publication_round(self):
+        """Thị xã Quảng Trị's round of the current period for its wards and communes, with
+        one ranking group, not opened: publishing it is refused (no unit yet)."""
+        council = Unit.objects.get(code="TXQT")
+        group = RankingGroup.objects.create(
+            council_unit=council, name="Phường, xã", kinds=["phuong", "xa"]
+        )
+        return scoring_services.round_create(
+            council_unit=council,
+            framework=self.p1_2026.framework,
+            period=self.p1_2026.period,
+            name="Đánh giá CCHC năm 2026 của thị xã",
+            groups=[group],
+        )
+
 
 OBJECTS = (
     "appraiser_away", "p1_2026", "p1_2023", "score", "evidence", "task", "draft_task",
     "second_draft_task", "task_file", "commitment", "letter", "sheet", "record", "bundle",
 )  # fmt: skip
 OBJECTS += ("council_round", "p1_in_round")  # rounds (issue 13)
+OBJECTS += ("publication_round",)  # group publication
 
 
 # --- what a cell expects ---------------------------------------------------------------------
@@ -530,6 +548,18 @@ def _extension(w):
 
 ROUND_PAGE = to("rounds:detail", ROUND)
 
+
+# --- group publication ---
+def PUBLICATION(w):
+    return {"pk": w.publication_round.pk, "group_pk": w.publication_round.groups.get().pk}
+
+
+def _publication_form(w):
+    return {"decision": "Quyết định số 12/QĐ-UBND", "decided_on": timezone.localdate().isoformat()}
+
+
+PUBLICATION_PAGE = to("rounds:publication_preview", PUBLICATION)
+
 # fmt: off
 MATRIX: dict[str, Row] = {
     # --- cchc --------------------------------------------------------------------------------
@@ -756,6 +786,19 @@ MATRIX: dict[str, Row] = {
     # A unit's progress by department: its own officials and those above it.
     "rounds:unit_progress": Row(lambda w: {"assessment_pk": w.p1_2026.pk},
         get=(LOGIN, OK, OK, NF, OK, NF, OK)),
+
+    # --- group publication (rounds/views/publication.py) --------------------------------------
+    # The council's secretary and administrators (here the superuser); the council's appraiser
+    # sees the round but may not publish (403); the wards' people do not see it (404).
+    "rounds:publication_preview": Row(PUBLICATION,
+        get=(LOGIN, NF, NF, NF, NF, NF, OK)),
+    "rounds:publication_publish": Row(PUBLICATION, data=_publication_form,
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, NF, NF, NF, NF, NF, refused(PUBLICATION_PAGE))),
+    "rounds:publication_republish": Row(PUBLICATION,
+        data=lambda w: {**_publication_form(w), "reason": "Đính chính"},
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, NF, NF, NF, NF, NF, refused(PUBLICATION_PAGE))),
 }
 # fmt: on
 

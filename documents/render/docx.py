@@ -22,7 +22,7 @@ from fontTools.ttLib import TTFont
 
 from documents.content import LetterContent
 from documents.render.pdf import STATIC_ROOT
-from documents.tables import Table, cell_text
+from documents.tables import DRAFT_MARK, Table, cell_text
 
 FONT = "Times New Roman"
 # Elements that follow w:pBdr in a paragraph's properties.
@@ -80,6 +80,8 @@ def letter_docx(content: LetterContent) -> bytes:
     section = document.sections[0]
     _page(section, landscape=False)
     _page_numbers(section)
+    if content.provisional:
+        _para(document, DRAFT_MARK, size=13, bold=True, align="center")
     _masthead(document, content)
     if content.type_name:
         _para(document, content.type_name, size=14, bold=True, align="center", before=12)
@@ -294,6 +296,8 @@ def appendix_section(document, table: Table) -> None:
     _page(section, landscape=table.landscape)
     _page_numbers(section, restart=True)
     width = Mm(297 - 45) if table.landscape else TEXT_WIDTH
+    if table.draft:
+        _para(document, DRAFT_MARK, bold=True, align="center")
     if table.heading:
         _para(document, table.heading, bold=True, align="center")
     _para(document, table.title, bold=True, align="center")

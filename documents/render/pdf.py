@@ -50,7 +50,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from documents.content import LetterContent
-from documents.tables import Table, cell_text
+from documents.tables import DRAFT_MARK, Table, cell_text
 
 STATIC_ROOT = Path(settings.BASE_DIR) / "static"
 STYLESHEET = STATIC_ROOT / "documents" / "print.css"
@@ -185,12 +185,15 @@ def render_pdf(html: str, *, url_fetcher: URLFetcher | None = None) -> bytes:
 
 def letter_html(content: LetterContent) -> str:
     return render_to_string(
-        "documents/pdf/letter.html", {"c": content, "table": _table_context(content.appendix)}
+        "documents/pdf/letter.html",
+        {"c": content, "table": _table_context(content.appendix), "draft_mark": DRAFT_MARK},
     )
 
 
 def table_html(table: Table) -> str:
-    return render_to_string("documents/pdf/table.html", {"table": _table_context(table)})
+    return render_to_string(
+        "documents/pdf/table.html", {"table": _table_context(table), "draft_mark": DRAFT_MARK}
+    )
 
 
 def letter_pdf(content: LetterContent) -> bytes:

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.spreadsheet import write
-from documents.tables import NUMBER, SIGNED, TEXT, Table
+from documents.tables import DRAFT_MARK, NUMBER, SIGNED, TEXT, Table
 
 NUMBER_FORMAT = "[$-42A]0.00"
 SIGNED_FORMAT = "[$-42A]+0.00;-0.00;0.00"
@@ -57,6 +57,8 @@ def _title_rows(sheet: Worksheet, table: Table) -> int:
     width = len(table.columns)
     row = 1
     lines = [(table.heading, True, False), (table.title, True, False)]
+    if table.draft:
+        lines.insert(0, (DRAFT_MARK, True, False))
     if table.reference:
         lines.append((table.reference, False, True))
     for text, bold, italic in lines:

@@ -22,6 +22,7 @@ from scoring.services.frameworks import criteria_tree_problems, framework_activa
 from scoring.services.grid import GridRefused, score_grid_save
 from scoring.services.locks import assessment_lock, ranking_lock
 from scoring.services.parts import part_create, part_delete, part_update
+from scoring.services.publication import group_publish, group_republish
 from scoring.services.rounds import (
     OpenReport,
     deadline_extend,
@@ -53,6 +54,8 @@ __all__ = [
     "evidence_delete",
     "framework_activate",
     "framework_create",
+    "group_publish",
+    "group_republish",
     "part_create",
     "part_delete",
     "part_update",

@@ -24,9 +24,9 @@ from scoring.models import (
 )
 from scoring.parts import appraisal_scope, unfinished_parts
 from scoring.selectors import period_results
-from scoring.signals import assessment_moved
 from scoring.services.locks import assessment_lock, ranking_lock
 from scoring.services.scores import _lock, _save_score, score_set_appraised
+from scoring.signals import assessment_moved
 
 MAX_LISTED = 15
 
@@ -266,7 +266,15 @@ def assessment_publish(
     `from_record` records a result already published outside the app (demo data, an imported
     appendix): it skips the in-app rounds but still requires every criterion appraised.
     Publishing re-ranks the units already published in the same framework and period.
+
+    An assessment opened in a round is published only with its ranking group
+    (`group_publish`), so that no unit's "thứ 1/1" is frozen before its peers are in.
     """
+    if assessment.round_id and not from_record:
+        raise ValidationError(
+            f"{assessment.unit} được đánh giá trong đợt “{assessment.round}”: kết quả chỉ "
+            "được công bố cùng cả nhóm xếp hạng, tại trang công bố kết quả của đợt."
+        )
     # Ranks first, then the row: every publish takes the two in the same order.
     ranking_lock(framework=assessment.framework, period=assessment.period)
     allowed = [AssessmentStatus.APPRAISED]

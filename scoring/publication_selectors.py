@@ -1,0 +1,180 @@
+"""Reads for publishing a round's ranking group: the ranking as it would be frozen, what the
+units had before, and what still keeps the group from being published.
+
+A fixed number of queries whatever the number of units (`group_preview`: 5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from scoring import engine
+from scoring.models import (
+    Assessment,
+    AssessmentStatus,
+    GroupPublication,
+    RankingGroup,
+    Round,
+    Unit,
+)
+
+
+@dataclass
+class PreviousResult:
+    """A published result of the same kind of period, earlier than the round's."""
+
+    unit_name: str
+    period_label: str
+    total: Decimal
+    classification: str
+    rank: int | None
+    rank_of: int | None
+
+
+@dataclass
+class PreviewRow:
+    assessment: Assessment
+    total: Decimal
+    percentage: Decimal
+    classification: str | None
+    rank: int
+    rank_of: int
+    change: Decimal | None
+    previous: PreviousResult | None = None
+    # A merged unit without a result of its own: its predecessors' results, listed (their sum
+    # means nothing: they were ranked among other units, on other frameworks maybe).
+    predecessors: list[PreviousResult] = field(default_factory=list)
+
+
+@dataclass
+class GroupPreview:
+    round: Round
+    group: RankingGroup
+    rows: list[PreviewRow]
+    blocking: list[Assessment]
+    publications: list[GroupPublication]
+
+    @property
+    def published(self) -> bool:
+        return bool(self.publications)
+
+    @property
+    def ready(self) -> bool:
+        """Every unit appraised and finalized: the group can be published."""
+        return bool(self.rows) and not self.blocking
+
+
+def group_assessments(round_: Round, group: RankingGroup):
+    return Assessment.objects.filter(round=round_, ranking_group=group)
+
+
+def group_preview(*, round_: Round, group: RankingGroup) -> GroupPreview:
+    """Every assessment of the round in the group, ranked within it as publication would
+    freeze it, with change against the unit's last published result of the same kind of
+    period, and the units not yet appraised (5 queries)."""
+    framework = round_.framework
+    members = list(
+        group_assessments(round_, group)
+        .annotate(appraised_sum=Sum("scores__appraised_value"))
+        .select_related("unit")
+        .order_by("unit__name")
+    )
+    totals = {
+        a.id: engine.total(
+            [a.appraised_sum],
+            bonus=a.bonus,
+            penalty=a.penalty,
+            bonus_cap=framework.bonus_cap,
+            penalty_cap=framework.penalty_cap,
+        )
+        for a in members
+    }
+    ranks = engine.rank(totals)
+    history = _earlier_results(round_, [a.unit for a in members])
+    bands = framework.bands()
+    rows = []
+    for a in members:
+        total = totals[a.id]
+        percent = engine.percentage(total, framework.max_total)
+        own, predecessors = history.get(a.unit_id, (None, []))
+        rows.append(
+            PreviewRow(
+                assessment=a,
+                total=total,
+                percentage=percent,
+                classification=engine.classify(percent, bands),
+                rank=ranks[a.id],
+                rank_of=len(members),
+                change=engine.change(total, own.total if own else None),
+                previous=own,
+                predecessors=[] if own else predecessors,
+            )
+        )
+    rows.sort(key=lambda r: (r.rank, r.assessment.unit.name))
+    blocking = [a for a in members if a.status != AssessmentStatus.APPRAISED]
+    if any(a.status == AssessmentStatus.PUBLISHED for a in members):
+        # After publication only the units added or reopened since keep a re-publication
+        # from going through; the published ones are what it re-freezes.
+        blocking = [
+            a
+            for a in members
+            if a.status not in (AssessmentStatus.APPRAISED, AssessmentStatus.PUBLISHED)
+        ]
+    publications = list(
+        GroupPublication.objects.filter(round=round_, group=group)
+        .select_related("published_by")
+        .order_by("revision")
+    )
+    return GroupPreview(
+        round=round_, group=group, rows=rows, blocking=blocking, publications=publications
+    )
+
+
+def _earlier_results(
+    round_: Round, units: list[Unit]
+) -> dict[int, tuple[PreviousResult | None, list[PreviousResult]]]:
+    """For each unit: its latest published result of the same kind of period before the
+    round's (gaps skipped), and its predecessors' latest ones (2 queries)."""
+    period = round_.period
+    through = Unit.merged_from.through
+    links = list(
+        through.objects.filter(from_unit_id__in=[u.pk for u in units]).values_list(
+            "from_unit_id", "to_unit_id"
+        )
+    )
+    wanted = {u.pk for u in units} | {old for _, old in links}
+    earlier = (
+        Assessment.objects.filter(
+            status=AssessmentStatus.PUBLISHED,
+            unit_id__in=wanted,
+            period__kind=period.kind,
+            period__year__lt=period.year,
+            result_total__isnull=False,
+        )
+        .select_related("unit", "period")
+        .order_by("unit_id", "-period__year")
+    )
+    latest: dict[int, PreviousResult] = {}
+    for a in earlier:
+        if a.unit_id not in latest:
+            latest[a.unit_id] = PreviousResult(
+                unit_name=a.unit.name,
+                period_label=str(a.period),
+                total=a.result_total,
+                classification=a.result_classification,
+                rank=a.result_rank,
+                rank_of=a.result_rank_of,
+            )
+    olds: dict[int, list[int]] = {}
+    for new, old in links:
+        olds.setdefault(new, []).append(old)
+    result = {}
+    for unit in units:
+        predecessors = sorted(
+            (latest[o] for o in olds.get(unit.pk, []) if o in latest), key=lambda p: p.unit_name
+        )
+        result[unit.pk] = (latest.get(unit.pk), predecessors)
+    return result
