@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -38,6 +38,7 @@ from scoring.models import (
 )
 
 SAMPLE_REASON = "Dữ liệu minh họa"
+CLOSE_OF_BUSINESS = time(17, 0)
 # Share of a unit's criteria on which it gives itself less than the maximum.
 SELF_LOSS_SHARE = 0.08
 PROGRESS_LABELS = {
@@ -50,9 +51,9 @@ PROGRESS_LABELS = {
 
 @dataclass
 class Deadlines:
-    self_deadline: object
-    response_deadline: object
-    appraisal_deadline: object
+    self_deadline: datetime
+    response_deadline: datetime
+    appraisal_deadline: datetime
 
 
 def load_province_2026(*, commune_framework: Framework, report: DemoReport) -> None:
@@ -71,16 +72,21 @@ def load_province_2026(*, commune_framework: Framework, report: DemoReport) -> N
     }
     groups = _load_groups(data["ranking_groups"], province, report)
     period, _ = Period.objects.get_or_create(**data["period"])
-    now = timezone.now()
     days = data["deadline_days"]
     deadlines = Deadlines(
-        self_deadline=now + timedelta(days=days["self"]),
-        response_deadline=now + timedelta(days=days["response"]),
-        appraisal_deadline=now + timedelta(days=days["appraisal"]),
+        self_deadline=_close_of_business(days["self"]),
+        response_deadline=_close_of_business(days["response"]),
+        appraisal_deadline=_close_of_business(days["appraisal"]),
     )
     for spec in data["rounds"]:
         framework = frameworks[spec["framework"]]
         _load_round(spec, province, framework, period, groups, users, deadlines, report)
+
+
+def _close_of_business(days: int) -> datetime:
+    """17:00 local time, `days` days from today: a deadline as an office sets it."""
+    day = timezone.localdate() + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, CLOSE_OF_BUSINESS))
 
 
 def _dissolve(data, reform: date, report: DemoReport) -> None:

@@ -340,13 +340,13 @@ def test_the_2026_rounds_show_units_at_every_step_of_the_cycle(province):
     entered = quang_tri.scores.filter(self_value__isnull=False).select_related("updated_by")
     assert {s.updated_by.username for s in entered} == {"motcua.pqt"}
     assert all(s.self_note for s in entered)
-    # Deadlines are counted from today: self-assessment in 20 days, explanations 35, appraisal 50.
+    # Deadlines are counted from today, at 17:00: self-assessment in 20 days, explanations 35,
+    # appraisal 50.
     round_ = _round("commune")
-    today = timezone.now()
-    assert [
-        (d - today).days
-        for d in (round_.self_deadline, round_.response_deadline, round_.appraisal_deadline)
-    ] == [19, 34, 49]
+    deadlines = [round_.self_deadline, round_.response_deadline, round_.appraisal_deadline]
+    today = timezone.localdate()
+    assert [(timezone.localtime(d).date() - today).days for d in deadlines] == [20, 35, 50]
+    assert {timezone.localtime(d).strftime("%H:%M") for d in deadlines} == {"17:00"}
     assert quang_tri.self_entry_open()
 
 
