@@ -85,7 +85,7 @@ def _assessment():
     from scoring.demo import load_demo
     from scoring.models import Period, Unit
 
-    load_demo()
+    load_demo(province_2026=False)  # the seed 002 communes, not the 2026 province
     framework = services.framework_create(data=_framework_data())
     unit = Unit.objects.get(code="TXQT-P1")
     period, _ = Period.objects.get_or_create(year=2024, kind="annual")

@@ -18,7 +18,7 @@ from scoring.models import Assessment
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        load_demo()
+        load_demo(province_2026=False, legacy_round=True)
 
 
 @pytest.fixture

@@ -34,9 +34,10 @@ HOLD = 1.5  # seconds the first transaction waits for the other at the barrier
 
 @pytest.fixture(autouse=True)
 def demo():
-    load_demo()  # transactional tests start from whatever the last one left
+    # transactional tests start from whatever the last one left
+    load_demo(province_2026=False, legacy_round=True)
     yield
-    load_demo()
+    load_demo(province_2026=False, legacy_round=True)
 
 
 def _run(*targets):

@@ -171,7 +171,8 @@ def _app_connections(cursor) -> int:
     reason="dropping server connections needs PostgreSQL; CI runs this file on it",
 )
 def test_the_app_recovers_when_the_database_drops_every_connection(gunicorn, client):
-    load_demo()  # transactional tests start from whatever the last one left
+    # transactional tests start from whatever the last one left
+    load_demo(province_2026=False, legacy_round=True)
     client.force_login(get_user_model().objects.get(username="chutich.p1"))
     cookie = f"sessionid={client.cookies['sessionid'].value}"
 

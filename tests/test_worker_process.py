@@ -106,7 +106,8 @@ def worker(tmp_path):
 
 
 def _bundle() -> DocumentBundle:
-    load_demo()  # transactional tests start from whatever the last one left
+    # transactional tests start from whatever the last one left
+    load_demo(province_2026=False, legacy_round=True)
     one = Assessment.objects.get(unit__code="TXQT-P1", period__year=2023)
     published = Assessment.objects.filter(framework=one.framework, period=one.period)
     from django.contrib.auth import get_user_model
@@ -193,7 +194,7 @@ def test_an_import_whose_worker_is_killed_midway_lands_once_and_whole(broker, wo
     from tests.exchange.helpers import appraisal, appraising_assessment
     from tests.exchange.workbooks import seed002_xlsx
 
-    load_demo()
+    load_demo(province_2026=False, legacy_round=True)
     appraiser = get_user_model().objects.get(username="thamdinh.txqt")
     record = appraisal(seed002_xlsx(), appraising_assessment(), appraiser)
     ops = record.get_preview().payload["ops"]

@@ -22,7 +22,8 @@ TYPED_IN_BROWSER = {"1.1.1", "1.1.2", "1.1.3"}
 
 @pytest.mark.django_db(transaction=True)
 def test_staff_submit_appraiser_publishes_and_the_total_is_on_screen(live_server, page):
-    load_demo()  # idempotent; the demo may have been flushed by an earlier transactional test
+    # idempotent; the demo may have been flushed by an earlier transactional test
+    load_demo(province_2026=False, legacy_round=True)
     base = live_server.url
     assessment = Assessment.objects.get(unit__code="TXQT-P1", period__year=2026)
     assessment.self_deadline = timezone.now() + timedelta(days=5)

@@ -21,7 +21,8 @@ from tests.browser.conftest import sign_in
 
 @pytest.mark.django_db(transaction=True)
 def test_tasks_from_the_dashboard_reach_the_official_and_move_the_projection(live_server, page):
-    load_demo()  # idempotent; an earlier transactional test may have flushed the demo
+    # idempotent; an earlier transactional test may have flushed the demo
+    load_demo(province_2026=False, legacy_round=True)
     base = live_server.url
     assessment = Assessment.objects.get(unit__code="TXQT-P1", period__year=2023)
 

@@ -31,9 +31,10 @@ HOLD = 1.5  # seconds the council's transaction stays open after it has moved th
 
 @pytest.fixture(autouse=True)
 def demo():
-    load_demo()  # transactional tests start from whatever the last one left
+    # transactional tests start from whatever the last one left
+    load_demo(province_2026=False, legacy_round=True)
     yield
-    load_demo()
+    load_demo(province_2026=False, legacy_round=True)
 
 
 def _in_thread(target, failures: list) -> threading.Thread:
