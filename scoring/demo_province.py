@@ -25,7 +25,6 @@ from django.utils import timezone
 from scoring import engine, services
 from scoring.demo import DemoReport, load_users, read_fixture
 from scoring.models import (
-    AppraisalPart,
     Assessment,
     Department,
     Framework,
@@ -190,10 +189,12 @@ def _load_round(
 
 
 def _load_part(round_: Round, spec, users, report: DemoReport) -> None:
-    part = AppraisalPart(round=round_, name=spec["name"], appraiser=users[spec["appraiser"]])
-    part.full_clean()
-    part.save()
-    part.criteria.set(round_.framework.criteria.filter(code__in=spec["criteria"]))
+    part = services.part_create(
+        round_=round_,
+        name=spec["name"],
+        appraiser=users[spec["appraiser"]],
+        criteria=list(round_.framework.criteria.filter(code__in=spec["criteria"])),
+    )
     report.created.append(f"Phần việc thẩm định {part}")
 
 
