@@ -139,3 +139,11 @@ def test_pages_forbid_inline_script_and_style_and_framing(client, chairperson):
     assert directives["script-src"] == "'self'"
     assert directives["style-src"] == "'self'"
     assert directives["frame-ancestors"] == "'none'"
+
+
+def test_the_published_result_names_the_period_it_is_compared_with(
+    client, chairperson, phuong1_2023
+):
+    client.force_login(chairperson)
+    page = client.get(reverse("scoring:assessment", args=[phuong1_2023.pk])).content.decode()
+    assert "tăng 9,18 điểm so với năm 2022" in page

@@ -565,3 +565,19 @@ def test_a_published_page_reads_the_frozen_rank(round_, groups):
     Assessment.objects.filter(pk=p1.pk).update(result_rank=2, result_rank_of=3)
     results = assessment_sheet(Assessment.objects.get(pk=p1.pk)).results
     assert (results.rank, results.rank_of, results.classification) == (2, 3, "Tốt")
+
+
+def test_publishing_a_group_tells_each_units_leads_its_frozen_result(round_, groups, secretary):
+    from notices.models import Notice, NoticeKind
+
+    chair = get_user_model().objects.create_user("chutich.tp2", full_name="Chủ Tịch Phường Hai")
+    Official.objects.create(user=chair, unit=Unit.objects.get(code="P2"), role=Role.CHAIRPERSON)
+    _appraise({"P1": "4", "P2": "2", "P3": "3"})
+    _publish(round_, groups["wards"], user=secretary)
+    notice = Notice.objects.get(user=chair, kind=NoticeKind.PUBLISHED)
+    assert notice.text == (
+        "Kết quả Chỉ số CCHC Năm 2026 của Phường 2 đã công bố: 8,00 điểm, xếp loại Tốt, "
+        "thứ 3/3 trong nhóm “Phường”."
+    )
+    chair.refresh_from_db()
+    assert chair.notices_unread == 1

@@ -36,10 +36,6 @@ class Period(models.Model):
             return f"6 tháng đầu năm {self.year}"
         return f"Năm {self.year}"
 
-    def previous(self) -> "Period | None":
-        """The round a result is compared with: the same kind of round a year earlier."""
-        return Period.objects.filter(year=self.year - 1, kind=self.kind).first()
-
 
 class AssessmentStatus(models.TextChoices):
     """The cycle: the unit scores itself, the council appraises in two rounds, then publishes.

@@ -244,3 +244,14 @@ def test_a_secretary_of_another_council_does_not_see_the_round(client, round_):
     assert client.get(reverse("rounds:detail", args=[round_.pk])).status_code == 404
     assert client.post(reverse("rounds:close", args=[round_.pk]), {"note": "x"}).status_code == 404
     assert Score.objects.filter(assessment__round=round_).exists()
+
+
+def test_the_round_page_leads_to_the_division_of_work_and_each_groups_publication(
+    client, secretary, round_
+):
+    client.force_login(secretary)
+    page = client.get(reverse("rounds:detail", args=[round_.pk])).content.decode()
+    assert reverse("rounds:parts", args=[round_.pk]) in page
+    assert round_.groups.count() == 2
+    for group in round_.groups.all():
+        assert reverse("rounds:publication_preview", args=[round_.pk, group.pk]) in page
