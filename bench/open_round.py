@@ -19,7 +19,6 @@ import os
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,38 +37,14 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
-    from import_appraisal import _framework_data
+    from province import province_round
 
     from scoring import services
-    from scoring.models import Period, RankingGroup, Score, Unit
+    from scoring.models import Score
 
-    call_command("migrate", verbosity=0)
-    province = Unit.objects.create(code="BENCH-T", name="Tỉnh đo hiệu năng", kind="tinh")
-    Unit.objects.bulk_create(
-        Unit(
-            code=f"BENCH-{i:04d}",
-            name=f"{'Phường' if i % 3 == 0 else 'Xã'} {i:04d}",
-            kind="phuong" if i % 3 == 0 else "xa",
-            parent=province,
-        )
-        for i in range(args.units)
-    )
-    wards = RankingGroup.objects.create(council_unit=province, name="Phường", kinds=["phuong"])
-    communes = RankingGroup.objects.create(council_unit=province, name="Xã", kinds=["xa"])
-    framework = services.framework_create(data=_framework_data())
-    period, _ = Period.objects.get_or_create(year=2026, kind="annual")
-    round_ = services.round_create(
-        council_unit=province,
-        framework=framework,
-        period=period,
-        name="Đợt đo hiệu năng",
-        groups=[wards, communes],
-        self_deadline=timezone.now() + timedelta(days=30),
-    )
+    round_ = province_round(args.units, wards=True)
     print(f"{args.units} đơn vị × 90 tiêu chí, CSDL: {connection.vendor}")
     for label in ("Mở đợt", "Mở lại (không còn gì để tạo)"):
         with CaptureQueriesContext(connection) as queries:

@@ -41,32 +41,17 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.db.models import F
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
-    from import_appraisal import _framework_data
+    from province import province_round
 
     from scoring import services
-    from scoring.models import Assessment, AssessmentStatus, Period, RankingGroup, Score, Unit
+    from scoring.models import Assessment, AssessmentStatus, Score
 
-    call_command("migrate", verbosity=0)
-    province = Unit.objects.create(code="BENCH-T", name="Tỉnh đo hiệu năng", kind="tinh")
-    Unit.objects.bulk_create(
-        Unit(code=f"BENCH-{i:04d}", name=f"Xã {i:04d}", kind="xa", parent=province)
-        for i in range(args.units)
-    )
-    communes = RankingGroup.objects.create(council_unit=province, name="Xã", kinds=["xa"])
-    framework = services.framework_create(data=_framework_data())
-    period, _ = Period.objects.get_or_create(year=2026, kind="annual")
-    round_ = services.round_create(
-        council_unit=province,
-        framework=framework,
-        period=period,
-        name="Đợt đo hiệu năng",
-        groups=[communes],
-    )
+    round_ = province_round(args.units, wards=False)
+    communes = round_.groups.get()
     services.round_open(round_=round_)
     scores = Score.objects.filter(assessment__round=round_)
     scores.update(appraised_value=F("maximum"))
