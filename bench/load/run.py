@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import os
 import secrets
 import subprocess
@@ -53,7 +54,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers (2 × cores + 1)")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--spawn-rate", type=float, default=1, help="people signing in per second")
+    parser.add_argument(
+        "--spawn-rate",
+        type=float,
+        help="people signing in per second (default: all of them within 30 s); the run lasts "
+        "--seconds after the last one has signed in",
+    )
     parser.add_argument(
         "--think", default="5,15", help="seconds between one person's requests: min,max"
     )
@@ -109,10 +115,12 @@ def main() -> int:
             threading.Timer(args.restart_db_at, _restart_postgresql).start()
         for users in [int(n) for n in args.users.split(",")]:
             csv_prefix = work / f"locust-{users}"
+            rate = args.spawn_rate or max(1.0, (users + extra) / 30)
+            ramp = math.ceil((users + extra) / rate)
             subprocess.run(
                 [str(BIN / "locust"), "-f", "bench/load/locustfile.py", "--headless",
-                 "--users", str(users + extra), "--spawn-rate", str(args.spawn_rate),
-                 "--run-time", f"{args.seconds}s",
+                 "--users", str(users + extra), "--spawn-rate", f"{rate:.2f}",
+                 "--run-time", f"{args.seconds + ramp}s",
                  "--host", url, "--csv", str(csv_prefix), "--only-summary",
                  "--loglevel", "WARNING"],
                 cwd=ROOT, env=env, check=False,
@@ -173,8 +181,8 @@ def _report(stats: Path, args, users: int) -> tuple[int, bool, float, int]:
     total = next(r for r in rows if r["Name"] == "Aggregated")
     pages = [r for r in rows if r["Name"] != "Aggregated"]
     print(
-        f"\n{users} users, {args.seconds} s, {args.think} s between one person's requests, "
-        f"gunicorn ×{args.workers}, PostgreSQL"
+        f"\n{users} users, {args.seconds} s after signing in, {args.think} s between one "
+        f"person's requests, gunicorn ×{args.workers}, PostgreSQL"
     )
     print(f"{'page':34} {'method':6} {'requests':>8} {'errors':>6} {'median':>7} {'p95':>7}")
     worst = 0
