@@ -21,7 +21,13 @@ Personas, left to right in every row:
 - ``above``: Phạm Văn Hùng, appraisal council of Thị xã Quảng Trị (thamdinh.txqt), the unit
   above Phường 1;
 - ``away``: an appraiser of Huyện Hải Lăng, another district of Quảng Trị (made here);
-- ``admin``: the system administrator (superuser).
+- ``admin``: the system administrator (superuser);
+- ``secretary``: the council secretary of Thị xã Quảng Trị (made here), who runs its rounds;
+- ``parted``: a second appraiser of that council holding one part of a round (made here).
+
+The last two get what ``above`` gets except where ``COUNCIL_EXCEPTIONS`` says otherwise (the
+round pages, which the secretary runs; the queue and landing page of someone who appraises
+nothing; a bundle that is its requester's).
 
 Outside a user's scope the project answers 404, never 403, so that a URL does not reveal
 that an object exists; inside it (the user may see the object), an action they may not take
@@ -71,6 +77,10 @@ from tests.helpers import pdf, score_of
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ("anon", "staff", "office", "other", "above", "away", "admin")
+# Two people of the town's council added with rounds (issue 13). Each gets what the town's
+# appraiser ("above") gets, except where COUNCIL_EXCEPTIONS says otherwise, so the rows keep
+# their seven columns and the differences stand in one list.
+COUNCIL_PERSONAS = ("secretary", "parted")
 
 
 # --- the objects the URLs name ----------------------------------------------------------------
@@ -93,6 +103,10 @@ class World:
             return None
         if persona == "away":
             return self.appraiser_away
+        if persona == "secretary":
+            return self.secretary
+        if persona == "parted":
+            return self.parted_appraiser
         username = {
             "staff": "motcua.p1",
             "office": "cchc.p1",
@@ -101,6 +115,26 @@ class World:
             "admin": "admin",
         }[persona]
         return get_user_model().objects.get(username=username)
+
+    @cached_property
+    def secretary(self):
+        """The council secretary of Thị xã Quảng Trị: runs its rounds, appraises nothing."""
+        user = get_user_model().objects.create_user("thuky.txqt", full_name="Đỗ Thị Thư Ký")
+        Official.objects.create(user=user, unit=Unit.objects.get(code="TXQT"), role=Role.SECRETARY)
+        return user
+
+    @cached_property
+    def parted_appraiser(self):
+        """A second appraiser of the town's council, holding field 4 of the parts round."""
+        user = get_user_model().objects.create_user("thamdinh.phan", full_name="Lê Văn Phần")
+        Official.objects.create(user=user, unit=Unit.objects.get(code="TXQT"), role=Role.APPRAISER)
+        scoring_services.part_create(
+            round_=self.parts_round,
+            name="Lĩnh vực 4",
+            appraiser=user,
+            criteria=[self.framework.criteria.get(code="4")],
+        )
+        return user
 
     @cached_property
     def appraiser_away(self):
@@ -309,6 +343,7 @@ OBJECTS = (
 )  # fmt: skip
 OBJECTS += ("council_round", "p1_in_round")  # rounds (issue 13)
 OBJECTS += ("publication_round",)  # group publication
+OBJECTS += ("secretary", "parted_appraiser")  # the council's two other people
 
 
 # --- what a cell expects ---------------------------------------------------------------------
@@ -891,7 +926,7 @@ def _cells():
         for method in ("get", "post"):
             if getattr(row, method) is None:
                 continue
-            for persona in PERSONAS:
+            for persona in (*PERSONAS, *COUNCIL_PERSONAS):
                 yield pytest.param(name, method, persona, id=f"{name}-{method}-{persona}")
 
 
@@ -916,7 +951,11 @@ def _media_in_tmp(world):
 @pytest.mark.parametrize(("name", "method", "persona"), list(_cells()))
 def test_the_answer_is_as_the_matrix_says(client, world, name, method, persona):
     row = MATRIX[name]
-    expected = getattr(row, method)[PERSONAS.index(persona)]
+    if persona in COUNCIL_PERSONAS:
+        above = getattr(row, method)[PERSONAS.index("above")]
+        expected = COUNCIL_EXCEPTIONS.get((name, method, persona), above)
+    else:
+        expected = getattr(row, method)[PERSONAS.index(persona)]
     url = reverse(name, kwargs=row.kwargs(world) if row.kwargs else None)
     if row.query:
         url += row.query(world)
@@ -930,6 +969,29 @@ def test_the_answer_is_as_the_matrix_says(client, world, name, method, persona):
     expected.check(response, world, url, row.needle(world) if row.needle else "")
     if user is not None:  # unit data: never kept by a browser or a proxy (cchc.middleware)
         assert {"no-store", "private"} <= set(re.split(r",\s*", response["Cache-Control"]))
+
+
+# (URL name, method, persona) → the answer, where it differs from the town's appraiser's.
+COUNCIL_EXCEPTIONS: dict[tuple[str, str, str], Expect] = {
+    # The secretary appraises nothing: lands on the summary, and the queue lists no unit.
+    ("home", "get", "secretary"): goes(to("summary")),
+    ("scoring:queue", "get", "secretary"): BLIND,
+    # A bundle is its requester's (the town's appraiser asked for it).
+    **{
+        (name, "get", persona): NF
+        for name in ("documents:bundle_detail", "documents:bundle_download")
+        for persona in COUNCIL_PERSONAS
+    },
+    # The secretary runs the town's rounds: every round page answers her as the
+    # administrator; the divided appraiser, like the town's appraiser, does not reach them.
+    **{
+        (name, method, "secretary"): getattr(row, method)[PERSONAS.index("admin")]
+        for name, row in MATRIX.items()
+        if name.startswith("rounds:")
+        for method in ("get", "post")
+        if getattr(row, method) is not None
+    },
+}
 
 
 # --- the admin site, as a group ----------------------------------------------------------------
