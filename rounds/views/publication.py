@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,14 +15,8 @@ from django.views.decorators.http import require_POST
 
 from rounds.access import get_round_for_user
 from scoring import services
-from scoring.access import may_run_rounds
 from scoring.models import RankingGroup, Round
 from scoring.publication_selectors import group_preview
-
-RUNNERS_ONLY = (
-    "Chỉ thư ký hội đồng và quản trị viên của đơn vị tổ chức đánh giá được xem trước và công "
-    "bố kết quả của đợt."
-)
 
 
 class PublishForm(forms.Form):
@@ -48,14 +42,11 @@ class RepublishForm(PublishForm):
 
 
 def _round_and_group(request: HttpRequest, pk: int, group_pk: int) -> tuple[Round, RankingGroup]:
-    """The round (404 outside the user's scope) and one of its groups; 403 with the reason for
-    those who see the round but do not run the council's rounds."""
+    """The round (404 unless the user runs its council's rounds) and one of its groups."""
     round_ = get_round_for_user(request.user, pk)
     group = round_.groups.filter(pk=group_pk).first()
     if group is None:
         raise Http404("Nhóm xếp hạng không thuộc đợt đánh giá này.")
-    if not may_run_rounds(request.user, round_.council_unit_id):
-        raise PermissionDenied(RUNNERS_ONLY)
     return round_, group
 
 
