@@ -11,6 +11,7 @@ appendix exactly as it was sent.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -270,19 +271,26 @@ def ranking_table(framework: Framework, period: Period, ranking: list[RankingRow
         for r in ranking
         if r.change is not None and r.previous_period and r.previous_period != usual
     ]
-    rows = [
-        Row(
-            [
-                f"{r.rank}/{len(ranking)}",
-                r.assessment.unit.name,
-                r.total,
-                r.percentage,
-                r.classification or "",
-                r.change,
-            ]
-        )
-        for r in ranking
-    ]
+    rows = []
+    grouped = any(r.group is not None for r in ranking)
+    for group, members in itertools.groupby(ranking, key=lambda r: r.group):
+        members = list(members)
+        if grouped:  # each ranking group is ranked on its own: a heading row, then its units
+            name = group.name if group else "Kết quả công bố trước khi chia nhóm"
+            rows.append(Row([f"{name} ({len(members)} đơn vị)", "", "", "", "", ""], "field"))
+        rows += [
+            Row(
+                [
+                    f"{r.rank}/{r.rank_of or len(members)}",
+                    r.assessment.unit.name,
+                    r.total,
+                    r.percentage,
+                    r.classification or "",
+                    r.change,
+                ]
+            )
+            for r in members
+        ]
     units = [r.assessment.unit for r in ranking]
     peers = formatting.peer_kinds(u.get_kind_display() for u in units) or "các đơn vị"
     where = ""
@@ -316,7 +324,9 @@ def ranking_table(framework: Framework, period: Period, ranking: list[RankingRow
 
 def cell_text(column: Column, value: Any) -> str:
     """A cell as printed: numbers with a decimal comma, change with its sign."""
-    if value is None or value == "":
+    if value == "":  # a heading row's empty cell
+        return ""
+    if value is None:
         return "" if column.kind != SIGNED else "—"
     if column.kind == NUMBER:
         return engine.vn_number(value)

@@ -476,16 +476,21 @@ class RankingRow:
 
 @dataclass
 class Ranking:
-    choices: list[tuple[str, str]]  # "period-framework" key, label
+    choices: list[tuple[str, str]]  # "period-framework-group" key, label
     key: str | None
     framework_name: str
-    rows: list[RankingRow]
+    rows: list[RankingRow]  # the page shown
     chart: str = ""
     # The period most rows' change is against ("năm 2022"); the others name their own.
     compared_with: str = ""
+    group_name: str = ""  # the ranking group ("Phường"); "" for results ranked before groups
+    count: int = 0  # units in the ranking, on every page
+    page: int = 1
+    pages: int = 1
 
 
 CHART_UP_TO = 40
+PAGE_SIZE = 100  # a province's group has up to ~170 units; 3 300 make 33 pages
 
 
 def ranking_unit_ids(user) -> set[int] | None:
@@ -501,48 +506,80 @@ def _round_label(year: int, kind: str) -> str:
     return f"Năm {year}" if kind == PeriodKind.ANNUAL else f"6 tháng đầu năm {year}"
 
 
-def ranking(user, *, key: str | None, today: datetime.date) -> Ranking:
-    """Published results of the units below the user's, one round and framework at a time
-    (units scored on different frameworks are not ranked together), best first, with each
-    unit's remediation in figures and the period its change is against (5 queries for any
+def _ranking_choices(published) -> tuple[list[tuple[str, str]], dict[str, tuple[str, str]]]:
+    """One choice per period, framework and ranking group the user has published results in,
+    latest first (1 query): key "<period>-<framework>-<group or 0>"."""
+    found = list(
+        published.values_list(
+            "period_id",
+            "framework_id",
+            "ranking_group_id",
+            "period__year",
+            "period__kind",
+            "framework__name",
+            "ranking_group__name",
+            "ranking_group__position",
+        )
+        .order_by("-period__year", "period__kind", "framework__name", "ranking_group__position")
+        .distinct()
+    )
+    frameworks_in = defaultdict(set)
+    for period_id, framework_id, *_ in found:
+        frameworks_in[period_id].add(framework_id)
+    choices, names = [], {}
+    for period_id, framework_id, group_id, year, kind, framework, group, _ in found:
+        label = _round_label(year, kind)
+        if len(frameworks_in[period_id]) > 1:
+            label = f"{label} – {framework}"
+        if group:
+            label = f"{label} – {group}"
+        key = f"{period_id}-{framework_id}-{group_id or 0}"
+        choices.append((key, label))
+        names[key] = (framework, group or "")
+    return choices, names
+
+
+def _ranking_key(key: str | None, choices: list[tuple[str, str]]) -> str | None:
+    """The full key for what the URL asked: "<period>" and "<period>-<framework>" (older
+    bookmarks) mean their first group; None means the latest."""
+    if key is None:
+        return choices[0][0] if choices else None
+    if key.count("-") < 2:
+        return next((k for k, _ in choices if k.startswith(f"{key}-")), key)
+    return key
+
+
+def ranking(user, *, key: str | None, today: datetime.date, page: int = 1) -> Ranking:
+    """Published results of the units below the user's, one period, framework and ranking
+    group at a time (units of different frameworks or groups are not ranked together), best
+    first, as their publication froze them, with each unit's remediation in figures and the
+    period its change is against; a page of PAGE_SIZE units at a time (6 queries for any
     number of units).
 
-    `key` is "<period pk>-<framework pk>" or "<period pk>" (its first framework); None gives
-    the latest round. A key the user has no published result for raises PeriodNotPublished."""
+    `key` is "<period pk>-<framework pk>-<group pk or 0>" (or a shorter key, see
+    `_ranking_key`). A key the user has no published result for raises PeriodNotPublished;
+    a page past the last shows the last."""
     unit_ids = ranking_unit_ids(user)
     published = Assessment.objects.filter(status=AssessmentStatus.PUBLISHED)
     if unit_ids is not None:
         published = published.filter(unit_id__in=unit_ids)
-    groups = list(
-        published.values_list(
-            "period_id", "framework_id", "period__year", "period__kind", "framework__name"
-        )
-        .order_by("-period__year", "period__kind", "framework__name")
-        .distinct()
-    )
-    per_round = defaultdict(int)
-    for period_id, *_ in groups:
-        per_round[period_id] += 1
-    choices, names = [], {}
-    for period_id, framework_id, year, kind, name in groups:
-        label = _round_label(year, kind)
-        if per_round[period_id] > 1:
-            label = f"{label} – {name}"
-        choices.append((f"{period_id}-{framework_id}", label))
-        names[f"{period_id}-{framework_id}"] = name
-    if key is not None and "-" not in key:
-        key = next((k for k, _ in choices if k.split("-")[0] == key), key)
-    if key is not None and key not in names:
-        raise PeriodNotPublished(key)
-    if key is None:
-        key = choices[0][0] if choices else None
+    choices, names = _ranking_choices(published)
+    key = _ranking_key(key, choices)
     if key is None:
         return Ranking(choices=[], key=None, framework_name="", rows=[])
-    period_id, framework_id = (int(part) for part in key.split("-"))
+    if key not in names:
+        raise PeriodNotPublished(key)
+    period_id, framework_id, group_id = (int(part) for part in key.split("-"))
+    members = published.filter(
+        period_id=period_id, framework_id=framework_id, ranking_group_id=group_id or None
+    )
+    count = members.count()
+    pages = max(1, -(-count // PAGE_SIZE))
+    page = min(max(page, 1), pages)
     assessments = list(
-        published.filter(period_id=period_id, framework_id=framework_id)
-        .select_related("unit", "period", "framework")
-        .order_by("result_rank", "unit__name")
+        members.select_related("unit", "period", "framework").order_by(
+            "result_rank", "unit__name", "pk"
+        )[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     )
     counts = _task_counts([a.pk for a in assessments], today)
     before = previous_periods(assessments[0].period, [a.unit_id for a in assessments])
@@ -556,10 +593,20 @@ def ranking(user, *, key: str | None, today: datetime.date) -> Ranking:
         )
         for a in assessments
     ]
-    result = Ranking(choices=choices, key=key, framework_name=names[key], rows=rows)
+    framework_name, group_name = names[key]
+    result = Ranking(
+        choices=choices,
+        key=key,
+        framework_name=framework_name,
+        rows=rows,
+        group_name=group_name,
+        count=count,
+        page=page,
+        pages=pages,
+    )
     labels = Counter(row.compared_with for row in rows if row.compared_with)
     result.compared_with = labels.most_common(1)[0][0] if labels else ""
-    if len(rows) <= CHART_UP_TO:
+    if count <= CHART_UP_TO:
         result.chart = charts.bar_chart(
             [
                 charts.Bar(

@@ -9,7 +9,7 @@ Rows are written in bulk (`bulk_create`; plain INSERTs for the score rows), bypa
 services: the values are valid by
 construction (the database still holds 0 ≤ score ≤ maximum), and going through the services
 one score at a time would take minutes. The frozen results (total, rank, change) are set from
-`scoring.selectors.period_results`, the same numbers publication freezes. Bulk writes leave no
+`scoring.selectors.period_totals`, the same numbers publication freezes. Bulk writes leave no
 history rows.
 """
 

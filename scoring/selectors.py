@@ -315,8 +315,39 @@ class RankingRow:
 
 
 def period_results(framework: Framework, period: Period) -> list[RankingRow]:
-    """Every published assessment of a framework and period, ranked within its ranking group,
-    with change; groups in their order, each by rank (3 queries)."""
+    """Every published assessment of a framework and period as its publication froze it (total,
+    percentage, classification, rank "x/y" within its ranking group, change), groups in their
+    order, each by rank (2 queries, whatever the number of units: nothing is summed again).
+
+    Results published before publication froze them are computed as `period_totals` does."""
+    published = list(
+        _published(framework=framework, period=period).select_related(
+            "framework", "unit", "period", "ranking_group"
+        )
+    )
+    if any(a.result_total is None or a.result_rank is None for a in published):
+        return period_totals(framework, period)
+    before = previous_periods(period, [a.unit_id for a in published]) if published else {}
+    rows = [
+        RankingRow(
+            assessment=a,
+            total=a.result_total,
+            percentage=a.result_percentage,
+            classification=a.result_classification or None,
+            rank=a.result_rank,
+            change=a.result_change,
+            rank_of=a.result_rank_of,
+            previous_period=before.get(a.unit_id) if a.result_change is not None else None,
+        )
+        for a in published
+    ]
+    return sorted(rows, key=_ranking_order)
+
+
+def period_totals(framework: Framework, period: Period) -> list[RankingRow]:
+    """Every published assessment of a framework and period with its results summed from the
+    scores now, ranked within its ranking group, with change: what publication freezes
+    (3 queries)."""
     current = _totals(
         _published(framework=framework, period=period).select_related("ranking_group")
     )

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from documents.tables import cell_text, ranking_table
 from scoring import services
 from scoring.models import (
     Assessment,
@@ -32,7 +33,7 @@ from scoring.models import (
     Unit,
 )
 from scoring.publication_selectors import group_preview
-from scoring.selectors import assessment_sheet
+from scoring.selectors import assessment_sheet, period_results, period_totals
 from tests.factories import UnitFactory, small_framework_data
 from tests.helpers import appraise_all, fill_self_assessment, score_of
 
@@ -581,3 +582,110 @@ def test_publishing_a_group_tells_each_units_leads_its_frozen_result(round_, gro
     )
     chair.refresh_from_db()
     assert chair.notices_unread == 1
+
+
+# --- reading published results per group ----------------------------------------------------
+
+
+def test_period_results_read_the_frozen_figures_without_summing_scores(round_, groups):
+    _appraise({"P1": "2", "P2": "4", "P3": "2", "X1": "1", "X2": "0", "X3": "3"})
+    _publish(round_, groups["wards"])
+    _publish(round_, groups["communes"])
+    # A score changed behind the publication's back does not move the published ranking:
+    # only a re-publication does.
+    Score.objects.filter(assessment__unit__code="P1", criterion__code="2").update(
+        appraised_value=Decimal("0")
+    )
+    with CaptureQueriesContext(connection) as queries:
+        rows = period_results(round_.framework, round_.period)
+    assert len(queries) == 2
+    assert [(r.assessment.unit.code, r.rank, r.rank_of, r.total) for r in rows] == [
+        ("P2", 1, 3, Decimal("10.00")),
+        ("P1", 2, 3, Decimal("8.00")),
+        ("P3", 2, 3, Decimal("8.00")),
+        ("X3", 1, 3, Decimal("9.00")),
+        ("X1", 2, 3, Decimal("7.00")),
+        ("X2", 3, 3, Decimal("6.00")),
+    ]
+    recomputed = {
+        r.assessment.unit.code: r.total for r in period_totals(round_.framework, round_.period)
+    }
+    assert recomputed["P1"] == Decimal("6.00")
+
+
+def test_the_ranking_appendix_prints_each_group_under_its_heading(round_, groups):
+    _appraise({"P1": "2", "P2": "4", "P3": "2", "X1": "1", "X2": "0", "X3": "3"})
+    _publish(round_, groups["wards"])
+    _publish(round_, groups["communes"])
+    table = ranking_table(
+        round_.framework, round_.period, period_results(round_.framework, round_.period)
+    )
+    assert [(row.style, row.cells[:2]) for row in table.rows] == [
+        ("field", ["Phường (3 đơn vị)", ""]),
+        ("", ["1/3", "Phường 2"]),
+        ("", ["2/3", "Phường 1"]),
+        ("", ["2/3", "Phường 3"]),
+        ("field", ["Xã (3 đơn vị)", ""]),
+        ("", ["1/3", "Xã 3"]),
+        ("", ["2/3", "Xã 1"]),
+        ("", ["3/3", "Xã 2"]),
+    ]
+    # A heading row's change cell is blank, not "—".
+    assert cell_text(table.columns[5], table.rows[0].cells[5]) == ""
+
+
+def test_the_ranking_page_shows_one_group_at_a_time_and_offers_the_others(
+    client, round_, groups, secretary
+):
+    _appraise({"P1": "2", "P2": "4", "P3": "2", "X1": "1", "X2": "0", "X3": "3"})
+    _publish(round_, groups["wards"])
+    _publish(round_, groups["communes"])
+    client.force_login(secretary)
+    url = reverse("dashboard:ranking")
+    page = client.get(url).content.decode()
+    assert "Năm 2026 – Phường" in page and "Năm 2026 – Xã" in page
+    assert "nhóm Phường · 3 đơn vị" in page
+    assert "Phường 2" in page and "Xã 3" not in page
+    key = f"{round_.period_id}-{round_.framework_id}-{groups['communes'].pk}"
+    page = client.get(url, {"ky": key}).content.decode()
+    assert "nhóm Xã · 3 đơn vị" in page
+    assert ">1/3<" in page and "Xã 3" in page and "Phường 2" not in page
+    # An older bookmark (period and framework) opens the first group; nonsense is 404.
+    older = client.get(url, {"ky": f"{round_.period_id}-{round_.framework_id}"})
+    assert "nhóm Phường" in older.content.decode()
+    assert client.get(url, {"ky": f"{key}9"}).status_code == 404
+
+
+def test_a_big_group_is_ranked_a_page_at_a_time_for_the_same_queries(
+    client, round_, groups, secretary, province, monkeypatch
+):
+    from remediation import dashboard
+
+    monkeypatch.setattr(dashboard, "PAGE_SIZE", 2)
+    _appraise({"X1": "1", "X2": "0", "X3": "3"})
+    _publish(round_, groups["communes"])
+    client.force_login(secretary)
+    key = f"{round_.period_id}-{round_.framework_id}-{groups['communes'].pk}"
+    url = reverse("dashboard:ranking")
+    first = client.get(url, {"ky": key}).content.decode()
+    assert "Xã 3" in first and "Xã 1" in first and "Xã 2" not in first
+    assert "Trang 1/2" in first and "nhóm Xã · 3 đơn vị" in first
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url, {"ky": key, "trang": "2"}).content.decode()
+    assert "Xã 2" in second and "Xã 3" not in second and "Trang 2/2" in second
+    assert ">3/3<" in second
+    # Past the last page: the last one, not an error.
+    assert "Trang 2/2" in client.get(url, {"ky": key, "trang": "99"}).content.decode()
+    # Twice the units, the same queries.
+    for i in range(4, 8):
+        UnitFactory(code=f"X{i}", name=f"Xã {i}", kind="xa", parent=province)
+    services.round_open(round_=round_)
+    _appraise({f"X{i}": "2" for i in range(1, 8)})
+    services.group_republish(
+        round_=round_, group=groups["communes"], decision="QĐ đính chính", decided_on=TODAY,
+        reason="Bổ sung đơn vị",
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(url, {"ky": key, "trang": "2"}).content.decode()
+    assert "Trang 2/4" in page
+    assert len(more) == len(queries)

@@ -66,9 +66,15 @@ def unit_dashboard(request: HttpRequest, unit_pk: int) -> HttpResponse:
 @login_required
 def ranking(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    key = _period_choice(request, r"\d{1,18}(-\d{1,18})?")
+    key = _period_choice(request, r"\d{1,18}(-\d{1,18}){0,2}")
+    page = request.GET.get("trang", "")
     try:
-        result = dashboard.ranking(request.user, key=key, today=today)
+        result = dashboard.ranking(
+            request.user,
+            key=key,
+            today=today,
+            page=int(page) if page.isdigit() and len(page) < 7 else 1,
+        )
     except dashboard.PeriodNotPublished:
         raise Http404(PERIOD_NOT_FOUND) from None
     return render(request, "remediation/ranking.html", {"ranking": result, "today": today})

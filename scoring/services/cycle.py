@@ -23,8 +23,9 @@ from scoring.models import (
     Unit,
 )
 from scoring.parts import appraisal_scope, unfinished_parts
-from scoring.selectors import period_results
+from scoring.selectors import period_totals
 from scoring.services.locks import assessment_lock, ranking_lock
+from scoring.services.results import results_write
 from scoring.services.scores import _lock, _save_score, score_set_appraised
 from scoring.signals import assessment_moved
 
@@ -310,26 +311,4 @@ def assessment_results_freeze(*, framework: Framework, period: Period) -> None:
     assessment of a framework and period, as publication freezes them. Takes the ranking
     lock, so two publishes at once rank one after the other, each seeing the other's."""
     ranking_lock(framework=framework, period=period)
-    rows = period_results(framework, period)
-    changed = []
-    for row in rows:
-        a = row.assessment
-        a.result_total = row.total
-        a.result_percentage = row.percentage
-        a.result_classification = row.classification or ""
-        a.result_rank = row.rank
-        a.result_rank_of = row.rank_of
-        a.result_change = row.change
-        changed.append(a)
-    Assessment.objects.bulk_update(
-        changed,
-        [
-            "result_total",
-            "result_percentage",
-            "result_classification",
-            "result_rank",
-            "result_rank_of",
-            "result_change",
-        ],
-        batch_size=500,
-    )
+    results_write(period_totals(framework, period))

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from scoring import engine
@@ -29,6 +29,7 @@ from scoring.models import (
 )
 from scoring.publication_selectors import GroupPreview, group_assessments, group_preview
 from scoring.services.locks import ranking_lock
+from scoring.services.results import results_write
 from scoring.services.scores import _lock, _save_score
 from scoring.signals import group_published
 
@@ -88,37 +89,14 @@ def _freeze(
 ) -> list[Assessment]:
     """Set every assessment of the preview PUBLISHED with its frozen results in one UPDATE,
     then write one history row per assessment (one bulk insert)."""
-    table = Assessment._meta.db_table
-    columns = "id, total, percentage, classification, rank, rank_of, change"
-    values, params = [], []
-    for row in preview.rows:
-        values.append(
-            "(CAST(%s AS INTEGER), CAST(%s AS NUMERIC), CAST(%s AS NUMERIC), %s, "
-            "CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS NUMERIC))"
-        )
-        params += [
-            row.assessment.pk,
-            str(row.total),
-            str(row.percentage),
-            row.classification or "",
-            row.rank,
-            row.rank_of,
-            None if row.change is None else str(row.change),
-        ]
     now = timezone.now()
-    # The same statement runs on PostgreSQL and SQLite (≥ 3.33): a VALUES list named by a CTE,
-    # joined in UPDATE … FROM.
-    sql = (
-        f"WITH v({columns}) AS (VALUES {', '.join(values)}) "
-        f"UPDATE {table} SET status = %s, published_decision = %s, published_at = %s, "
-        "updated_at = %s, result_total = v.total, result_percentage = v.percentage, "
-        "result_classification = v.classification, result_rank = v.rank, "
-        f"result_rank_of = v.rank_of, result_change = v.change FROM v WHERE {table}.id = v.id"
+    results_write(
+        preview.rows,
+        status=AssessmentStatus.PUBLISHED.value,
+        published_decision=decision[:300],
+        published_at=when,
+        updated_at=now,
     )
-    adapt = connection.ops.adapt_datetimefield_value
-    params += [AssessmentStatus.PUBLISHED.value, decision[:300], adapt(when), adapt(now)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
     frozen = list(
         Assessment.objects.filter(pk__in=[r.assessment.pk for r in preview.rows]).select_related(
             "unit", "period", "ranking_group"
