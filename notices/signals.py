@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notices.models import NoticeKind
-from notices.recipients import council_of, unit_people
+from notices.recipients import UNIT_LEADS, council_of, unit_people
 from notices.services import News, notify, notify_many
 from scoring.engine import vn_number as number
-from scoring.models import AssessmentStatus
+from scoring.models import Assessment, AssessmentStatus
 from scoring.signals import assessment_moved, group_published, round_opened
 
 
@@ -78,7 +78,17 @@ def tell_about_an_opening(sender, *, round, assessments, user, **kwargs) -> None
 
 
 @receiver(group_published)
-def tell_about_a_publication(sender, *, assessments, again, user, **kwargs) -> None:
+def tell_about_a_publication(sender, *, round, group, again, user, **kwargs) -> None:
+    """Each published unit's leads hear its frozen result; units nobody leads in the app (most
+    of a province's, before their people are invited) cost nothing (3 queries)."""
+    led = Assessment.objects.filter(
+        round=round,
+        ranking_group=group,
+        status=AssessmentStatus.PUBLISHED,
+        unit__officials__role__in=list(UNIT_LEADS),
+        unit__officials__is_active=True,
+    ).distinct()
+    assessments = list(led.select_related("unit", "period", "ranking_group"))
     people = unit_people([a.unit for a in assessments])
     what = "đã công bố lại (đính chính)" if again else "đã công bố"
     notify_many(

@@ -23,8 +23,11 @@ MANAGING_ROLES = (Role.COORDINATOR, Role.CHAIRPERSON)
 
 
 def _in_scope(queryset: QuerySet, user, unit_field: str) -> QuerySet:
-    unit_ids = scoring_access.visible_unit_ids(user)
-    return queryset if unit_ids is None else queryset.filter(**{f"{unit_field}__in": unit_ids})
+    """`queryset` narrowed to the units the user may see; `unit_field` leads to the unit
+    ("id" for units themselves, "assessment__unit_id" for tasks)."""
+    prefix = "" if unit_field == "id" else f"{unit_field.removesuffix('_id')}__"
+    scope = scoring_access.in_scope_q(user, prefix)
+    return queryset if scope is None else queryset.filter(scope)
 
 
 def visible_units(user) -> QuerySet[Unit]:

@@ -559,10 +559,9 @@ def ranking(user, *, key: str | None, today: datetime.date, page: int = 1) -> Ra
     `key` is "<period pk>-<framework pk>-<group pk or 0>" (or a shorter key, see
     `_ranking_key`). A key the user has no published result for raises PeriodNotPublished;
     a page past the last shows the last."""
-    unit_ids = ranking_unit_ids(user)
     published = Assessment.objects.filter(status=AssessmentStatus.PUBLISHED)
-    if unit_ids is not None:
-        published = published.filter(unit_id__in=unit_ids)
+    if not user.is_superuser or ranking_unit_ids(user) is not None:
+        published = published.filter(scoring_access.supervised_q(user, prefix="unit__"))
     choices, names = _ranking_choices(published)
     key = _ranking_key(key, choices)
     if key is None:

@@ -1,8 +1,9 @@
 """A province-sized dataset to measure pages on: `manage.py seed_scale`.
 
-By default 200 communes under one province, a 90-criterion framework, 10 published rounds
-(five years, annual and mid-year) for every commune, remediation tasks on each commune's latest
-annual result, and commitments. Everything sits under its own province (code `QMT`) so it never
+By default 200 communes under one province, a 90-criterion framework, 10 periods (five years,
+annual and mid-year), each a round of the province's council for its ranking group "Xã",
+published as a group (`GroupPublication`), remediation tasks on each commune's latest annual
+result, and commitments. Everything sits under its own province (code `QMT`) so it never
 mixes with the demo data, and `--reset` removes exactly that.
 
 Rows are written in bulk (`bulk_create`; plain INSERTs for the score rows), bypassing the
@@ -33,14 +34,20 @@ from scoring.models import (
     AssessmentStatus,
     Department,
     Framework,
+    GroupPublication,
     Official,
     Period,
     PeriodKind,
+    RankingGroup,
     Role,
+    Round,
+    RoundStatus,
     Score,
     Unit,
     UnitKind,
 )
+from scoring.selectors import period_totals
+from scoring.services.results import results_write
 
 PROVINCE_CODE = "QMT"
 FRAMEWORK_NAME = "Bộ chỉ số CCHC cấp xã quy mô tỉnh (dữ liệu thử)"
@@ -52,6 +59,7 @@ USERS = {
     "qmt.cchc": ("Công chức CCHC Xã Thử 001", Role.COORDINATOR, "Công chức phụ trách CCHC", 0),
     "qmt.motcua": ("Công chức một cửa Xã Thử 001", Role.STAFF, "Công chức Bộ phận một cửa", 1),
     "qmt.tinh": ("Thẩm định viên tỉnh", Role.APPRAISER, "Thành viên Hội đồng thẩm định", None),
+    "qmt.thuky": ("Thư ký Hội đồng tỉnh", Role.SECRETARY, "Thư ký Hội đồng thẩm định", None),
 }
 LEAVES_PER_CRITERION = 3
 MAX_FIELDS = 8
@@ -82,6 +90,7 @@ def scale_reset() -> None:
         Commitment.objects.filter(unit__in=units).delete()
         Task.objects.filter(assessment__unit__in=units).delete()
         Official.objects.filter(unit__in=[*units, province]).delete()
+        GroupPublication.objects.filter(round__council_unit=province).delete()
         assessments = Assessment.objects.filter(unit__in=units)
         scores = Score.objects.filter(assessment__in=assessments)
         Score.remediation_tasks.through.objects.filter(score__in=scores).delete()
@@ -90,6 +99,9 @@ def scale_reset() -> None:
         scores._raw_delete(scores.db)
         assessments.delete()
         units.delete()
+    if province is not None:
+        Round.objects.filter(council_unit=province).delete()
+        RankingGroup.objects.filter(council_unit=province).delete()
     Framework.objects.filter(name=FRAMEWORK_NAME).delete()
     if province is not None:
         province.delete()
@@ -121,13 +133,17 @@ def scale_seed(
     leaves = list(framework.criteria.filter(children__isnull=True).order_by("sort_key"))
     rounds = _periods(periods)
     quality = {u.pk: rng.uniform(0.03, 0.22) for u in communes}
+    group = RankingGroup.objects.create(
+        council_unit=province, name="Xã", kinds=[UnitKind.COMMUNE], position=1
+    )
     report = ScaleReport(created=True, units=len(communes))
     for index, period in enumerate(rounds):
-        assessments = _assessments(communes, framework, period)
+        round_ = _round(province, framework, period, group)
+        assessments = _assessments(communes, framework, period, round_, group)
         report.assessments += len(assessments)
         report.scores += _scores(assessments, leaves, by_unit, quality, index, rng)
     for period in rounds:
-        scoring_services.assessment_results_freeze(framework=framework, period=period)
+        results_write(period_totals(framework, period))
     officials = _people(communes[0], province, by_unit[communes[0].pk])
     latest = [p for p in rounds if p.kind == PeriodKind.ANNUAL][-1]
     report.tasks = _tasks(framework, latest, officials, rng)
@@ -209,23 +225,52 @@ def _periods(count: int) -> list[Period]:
     return rounds
 
 
-def _assessments(communes, framework, period) -> list[Assessment]:
+def _published_on(period: Period) -> datetime.datetime:
     if period.kind == PeriodKind.ANNUAL:
-        published = datetime.datetime(period.year + 1, 1, 15, 8)
-    else:
-        published = datetime.datetime(period.year, 7, 31, 8)
-    published = timezone.make_aware(published)
-    return Assessment.objects.bulk_create(
+        return timezone.make_aware(datetime.datetime(period.year + 1, 1, 15, 8))
+    return timezone.make_aware(datetime.datetime(period.year, 7, 31, 8))
+
+
+def _decision(period: Period) -> str:
+    return f"Quyết định công bố {str(period).lower()} (dữ liệu thử)"
+
+
+def _round(province: Unit, framework: Framework, period: Period, group: RankingGroup) -> Round:
+    """The council's round of a period, closed, its one group published."""
+    round_ = Round.objects.create(
+        council_unit=province,
+        framework=framework,
+        period=period,
+        name=f"Đánh giá Chỉ số CCHC {str(period).lower()} (dữ liệu thử)",
+        status=RoundStatus.CLOSED,
+        opened_at=_published_on(period) - datetime.timedelta(days=60),
+    )
+    round_.groups.add(group)
+    return round_
+
+
+def _assessments(communes, framework, period, round_, group) -> list[Assessment]:
+    assessments = Assessment.objects.bulk_create(
         Assessment(
             unit=u,
             framework=framework,
             period=period,
+            round=round_,
+            ranking_group=group,
             status=AssessmentStatus.PUBLISHED,
-            published_at=published,
-            published_decision=f"Quyết định công bố {str(period).lower()} (dữ liệu thử)",
+            published_at=_published_on(period),
+            published_decision=_decision(period),
         )
         for u in communes
     )
+    GroupPublication.objects.create(
+        round=round_,
+        group=group,
+        decision=_decision(period),
+        decided_on=_published_on(period).date(),
+        unit_count=len(assessments),
+    )
+    return assessments
 
 
 def _scores(assessments, leaves, departments, quality, index, rng) -> int:
@@ -285,7 +330,7 @@ def _people(first: Unit, province: Unit, departments) -> list[Official]:
     officials = []
     for username, (name, role, title, department) in USERS.items():
         user = User.objects.create_user(username, password=DEMO_PASSWORD, full_name=name)
-        unit = province if role == Role.APPRAISER else first
+        unit = province if role in (Role.APPRAISER, Role.SECRETARY) else first
         officials.append(
             Official.objects.create(
                 user=user,

@@ -13,7 +13,7 @@ that the object exists.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from scoring.models import Assessment, Official, Role, Score, Unit
@@ -42,17 +42,23 @@ def officials_of(user) -> list[Official]:
     return user._cchc_officials
 
 
-def descendant_ids(unit_ids: set[int]) -> set[int]:
-    """All units below the given ones, at any depth (one query per level)."""
-    found: set[int] = set()
-    frontier = set(unit_ids)
+def below_q(unit_ids, prefix: str = "") -> Q:
+    """Units whose parent, grandparent, … (up to MAX_DEPTH levels) is one of `unit_ids` (a set
+    or a subquery): a join per level in one query, never a list of every descendant. `prefix`
+    is the path to the unit from the model filtered ("unit__" for assessments)."""
+    condition = Q()
+    path = f"{prefix}parent"
     for _ in range(MAX_DEPTH):
-        frontier = set(Unit.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
-        frontier -= found
-        if not frontier:
-            break
-        found |= frontier
-    return found
+        condition |= Q(**{f"{path}_id__in": unit_ids})
+        path += "__parent"
+    return condition
+
+
+def descendant_ids(unit_ids: set[int]) -> set[int]:
+    """All units below the given ones, at any depth (one query)."""
+    if not unit_ids:
+        return set()
+    return set(Unit.objects.filter(below_q(unit_ids)).values_list("id", flat=True))
 
 
 def own_unit_ids(user, roles=None) -> set[int]:
@@ -76,10 +82,29 @@ def visible_unit_ids(user) -> set[int] | None:
     return own_unit_ids(user) | supervised_unit_ids(user)
 
 
+def in_scope_q(user, prefix: str = "") -> Q | None:
+    """The units the user may see as a filter on the model `prefix` leads from ("unit__" for
+    assessments, "" for units): their posts' units and everything below where they supervise,
+    by joins on the unit tree (a province's 3 300 communes are not sent as an id list). None
+    means all (superuser)."""
+    if user.is_superuser:
+        return None
+    condition = Q(**{f"{prefix}id__in": own_unit_ids(user)})
+    supervising = own_unit_ids(user, SUPERVISING_ROLES)
+    if supervising:
+        condition |= below_q(supervising, prefix)
+    return condition
+
+
+def supervised_q(user, roles=SUPERVISING_ROLES, prefix: str = "") -> Q:
+    """Units below those where the user holds one of `roles`, as a filter (see `in_scope_q`)."""
+    return below_q(own_unit_ids(user, roles), prefix)
+
+
 def visible_assessments(user) -> QuerySet[Assessment]:
     queryset = Assessment.objects.select_related("unit", "period", "framework")
-    unit_ids = visible_unit_ids(user)
-    return queryset if unit_ids is None else queryset.filter(unit_id__in=unit_ids)
+    scope = in_scope_q(user, "unit__")
+    return queryset if scope is None else queryset.filter(scope)
 
 
 def get_assessment_for_user(user, pk: int) -> Assessment:

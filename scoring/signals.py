@@ -11,5 +11,5 @@ assessment_moved = Signal()
 # A round opened (or took new units): round, assessments (the new ones), user.
 round_opened = Signal()
 # A ranking group of a round was published (again=False) or re-published (again=True):
-# assessments (frozen, with their units), user.
+# round, group (its assessments now published, results frozen), again, user.
 group_published = Signal()

@@ -46,7 +46,7 @@ def appraisal_queue(request: HttpRequest) -> HttpResponse:
     units = access.supervised_unit_ids(request.user, (Role.APPRAISER,))
     queryset = access.visible_assessments(request.user)
     if not request.user.is_superuser:
-        queryset = queryset.filter(unit_id__in=units)
+        queryset = queryset.filter(access.supervised_q(request.user, (Role.APPRAISER,), "unit__"))
     # An appraiser given parts of a round finds that round's units under each part instead.
     parts = appraiser_queue(request.user, None if request.user.is_superuser else units)
     queryset = queryset.exclude(round_id__in={q.part.round_id for q in parts})

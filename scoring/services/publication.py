@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from scoring import engine
 from scoring.models import (
-    Assessment,
     AssessmentStatus,
     GroupPublication,
     RankingGroup,
@@ -29,7 +28,7 @@ from scoring.models import (
 )
 from scoring.publication_selectors import GroupPreview, group_assessments, group_preview
 from scoring.services.locks import ranking_lock
-from scoring.services.results import results_write
+from scoring.services.results import history_write, results_write
 from scoring.services.scores import _lock, _save_score
 from scoring.signals import group_published
 
@@ -47,15 +46,15 @@ def _listing(title: str, names: list[str]) -> ValidationError:
     return ValidationError([title, *shown])
 
 
-def _lock_group(round_: Round, group: RankingGroup) -> list[Assessment]:
+def _lock_group(round_: Round, group: RankingGroup) -> dict[int, str]:
     """The ranking lock of the round's framework and period, then every assessment row of the
-    group, in id order (the order every writer takes them in)."""
+    group, in id order (the order every writer takes them in): their statuses by id."""
     ranking_lock(framework=round_.framework, period=round_.period)
-    return list(
+    return dict(
         group_assessments(round_, group)
-        .select_for_update(of=("self",))
-        .select_related("unit")
+        .select_for_update()
         .order_by("pk")
+        .values_list("pk", "status")
     )
 
 
@@ -86,9 +85,9 @@ def _refuse_unready(preview: GroupPreview, action: str) -> None:
 
 def _freeze(
     preview: GroupPreview, *, decision: str, when: datetime.datetime, user, reason: str
-) -> list[Assessment]:
+) -> list[int]:
     """Set every assessment of the preview PUBLISHED with its frozen results in one UPDATE,
-    then write one history row per assessment (one bulk insert)."""
+    then write one history row per assessment in one INSERT … SELECT. Returns their ids."""
     now = timezone.now()
     results_write(
         preview.rows,
@@ -97,19 +96,9 @@ def _freeze(
         published_at=when,
         updated_at=now,
     )
-    frozen = list(
-        Assessment.objects.filter(pk__in=[r.assessment.pk for r in preview.rows]).select_related(
-            "unit", "period", "ranking_group"
-        )
-    )
-    Assessment.history.bulk_history_create(
-        frozen,
-        update=True,
-        default_user=_user_or_none(user),
-        default_change_reason=reason[:100],
-        default_date=now,
-    )
-    return frozen
+    ids = [r.assessment.pk for r in preview.rows]
+    history_write(ids, user=_user_or_none(user), reason=reason, when=now)
+    return ids
 
 
 def _record(round_, group, *, revision, decision, decided_on, reason, user, count):
@@ -142,7 +131,7 @@ def group_publish(
     with its rank within the group, and the publication is recorded (revision 1)."""
     decision = _check_decision(decision, decided_on)
     locked = _lock_group(round_, group)
-    if any(a.status == AssessmentStatus.PUBLISHED for a in locked):
+    if AssessmentStatus.PUBLISHED in locked.values():
         raise ValidationError(
             f"Nhóm “{group}” đã được công bố trong đợt này; để sửa kết quả, hãy công bố lại "
             "và ghi lý do."
@@ -150,10 +139,8 @@ def group_publish(
     preview = group_preview(round_=round_, group=group)
     _refuse_unready(preview, "công bố")
     when = timezone.now()
-    frozen = _freeze(
-        preview, decision=decision, when=when, user=user, reason=f"Công bố: {decision}"
-    )
-    group_published.send(GroupPublication, assessments=frozen, again=False, user=user)
+    _freeze(preview, decision=decision, when=when, user=user, reason=f"Công bố: {decision}")
+    group_published.send(GroupPublication, round=round_, group=group, again=False, user=user)
     return _record(
         round_,
         group,
@@ -190,15 +177,15 @@ def group_republish(
         raise ValidationError(f"Nhóm “{group}” chưa được công bố lần nào; hãy công bố trước.")
     revision = last.revision + 1
     label = f"Công bố lại lần {revision - 1}: {reason}"
-    ids = {a.pk for a in locked}
+    ids = set(locked)
     for score, value, comment in corrections:
         if score.assessment_id not in ids:
             raise ValidationError(f"Tiêu chí {score.criterion.code} không thuộc nhóm “{group}”.")
         _correct(score, value, comment, user, label)
     preview = group_preview(round_=round_, group=group)
     _refuse_unready(preview, "công bố lại")
-    frozen = _freeze(preview, decision=decision, when=timezone.now(), user=user, reason=label)
-    group_published.send(GroupPublication, assessments=frozen, again=True, user=user)
+    _freeze(preview, decision=decision, when=timezone.now(), user=user, reason=label)
+    group_published.send(GroupPublication, round=round_, group=group, again=True, user=user)
     return _record(
         round_,
         group,
