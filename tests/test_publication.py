@@ -689,3 +689,24 @@ def test_a_big_group_is_ranked_a_page_at_a_time_for_the_same_queries(
         page = client.get(url, {"ky": key, "trang": "2"}).content.decode()
     assert "Trang 2/4" in page
     assert len(more) == len(queries)
+
+
+def test_a_province_users_scope_is_a_join_on_the_unit_tree_not_a_list_of_its_units(
+    round_, province, secretary
+):
+    from scoring.access import visible_assessments
+
+    def scope():
+        queryset = visible_assessments(get_user_model().objects.get(pk=secretary.pk))
+        _, params = queryset.query.sql_with_params()
+        return len(params), set(queryset.values_list("unit__code", flat=True))
+
+    before, codes = scope()
+    assert codes == {"P1", "P2", "P3", "X1", "X2", "X3"}
+    district = UnitFactory(code="H1", name="Huyện Một", kind="huyen", parent=province)
+    for i in range(4, 40):
+        UnitFactory(code=f"X{i}", name=f"Xã {i}", kind="xa", parent=district if i % 2 else province)
+    services.round_open(round_=round_)
+    after, codes = scope()
+    # Every unit below, at any depth, and the same statement: no id per unit in it.
+    assert codes >= {f"X{i}" for i in range(4, 40)} and after == before
