@@ -16,6 +16,7 @@ from scoring.models import (
     Assessment,
     AssessmentStatus,
     GroupPublication,
+    Period,
     RankingGroup,
     Round,
     Score,
@@ -160,19 +161,27 @@ def _earlier_results(
             period__year__lt=period.year,
             result_total__isnull=False,
         )
-        .select_related("unit", "period")
         .order_by("unit_id", "-period__year")
+        .values_list(  # plain values: a province has thousands of these rows
+            "unit_id",
+            "unit__name",
+            "period__year",
+            "result_total",
+            "result_classification",
+            "result_rank",
+            "result_rank_of",
+        )
     )
     latest: dict[int, PreviousResult] = {}
-    for a in earlier:
-        if a.unit_id not in latest:
-            latest[a.unit_id] = PreviousResult(
-                unit_name=a.unit.name,
-                period_label=str(a.period),
-                total=a.result_total,
-                classification=a.result_classification,
-                rank=a.result_rank,
-                rank_of=a.result_rank_of,
+    for unit_id, name, year, total, classification, rank, rank_of in earlier:
+        if unit_id not in latest:
+            latest[unit_id] = PreviousResult(
+                unit_name=name,
+                period_label=str(Period(year=year, kind=period.kind)),
+                total=total,
+                classification=classification,
+                rank=rank,
+                rank_of=rank_of,
             )
     olds: dict[int, list[int]] = {}
     for new, old in links:
