@@ -151,6 +151,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# Dates are typed day first (31/10/2026); Django's default reads 07/03 as the 3rd of July.
+# ISO (2026-10-31) too, as scripts send it. Field widgets: cchc.dates.DayInput.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 # Vietnamese number format: decimal comma ("91,00"); no thousand separator in scores.
 USE_THOUSAND_SEPARATOR = False
 

@@ -7,11 +7,12 @@ from datetime import date
 from django import forms
 from django.core.validators import MaxLengthValidator
 
+from cchc.dates import DayInput, parse_day
 from cchc.text import CONTROL_CHARACTERS, control_character_problem
 from documents.formatting import grouped
 from documents.models import Letter, LetterKind
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT = DayInput()
 HEADER_TEXT_MAX = 3_000  # characters of one header field (trích yếu, căn cứ, nơi nhận…)
 
 
@@ -127,10 +128,11 @@ class BodyForm:
         if not raw or CONTROL_CHARACTERS.search(raw):
             return None
         try:
-            return date.fromisoformat(raw)
+            return parse_day(raw)
         except ValueError:
             self.errors.append(
-                f"Thời hạn “{raw}” của tiêu chí {code} không phải là ngày (ví dụ: 2024-10-31)."
+                f"Tiêu chí {code}: thời hạn “{raw}” không phải là ngày; "
+                "hãy ghi dạng ngày/tháng/năm, ví dụ 31/10/2024."
             )
             return None
 

@@ -22,6 +22,7 @@ INK = "#1d2433"
 MUTED = "#5b6475"
 GRID = "#d5dae3"
 BAR = "#9b1c1c"
+NARROW = 320  # a chart drawn for a phone: 390 px less the page's and the card's margins
 PALETTE = ("#9b1c1c", "#1f5fbf", "#1e6b3a", "#8a5a00", "#6b3fa0", "#0f766e", "#b45309", "#475569")
 
 Number = Decimal | int | float
@@ -86,12 +87,7 @@ def bar_chart(
     plot = width - label_width - value_width
     top = 4
     height = top + len(bars) * (bar_height + gap) + 2
-    largest = (
-        float(max_value)
-        if max_value is not None
-        else max((float(b.value) for b in bars), default=0)
-    )
-    scale = plot / largest if largest > 0 else 0
+    scale = _scale(bars, plot, max_value)
     max_chars = max(8, label_width // 7)
     parts = [_svg_open(width, height, label, css_class)]
     parts.append(
@@ -102,9 +98,8 @@ def bar_chart(
         middle = y + bar_height / 2 + 4
         length = max(0.0, float(bar.value) * scale)
         shown = fmt(bar.value)
-        hover = f"{bar.label}: {shown}" + (f" ({bar.note})" if bar.note else "")
         parts.append(
-            f'<g class="bar" data-value="{_t(shown)}"><title>{_t(hover)}</title>'
+            f'<g class="bar" data-value="{_t(shown)}"><title>{_t(_hover(bar, shown))}</title>'
             f'<text x="{label_width - 6}" y="{_n(middle)}" text-anchor="end">'
             f"{_t(_shorten(bar.label, max_chars))}</text>"
             f'<rect x="{label_width}" y="{y}" width="{_n(length)}" height="{bar_height}" '
@@ -114,6 +109,64 @@ def bar_chart(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def stacked_bar_chart(
+    bars: Sequence[Bar],
+    *,
+    label: str,
+    width: int = NARROW,
+    value_width: int = 48,
+    bar_height: int = 14,
+    gap: int = 10,
+    max_value: Number | None = None,
+    fmt: Formatter = _fmt_default,
+    color: str = BAR,
+    css_class: str = "chart bars stacked",
+) -> str:
+    """The same bars for a phone: each label on its own line above its bar, so the bar has the
+    whole width and the chart is drawn at about the width it is shown (text stays 12 px)."""
+    line = 16  # the label's line, above the bar
+    top = 2
+    step = line + bar_height + gap
+    height = top + len(bars) * step
+    scale = _scale(bars, width - value_width, max_value)
+    max_chars = max(8, width // 7)
+    parts = [_svg_open(width, height, label, css_class)]
+    for i, bar in enumerate(bars):
+        y = top + i * step
+        bar_y = y + line + 2
+        length = max(0.0, float(bar.value) * scale)
+        shown = fmt(bar.value)
+        parts.append(
+            f'<g class="bar" data-value="{_t(shown)}"><title>{_t(_hover(bar, shown))}</title>'
+            f'<text x="0" y="{y + 12}">{_t(_shorten(bar.label, max_chars))}</text>'
+            f'<rect x="0" y="{bar_y}" width="{_n(length)}" height="{bar_height}" '
+            f'fill="{color}" rx="2"/>'
+            f'<text x="{_n(length + 5)}" y="{bar_y + bar_height - 2}" font-weight="bold">'
+            f"{_t(shown)}</text></g>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _scale(bars: Sequence[Bar], plot: float, max_value: Number | None) -> float:
+    largest = (
+        float(max_value)
+        if max_value is not None
+        else max((float(b.value) for b in bars), default=0)
+    )
+    return plot / largest if largest > 0 else 0
+
+
+def _hover(bar: Bar, shown: str) -> str:
+    return f"{bar.label}: {shown}" + (f" ({bar.note})" if bar.note else "")
+
+
+def wide_and_narrow(wide: str, narrow: str) -> str:
+    """Two drawings of one chart: the page's stylesheet shows the narrow one on a phone, where
+    the wide one would be scaled down until its text could not be read."""
+    return f'<div class="chart-wide">{wide}</div><div class="chart-narrow">{narrow}</div>'
 
 
 # --- lines ----------------------------------------------------------------------------------
@@ -185,7 +238,12 @@ def line_chart(
 
     parts = [_svg_open(width, height, label, css_class)]
     parts += _y_axis(low, high, step, left, width - right, y_at, fmt)
+    # On a narrow chart with many periods, every second (third…) label, so none overlap.
+    spacing = (plot_w - 2 * inset) / (count - 1) if count > 1 else plot_w
+    every = max(1, math.ceil((7 * max(map(len, x_labels), default=0) + 6) / spacing))
     for i, x_label in enumerate(x_labels):
+        if (count - 1 - i) % every:
+            continue  # counted from the last, which is always written
         parts.append(
             f'<text x="{_n(x_at(i))}" y="{height - 6}" text-anchor="middle" fill="{MUTED}">'
             f"{_t(x_label)}</text>"
@@ -209,7 +267,7 @@ def _y_axis(low, high, step, x0, x1, y_at, fmt) -> list[str]:
         parts.append(
             f'<line x1="{x0}" y1="{_n(y)}" x2="{x1}" y2="{_n(y)}" stroke="{GRID}"/>'
             f'<text x="{x0 - 4}" y="{_n(y + 4)}" text-anchor="end" fill="{MUTED}" '
-            f'font-size="10">{_t(_tick(value, step, fmt))}</text>'
+            f'font-size="11">{_t(_tick(value, step, fmt))}</text>'
         )
     return parts
 

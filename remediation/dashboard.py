@@ -318,20 +318,23 @@ def _fill_focus(board: Dashboard, focus: Assessment, rows, details, titles) -> N
     board.fields = [
         (code, titles.get((focus.framework_id, code), ""), s.lost) for code, s in sums.items()
     ]
-    board.field_chart = charts.bar_chart(
-        [charts.Bar(f"{code}. {title}", lost) for code, title, lost in board.fields],
-        label=f"Điểm bị trừ theo lĩnh vực – {focus.period}",
-        css_class="chart bars fields",
+    field_bars = [charts.Bar(f"{code}. {title}", lost) for code, title, lost in board.fields]
+    field_label = f"Điểm bị trừ theo lĩnh vực – {focus.period}"
+    board.field_chart = charts.wide_and_narrow(
+        charts.bar_chart(field_bars, label=field_label, css_class="chart bars fields"),
+        charts.stacked_bar_chart(field_bars, label=field_label),
     )
     lost = [d for d in details if d.lost]
     board.lost_count = len(lost)
     board.top_lost = sorted(lost, key=lambda d: (-d.lost, engine.sort_key(d.code)))[:TOP_LOST]
     board.owners = numbers.grouped_lost((d.owner, d.lost) for d in lost)
-    board.owner_chart = charts.bar_chart(
-        [charts.Bar(owner, value) for owner, value in board.owners],
-        label="Điểm bị trừ theo bộ phận, người phụ trách",
-        label_width=230,
-        css_class="chart bars owners",
+    owner_bars = [charts.Bar(owner, value) for owner, value in board.owners]
+    owner_label = "Điểm bị trừ theo bộ phận, người phụ trách"
+    board.owner_chart = charts.wide_and_narrow(
+        charts.bar_chart(
+            owner_bars, label=owner_label, label_width=230, css_class="chart bars owners"
+        ),
+        charts.stacked_bar_chart(owner_bars, label=owner_label),
     )
     board.over_claimed = sorted(
         (d for d in details if d.cut and d.cut > 0),
@@ -391,8 +394,10 @@ def _fill_trend(board: Dashboard, published, rows, titles) -> None:
         for kind in (PeriodKind.ANNUAL, PeriodKind.MID_YEAR)
         if by_kind.get(kind)
     ]
-    board.trend_chart = charts.line_chart(
-        labels, series, label="Tổng điểm qua các kỳ", css_class="chart lines totals"
+    trend_label = "Tổng điểm qua các kỳ"
+    board.trend_chart = charts.wide_and_narrow(
+        charts.line_chart(labels, series, label=trend_label, css_class="chart lines totals"),
+        charts.line_chart(labels, series, label=trend_label, width=charts.NARROW, height=200),
     )
     annual = _series_periods(board.focus, published)
     per_assessment: dict[int, list] = defaultdict(list)
@@ -606,19 +611,22 @@ def ranking(user, *, key: str | None, today: datetime.date, page: int = 1) -> Ra
     labels = Counter(row.compared_with for row in rows if row.compared_with)
     result.compared_with = labels.most_common(1)[0][0] if labels else ""
     if count <= CHART_UP_TO:
-        result.chart = charts.bar_chart(
-            [
-                charts.Bar(
-                    f"{r.assessment.result_rank}. {r.assessment.unit.name}",
-                    r.assessment.result_total,
-                    note=r.assessment.result_classification,
-                )
-                for r in rows
-            ],
-            label="Tổng điểm Chỉ số CCHC của các đơn vị",
-            max_value=rows[0].assessment.framework.max_total if rows else None,
-            color="#1f5fbf",
-            css_class="chart bars ranking",
+        bars = [
+            charts.Bar(
+                f"{r.assessment.result_rank}. {r.assessment.unit.name}",
+                r.assessment.result_total,
+                note=r.assessment.result_classification,
+            )
+            for r in rows
+        ]
+        drawing = {
+            "label": "Tổng điểm Chỉ số CCHC của các đơn vị",
+            "max_value": rows[0].assessment.framework.max_total if rows else None,
+            "color": "#1f5fbf",
+        }
+        result.chart = charts.wide_and_narrow(
+            charts.bar_chart(bars, css_class="chart bars ranking", **drawing),
+            charts.stacked_bar_chart(bars, **drawing),
         )
     return result
 

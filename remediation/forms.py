@@ -5,12 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from cchc.dates import DayInput
 from remediation.models import CommitmentKind, CommitmentStatus, TaskStatus
 from remediation.services import lost_scores
 from scoring import engine
 from scoring.models import Assessment, Official
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DayInput()
 DATE_ERRORS = {"invalid": "Ngày không hợp lệ (ví dụ hợp lệ: 31/10/2024)."}
 
 

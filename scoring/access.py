@@ -155,6 +155,13 @@ def may_appraise(user, assessment: Assessment) -> bool:
     return user.is_superuser or assessment.unit_id in supervised_unit_ids(user, (Role.APPRAISER,))
 
 
+def may_ever_appraise(user) -> bool:
+    """Whether the user is an appraiser anywhere (superusers too): who needs the queue at all."""
+    return user.is_authenticated and (
+        user.is_superuser or bool(own_unit_ids(user, (Role.APPRAISER,)))
+    )
+
+
 def may_run_rounds(user, council_unit_id: int) -> bool:
     """The council's secretary and the administrators of its unit (superusers too)."""
     return user.is_superuser or council_unit_id in own_unit_ids(user, ROUND_ROLES)

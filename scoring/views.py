@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cchc.dates import DayInput
 from scoring import access, engine, services
 from scoring.grid import Entry, Mode, parse_grid
 from scoring.history import score_history
@@ -203,7 +204,7 @@ class ReturnForm(forms.Form):
     response_deadline = forms.DateField(
         label="Hạn giải trình",
         error_messages={"required": "Cần chọn hạn giải trình.", "invalid": "Ngày không hợp lệ."},
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
     )
 
 

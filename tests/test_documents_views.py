@@ -178,10 +178,10 @@ def test_the_editor_refuses_an_empty_action_and_a_bad_deadline(client, chairpers
     form = _editor_form(draft)
     direction = draft.directions.get(criterion_code="1.7")
     form[f"d-{direction.pk}-action"] = " "
-    form[f"d-{direction.pk}-deadline"] = "31/10/2024"
+    form[f"d-{direction.pk}-deadline"] = "31/02/2024"
     page = client.post(reverse("documents:letter_edit", args=[draft.pk]), form).content.decode()
     assert "Nhiệm vụ của tiêu chí 1.7 đang để trống" in page
-    assert "Thời hạn “31/10/2024” của tiêu chí 1.7 không phải là ngày" in page
+    assert "Tiêu chí 1.7: thời hạn “31/02/2024” không phải là ngày" in page
     direction.refresh_from_db()
     assert direction.action.startswith("Làm rõ nguyên nhân")
 

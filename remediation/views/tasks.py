@@ -79,8 +79,12 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_tasks_panel(request: HttpRequest) -> HttpResponse:
-    """The "Việc của tôi" box, loaded into the page each official lands on (htmx)."""
-    context = {"rows": selectors.my_tasks(request.user), "today": timezone.localdate()}
+    """The "Việc của tôi" box, loaded into the page each official lands on (htmx). Someone
+    with no task gets nothing: an empty box on every assessment only pushes the sheet down."""
+    rows = selectors.my_tasks(request.user)
+    if not rows:
+        return HttpResponse("")
+    context = {"rows": rows, "today": timezone.localdate()}
     return render(request, "remediation/partials/my_tasks_list.html", context)
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cchc.dates import DayInput
 from rounds.access import get_round_for_user
 from scoring import services
 from scoring.models import RankingGroup, Round
@@ -27,7 +28,7 @@ class PublishForm(forms.Form):
     )
     decided_on = forms.DateField(
         label="Ngày quyết định",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
         error_messages={"required": "Hãy chọn ngày quyết định.", "invalid": "Ngày không hợp lệ."},
     )
 
