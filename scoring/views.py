@@ -227,8 +227,20 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # The page's autosave: the rows' new versions, for its next save of the same rows.
         versions = Score.objects.filter(pk__in=entries).values_list("pk", "version")
         return JsonResponse({"saved": saved, "versions": {str(pk): v for pk, v in versions}})
+    saved += _autosaved_before(request.POST, entries)
     messages.success(request, f"Đã lưu {saved} tiêu chí." if saved else "Không có thay đổi nào.")
     return redirect(request.get_full_path())  # the same filter (?loc=)
+
+
+def _autosaved_before(data, entries: dict[int, Entry]) -> int:
+    """Rows the page's autosave saved since it was loaded (it lists them in `autosaved`) and
+    this save left as they were: counted in "Đã lưu N tiêu chí" with the rest, so that the
+    message says what the user's typing saved, whenever it was sent."""
+    listed = {int(pk) for pk in data.get("autosaved", "").split(",") if pk.isdecimal()}
+    posted = {pk: entries[pk].version for pk in listed if pk in entries}
+    # A row this save changed again has a newer version than the one posted.
+    current = Score.objects.filter(pk__in=posted).values_list("pk", "version")
+    return sum(1 for pk, version in current if version == posted[pk])
 
 
 READ_ONLY = "Bản đánh giá hiện không nhận nhập liệu từ bạn; chưa lưu gì."

@@ -260,3 +260,34 @@ def test_the_live_preview_says_at_once_what_is_wrong_with_a_value(
     assert f'id="live-{score.pk}" hx-swap-oob="true" aria-live="polite"></div>' in (
         fine.content.decode()
     )
+
+
+def test_the_dashboards_link_to_every_lost_criterion_opens_the_sheet_on_them(
+    client, chairperson, phuong1_2023
+):
+    client.force_login(chairperson)
+    dashboard = client.get(reverse("summary")).content.decode()
+    link = re.search(r'<a href="([^"]+)">Cả 16 tiêu chí bị trừ điểm</a>', dashboard)
+    assert link and link[1] == _page(phuong1_2023, "?loc=bi-tru")
+    page = client.get(link[1]).content.decode()
+    assert len(_codes(page)) == 16
+    assert _tab(page, "Bị trừ điểm") == "Bị trừ điểm 16"
+
+
+def test_saving_the_page_counts_the_rows_it_had_saved_by_themselves(
+    client, coordinator, current_p1
+):
+    client.force_login(coordinator)
+    first, second = score_of(current_p1, "1.1.1"), score_of(current_p1, "1.1.2")
+    autosave = {f"{first.pk}-version": str(first.version), f"{first.pk}-value": "1"}
+    versions = client.post(_page(current_p1), autosave, **JSON).json()["versions"]
+    # Then "Lưu nháp": the autosaved row as it is now, and one more typed since.
+    data = {
+        f"{first.pk}-version": str(versions[str(first.pk)]),
+        f"{first.pk}-value": "1",
+        f"{second.pk}-version": str(second.version),
+        f"{second.pk}-value": "0,5",
+        "autosaved": f"{first.pk},not-a-row,999999",
+    }
+    response = client.post(_page(current_p1), data, follow=True)
+    assert "Đã lưu 2 tiêu chí." in response.content.decode()

@@ -179,5 +179,21 @@
     if (event.detail.successful && event.detail.elt) { event.detail.elt.cchcRetried = false; }
   });
 
+  // Signing out on purpose (a shared office computer): values this user typed and did not
+  // save, kept in this browser by the assessment page (sheet.js), go too.
+  var logoutUrl = dialog.getAttribute("data-logout-url");
+  var unsaved = "cchc:unsaved:" + dialog.getAttribute("data-user") + ":";
+  document.querySelectorAll("form").forEach(function (logout) {
+    if (logout.getAttribute("action") !== logoutUrl) { return; }
+    logout.addEventListener("submit", function () {
+      try {
+        for (var i = window.localStorage.length - 1; i >= 0; i--) {
+          var name = window.localStorage.key(i);
+          if (name && name.indexOf(unsaved) === 0) { window.localStorage.removeItem(name); }
+        }
+      } catch (e) { /* storage disabled: nothing kept */ }
+    });
+  });
+
   window.cchcSession = { check: check, unauthorized: unauthorized, setToken: setToken };
 })();

@@ -204,6 +204,7 @@
   var timers = {};
   var chains = {};  // pk -> the row's last save (one at a time, each with the version before)
   var conflicted = {};  // rows someone else saved: not autosaved again (the page save decides)
+  var autosaved = {};  // rows saved by themselves since the page was loaded
 
   function say(text) {
     if (status) { status.textContent = text; }
@@ -261,6 +262,7 @@
         version.value = String(body.versions[pk]);
       }
       baseline[pk] = sent;
+      autosaved[pk] = true;
       forget(pk);
       if (!same(rowFields(pk), sent)) { remember(pk); }  // typed on meanwhile
       rowNote(pk, "", false);
@@ -348,6 +350,15 @@
     }).then(function () {
       submitting = true;
       noteReturn();
+      // "Đã lưu N tiêu chí" counts the rows saved by themselves since the page was loaded.
+      var listed = form.elements.namedItem("autosaved");
+      if (!listed) {
+        listed = document.createElement("input");
+        listed.type = "hidden";
+        listed.name = "autosaved";
+        form.appendChild(listed);
+      }
+      listed.value = Object.keys(autosaved).join(",");
       form.submit();
     }, function (error) {
       say(error && error.message === "signin-cancelled"
@@ -403,6 +414,17 @@
     }
   }
   window.addEventListener("hashchange", toHash);
+
+  // The live check (preview.html) says what is wrong beside the field: mark the field too.
+  document.body.addEventListener("htmx:oobAfterSwap", function (event) {
+    var swapped = event.detail.target;  // the element replaced: read its successor
+    var box = swapped && swapped.id && document.getElementById(swapped.id);
+    if (!box || !box.classList.contains("live-error")) { return; }
+    var input = form.elements.namedItem(box.id.replace("live-", "") + "-value");
+    if (input) {
+      if (box.textContent.trim()) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
+    }
+  });
 
   window.cchcSheet = { unsavedCount: unsavedCount, settled: settled };
 

@@ -150,6 +150,15 @@ def test_values_typed_and_not_saved_are_offered_back_after_a_reload(live_server,
     page.reload()
     expect(page.locator("#draft-restore")).to_be_hidden()
 
+    # Signing out on purpose takes what this browser kept along (a shared office computer).
+    _field(page, "Lý do trừ điểm tiêu chí 1.2.2").fill("Gõ rồi đăng xuất")
+    page.get_by_role("button", name="Đăng xuất").click()
+    expect(page).to_have_url(f"{live_server.url}/dang-nhap/")
+    sign_in(page, live_server.url, "thamdinh.txqt")
+    page.goto(url)
+    expect(page.locator("#draft-restore")).to_be_hidden()
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('cchc:'))") == []
+
 
 def _overlap(a: dict, b: dict) -> float:
     """How many pixels of height two boxes share (0 when apart)."""
