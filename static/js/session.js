@@ -44,6 +44,9 @@
   function ask(reason) {
     if (reason) { reasonBox.textContent = reason; }
     if (!dialog.open) {
+      // Another account signs in on the login page, then comes back here.
+      document.getElementById("signin-elsewhere").href = loginUrl + "?next=" +
+        encodeURIComponent(window.location.pathname + window.location.search);
       showError("");
       password.value = "";
       dialog.showModal();
