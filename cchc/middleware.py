@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import time
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import resolve_url
 from django.utils.cache import patch_cache_control
-from django_htmx.http import HttpResponseClientRedirect
 
 # Session keys: when the user signed in and when they were last seen (seconds since the epoch).
 SIGNED_IN_AT = "cchc_signed_in_at"
@@ -21,6 +20,15 @@ LAST_SEEN = "cchc_last_seen"
 # Last-seen is written back at most this often, so that reading pages does not write the
 # session row on every request; the idle timeout is therefore exact to within a minute.
 LAST_SEEN_RESOLUTION = 60
+# Said on the login page to someone whose browser still held a session the server no longer
+# knows (signed out in another tab, flushed, expired), and to the page's scripts in a 401.
+SESSION_ENDED = "Phiên làm việc đã hết hạn, hãy đăng nhập lại."
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """Whether the request is a script's (fetch with Accept: application/json), not a page's:
+    a browser navigating asks for text/html first."""
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 
 def duration_vi(seconds: int) -> str:
@@ -44,6 +52,10 @@ class SessionTimeoutMiddleware:
     """Signs out a session idle for longer than SESSION_IDLE_TIMEOUT, or older than
     SESSION_COOKIE_AGE since sign-in, and says why on the login page.
 
+    A request of a page's script (htmx, or fetch asking for JSON) that finds no session is
+    answered 401 instead of being sent to the login page, so that the page can sign in again
+    in a dialog without losing what was typed.
+
     Django's own SESSION_COOKIE_AGE is pushed forward every time the session is saved, so on
     its own it is neither an idle timeout nor a cap; both are kept here, in the session.
     """
@@ -52,14 +64,24 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
-            self._check(request)
+        reason = self._check(request) if request.user.is_authenticated else None
+        anonymous = not request.user.is_authenticated  # also when just signed out above
         response = self.get_response(request)
-        if getattr(request, "htmx", False) and self._to_login(response):
-            return self._client_redirect(request)
+        if not (anonymous and self._to_login(response)):
+            if reason:
+                messages.warning(request, reason)
+            return response
+        if getattr(request, "htmx", False) or wants_json(request):
+            return self._unauthorized(request, reason)
+        if reason is None and settings.SESSION_COOKIE_NAME in request.COOKIES:
+            reason = SESSION_ENDED  # the browser held a session that is gone
+        if reason:
+            messages.warning(request, reason)
         return response
 
-    def _check(self, request: HttpRequest) -> None:
+    def _check(self, request: HttpRequest) -> str | None:
+        """Sign out a session past either limit; the reason, to be told once the view has
+        answered (on the login page, or in the 401 a script gets)."""
         session = request.session
         now = int(time.time())
         signed_in_at = session.get(SIGNED_IN_AT)
@@ -68,27 +90,23 @@ class SessionTimeoutMiddleware:
             # A session from before this check: start counting now.
             session[SIGNED_IN_AT] = signed_in_at or now
             session[LAST_SEEN] = now
-            return
+            return None
         idle = settings.SESSION_IDLE_TIMEOUT
         if now - last_seen > idle:
-            self._sign_out(
-                request,
+            logout(request)
+            return (
                 f"Phiên làm việc đã hết hạn do không hoạt động quá {duration_vi(idle)}; "
-                "hãy đăng nhập lại.",
+                "hãy đăng nhập lại."
             )
-        elif now - signed_in_at > settings.SESSION_COOKIE_AGE:
-            self._sign_out(
-                request,
+        if now - signed_in_at > settings.SESSION_COOKIE_AGE:
+            logout(request)
+            return (
                 f"Phiên đăng nhập đã quá {duration_vi(settings.SESSION_COOKIE_AGE)}; "
-                "hãy đăng nhập lại.",
+                "hãy đăng nhập lại."
             )
-        elif now - last_seen >= LAST_SEEN_RESOLUTION:
+        if now - last_seen >= LAST_SEEN_RESOLUTION:
             session[LAST_SEEN] = now
-
-    @staticmethod
-    def _sign_out(request: HttpRequest, reason: str) -> None:
-        logout(request)  # a new, empty session: the reason is kept in it for the login page
-        messages.warning(request, reason)
+        return None
 
     @staticmethod
     def _to_login(response: HttpResponse) -> bool:
@@ -97,13 +115,20 @@ class SessionTimeoutMiddleware:
         return location == login_url or location.startswith(login_url + "?")
 
     @staticmethod
-    def _client_redirect(request: HttpRequest) -> HttpResponse:
-        """An htmx request that found its session gone: htmx would follow a redirect and
-        swap the login form into a fragment of the page. Send the whole page to the login
-        instead (HX-Redirect), coming back to the page the user was on."""
-        page = request.htmx.current_url_abs_path or "/"
-        return HttpResponseClientRedirect(
-            f"{resolve_url(settings.LOGIN_URL)}?next={quote(page, safe='/')}"
+    def _unauthorized(request: HttpRequest, reason: str | None) -> HttpResponse:
+        """An htmx or script request without a session: a 401 rather than the login page
+        (htmx would swap it into a fragment; a script cannot tell it from an answer). The
+        page keeps what was typed and signs in again in a dialog; the answer carries the
+        reason and a CSRF token to sign in with (the one the page holds may be stale if the
+        user signed in again elsewhere)."""
+        return JsonResponse(
+            {
+                "error": "unauthenticated",
+                "message": reason or SESSION_ENDED,
+                "login_url": resolve_url(settings.LOGIN_URL),
+                "csrf_token": get_token(request),
+            },
+            status=401,
         )
 
 

@@ -58,7 +58,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After messages and htmx: it signs idle sessions out with a message, and answers htmx
-    # requests whose session is gone with HX-Redirect to the login page.
+    # and script (JSON) requests whose session is gone with 401 (the page signs in again in
+    # a dialog) instead of the login page.
     "cchc.middleware.SessionTimeoutMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a lockout into the Vietnamese lockout page.

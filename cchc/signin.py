@@ -18,9 +18,12 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Count, Max
+from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from cchc.deploy import client_ip
+from cchc.middleware import wants_json
 
 INVALID_LOGIN = "Tên đăng nhập hoặc mật khẩu không đúng. Vui lòng nhập lại."
 
@@ -111,11 +114,36 @@ class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
 
 
 class SignInView(auth_views.LoginView):
+    """The login page; also the sign-in dialog of a page whose session ended, which posts
+    here asking for JSON and stays on its page."""
+
     form_class = SignInForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Someone sent here from a page (?next=) without a more precise reason on screen.
+        context["sent_from_page"] = bool(context.get("next"))
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if wants_json(self.request):
+            # Signing in rotates the CSRF token: the page needs the new one for its forms.
+            return JsonResponse(
+                {"user": self.request.user.get_username(), "csrf_token": get_token(self.request)}
+            )
+        return response
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
         if form.cooloff is not None:
             response.status_code = 429
             response["Retry-After"] = str(form.cooloff.seconds)
+        if wants_json(self.request):
+            errors = [e for field_errors in form.errors.values() for e in field_errors]
+            json = JsonResponse({"errors": errors or [INVALID_LOGIN]}, status=400)
+            if form.cooloff is not None:
+                json.status_code = 429
+                json["Retry-After"] = response["Retry-After"]
+            return json
         return response

@@ -16,6 +16,7 @@ urlpatterns = [
     path("tong-quan/", include("remediation.dashboard_urls")),
     path("dang-nhap/", signin.SignInView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("phien/", views.session_status, name="session"),
     path("danh-gia/", include("scoring.urls")),
     path("khac-phuc/", include("remediation.urls")),
     path("admin/", admin.site.urls),

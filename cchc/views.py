@@ -2,8 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from remediation.dashboard import ranking_unit_ids
 from remediation.views import dashboard as dashboard_views
@@ -60,3 +62,11 @@ def health(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+@require_GET
+def session_status(request: HttpRequest) -> JsonResponse:
+    """For the pages' scripts, before a save: is the session still there (a 401 if not, see
+    cchc.middleware), and the current CSRF token (it changes at each sign-in)."""
+    return JsonResponse({"user": request.user.get_username(), "csrf_token": get_token(request)})

@@ -170,6 +170,20 @@ def _editable(user, mode: Mode, score) -> bool:
     return mode in (Mode.APPRAISE, Mode.RESPOND)
 
 
+def rows_shown(views: list[RowView], shown: set[int]) -> list[RowView]:
+    """The rows a filtered page lists: the leaves in `shown` (score pks), and the fields and
+    parent criteria above them."""
+    codes = [v.criterion.code for v in views if v.row.is_leaf and v.score and v.score.pk in shown]
+    kept = []
+    for view in views:
+        if view.row.is_leaf:
+            if view.score and view.score.pk in shown:
+                kept.append(view)
+        elif any(code.startswith(view.criterion.code + ".") for code in codes):
+            kept.append(view)
+    return kept
+
+
 def field_groups(views: list[RowView]) -> list[tuple[RowView, list[RowView]]]:
     """Rows grouped under their field (lĩnh vực), for the collapsible sections."""
     groups: list[tuple[RowView, list[RowView]]] = []

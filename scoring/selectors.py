@@ -168,6 +168,80 @@ def assessment_sheet(assessment: Assessment, *, with_evidence: bool = False) -> 
     return Sheet(assessment=assessment, rows=rows, results=results, lost_rows=lost_rows)
 
 
+# --- the sheet's filters (?loc=…): which criteria the page lists; totals always count all ---
+
+
+@dataclass(frozen=True)
+class SheetFilter:
+    key: str  # in the URL
+    label: str
+    hint: str
+
+
+SHEET_FILTERS = (
+    SheetFilter("tat-ca", "Tất cả", "Mọi tiêu chí"),
+    SheetFilter("bi-tru", "Bị trừ điểm", "Điểm thẩm định (hoặc vòng 1) thấp hơn điểm tối đa"),
+    SheetFilter("giai-trinh", "Có giải trình", "Đơn vị đã giải trình"),
+    SheetFilter("chua-nhap", "Chưa nhập", "Chưa có giá trị ở cột bạn đang nhập"),
+    SheetFilter("thay-doi", "Có thay đổi", "Điểm thẩm định khác điểm tự đánh giá hoặc khác vòng 1"),
+)
+FILTER_ALL, FILTER_LOST = "tat-ca", "bi-tru"
+# Which value a page enters, for "chưa nhập": "self", "appraised" or "response".
+ENTERED_FIELD = {"self": "self_value", "appraised": "appraised_value"}
+
+
+def _lost(score: Score) -> bool:
+    return any(
+        value is not None and value < score.maximum
+        for value in (score.appraised_value, score.round1_value)
+    )
+
+
+def _not_entered(score: Score, entering: str) -> bool:
+    if entering == "response":  # a criterion that lost points and is not explained yet
+        return _lost(score) and not score.response.strip()
+    return getattr(score, ENTERED_FIELD[entering]) is None
+
+
+def _changed(score: Score) -> bool:
+    """The council changed the unit's value, or round 2 changed round 1's."""
+    if score.appraised_value is None:
+        return False
+    if score.appraised_value != score.self_value:
+        return True
+    return score.round1_value is not None and (
+        score.appraised_value != score.round1_value
+        or score.appraisal_comment != score.round1_comment
+    )
+
+
+def sheet_filter_matches(key: str, score: Score, entering: str) -> bool:
+    if key == "bi-tru":
+        return _lost(score)
+    if key == "giai-trinh":
+        return bool(score.response.strip())
+    if key == "chua-nhap":
+        return _not_entered(score, entering)
+    if key == "thay-doi":
+        return _changed(score)
+    return True
+
+
+def sheet_filter_counts(sheet: Sheet, entering: str) -> dict[str, int]:
+    """How many criteria each filter lists (no query: the sheet's scores are loaded)."""
+    scores = [row.score for row in sheet.rows if row.is_leaf and row.score is not None]
+    return {
+        f.key: sum(1 for score in scores if sheet_filter_matches(f.key, score, entering))
+        for f in SHEET_FILTERS
+    }
+
+
+def sheet_default_filter(assessment: Assessment, counts: dict[str, int]) -> str:
+    """The giải trình and round-2 pages open on the criteria that lost points."""
+    explaining = assessment.status in (AssessmentStatus.RETURNED, AssessmentStatus.ROUND_2)
+    return FILTER_LOST if explaining and counts[FILTER_LOST] else FILTER_ALL
+
+
 def _results(assessment: Assessment, lines: list[engine.Line], leaf_count: int) -> Results:
     framework = assessment.framework
     appraised_total = engine.total(line.appraised for line in lines)

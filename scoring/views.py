@@ -8,19 +8,27 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cchc.dates import DayInput
+from cchc.middleware import wants_json
 from scoring import access, engine, services
 from scoring.grid import Entry, Mode, parse_grid
 from scoring.history import score_history
-from scoring.models import AssessmentStatus, Evidence, EvidenceStage, Role
-from scoring.pages import field_groups, page_mode, row_views, status_steps
+from scoring.models import AssessmentStatus, Evidence, EvidenceStage, Role, Score
+from scoring.pages import field_groups, page_mode, row_views, rows_shown, status_steps
 from scoring.parts import Scope, appraisal_scope, appraiser_queue
-from scoring.selectors import assessment_sheet
+from scoring.selectors import (
+    FILTER_ALL,
+    SHEET_FILTERS,
+    assessment_sheet,
+    sheet_default_filter,
+    sheet_filter_counts,
+    sheet_filter_matches,
+)
 
 # Columns of the assessment table after "Mã", by mode: a parent row spans them all.
 COLUMNS_AFTER_CODE = {Mode.SELF: 5, Mode.APPRAISE: 6, Mode.RESPOND: 6, Mode.READ: 7}
@@ -70,12 +78,17 @@ def _scope(user, assessment, mode: Mode) -> Scope | None:
 def _page_context(request, assessment, mode, entries=None, errors=None) -> dict:
     sheet = assessment_sheet(assessment, with_evidence=True)
     scope = _scope(request.user, assessment, mode)
+    sheet_filter = _sheet_filter(request, assessment, mode, sheet)
+    # Rows being corrected stay on the page whatever the filter says.
+    shown = sheet_filter["shown"] | set(entries or ()) | set(errors or ())
     views = row_views(sheet, request.user, mode, entries, errors, scope)
-    groups = field_groups(views)
+    groups = field_groups(rows_shown(views, shown))
     if scope is not None and scope.restricted:
         # A part-holder finds their own fields unfolded, the others folded (read-only).
         for field, rows in groups:
             field.folded = not any(v.editable or v.errors for v in rows)
+    drafting = assessment.status == AssessmentStatus.DRAFT
+    readiness = _readiness(assessment, sheet, shown) if drafting else None
     return {
         "scope": scope,
         "my_parts": _my_parts_progress(scope, views),
@@ -85,14 +98,65 @@ def _page_context(request, assessment, mode, entries=None, errors=None) -> dict:
         "mode": mode.value,
         "colspan": COLUMNS_AFTER_CODE[mode],
         "groups": groups,
-        "any_editable": any(v.editable for v in views),
+        "filters": sheet_filter["tabs"],
+        "filter": sheet_filter["active"],
+        "any_editable": any(v.editable for _, rows in groups for v in rows),
         "steps": status_steps(assessment),
         "may_submit": access.may_submit(request.user, assessment),
         "may_appraise": access.may_appraise(request.user, assessment),
-        "missing": _missing(assessment, mode),
+        "readiness": readiness,
+        "missing": [gap.message for gap in readiness["gaps"]]
+        if readiness
+        else _missing(assessment, mode),
         "grid_errors": sorted((errors or {}).items()),
         "today": timezone.localdate(),
     }
+
+
+def _entering(mode: Mode, assessment) -> str:
+    """Which value counts for "chưa nhập": the one the page enters, or on a read-only page
+    the one the assessment's stage is about."""
+    if mode == Mode.RESPOND:
+        return "response"
+    if mode == Mode.SELF or (mode == Mode.READ and assessment.status == AssessmentStatus.DRAFT):
+        return "self"
+    return "appraised"
+
+
+def _sheet_filter(request, assessment, mode: Mode, sheet) -> dict:
+    """The filter asked for in ?loc= (or the page's default), the criteria it lists and the
+    tabs with their counts. An unknown filter lists everything, and says so."""
+    entering = _entering(mode, assessment)
+    counts = sheet_filter_counts(sheet, entering)
+    key = request.GET.get("loc", "").strip() or sheet_default_filter(assessment, counts)
+    if key not in counts:
+        messages.warning(request, f"Không có bộ lọc “{key[:40]}”; đang hiện tất cả tiêu chí.")
+        key = FILTER_ALL
+    shown = {
+        row.score.pk
+        for row in sheet.rows
+        if row.is_leaf and row.score and sheet_filter_matches(key, row.score, entering)
+    }
+    tabs = [
+        {"key": f.key, "label": f.label, "hint": f.hint, "count": counts[f.key]}
+        for f in SHEET_FILTERS
+        # Always "tất cả" and "chưa nhập"; the others once they list something.
+        if f.key in (FILTER_ALL, "chua-nhap", key) or counts[f.key]
+    ]
+    return {"active": key, "shown": shown, "tabs": tabs}
+
+
+def _readiness(assessment, sheet, shown: set[int]) -> dict:
+    """For the self-assessment: how many criteria are entered, and what keeps the unit from
+    submitting, each item linking to its row (on this page, or on the unfiltered one)."""
+    gaps = services.self_assessment_gaps(assessment)
+    total = sheet.results.leaf_count
+    entered = total - sum(1 for gap in gaps if gap.kind == "value")
+    items = [
+        {"gap": gap, "href": ("" if gap.score_id in shown else f"?loc={FILTER_ALL}")}
+        for gap in gaps
+    ]
+    return {"entered": entered, "total": total, "gaps": gaps, "items": items}
 
 
 def _my_parts_progress(scope: Scope | None, views) -> dict | None:
@@ -132,19 +196,27 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request, "scoring/assessment_detail.html", _page_context(request, assessment, mode)
         )
     if mode == Mode.READ:
-        messages.error(request, "Bản đánh giá hiện không nhận nhập liệu từ bạn; chưa lưu gì.")
-        return redirect("scoring:assessment", pk=pk)
-    context = _page_context(request, assessment, mode)
-    rows = [v for _, group in context["groups"] for v in group]
+        if wants_json(request):
+            return JsonResponse({"message": READ_ONLY}, status=409)
+        messages.error(request, READ_ONLY)
+        return redirect(request.get_full_path())
+    views = row_views(
+        assessment_sheet(assessment),
+        request.user,
+        mode,
+        scope=_scope(request.user, assessment, mode),
+    )
     # Appraisal rows outside the user's part are read, so that the service refuses them with
     # the reason instead of the page dropping them silently.
-    posted = [v.score for v in rows if v.editable or (mode == Mode.APPRAISE and v.score)]
+    posted = [v.score for v in views if v.editable or (mode == Mode.APPRAISE and v.score)]
     entries = parse_grid(posted, request.POST, mode)
     try:
         saved = services.score_grid_save(
             assessment=assessment, entries=entries, mode=mode, user=request.user
         )
     except services.GridRefused as refused:
+        if wants_json(request):
+            return _refused_json(refused)
         messages.error(request, refused.messages[0])
         for pk in refused.refreshed:
             del entries[pk]  # shown with the other person's saved value
@@ -152,8 +224,41 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             entries[pk].raw["version"] = str(version)  # saving again overwrites, knowingly
         context = _page_context(request, assessment, mode, entries, refused.errors)
         return render(request, "scoring/assessment_detail.html", context, status=422)
+    if wants_json(request):
+        # The page's autosave: the rows' new versions, for its next save of the same rows.
+        versions = Score.objects.filter(pk__in=entries).values_list("pk", "version")
+        return JsonResponse({"saved": saved, "versions": {str(pk): v for pk, v in versions}})
+    saved += _autosaved_before(request.POST, entries)
     messages.success(request, f"Đã lưu {saved} tiêu chí." if saved else "Không có thay đổi nào.")
-    return redirect("scoring:assessment", pk=pk)
+    return redirect(request.get_full_path())  # the same filter (?loc=)
+
+
+def _autosaved_before(data, entries: dict[int, Entry]) -> int:
+    """Rows the page's autosave saved since it was loaded (it lists them in `autosaved`) and
+    this save left as they were: counted in "Đã lưu N tiêu chí" with the rest, so that the
+    message says what the user's typing saved, whenever it was sent."""
+    listed = {int(pk) for pk in data.get("autosaved", "").split(",") if pk.isdecimal()}
+    posted = {pk: entries[pk].version for pk in listed if pk in entries}
+    # A row this save changed again has a newer version than the one posted.
+    current = Score.objects.filter(pk__in=posted).values_list("pk", "version")
+    return sum(1 for pk, version in current if version == posted[pk])
+
+
+READ_ONLY = "Bản đánh giá hiện không nhận nhập liệu từ bạn; chưa lưu gì."
+
+
+def _refused_json(refused: services.GridRefused) -> JsonResponse:
+    """The autosave's refusal: per row, what is wrong; for a row someone else saved since the
+    page was loaded, their version (the page shows the conflict and saves nothing over it)."""
+    return JsonResponse(
+        {
+            "message": refused.messages[0],
+            "errors": {str(pk): errors for pk, errors in refused.errors.items()},
+            "conflicts": {str(pk): version for pk, version in refused.conflicts.items()},
+            "refreshed": [str(pk) for pk in refused.refreshed],
+        },
+        status=422,
+    )
 
 
 @login_required
@@ -168,7 +273,7 @@ def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
     views = row_views(sheet, request.user, mode, scope=_scope(request.user, assessment, mode))
     entries = parse_grid([v.score for v in views if v.editable], request.POST, mode)
     rounding = assessment.framework.rounding
-    values, computed = {}, []
+    values, computed, checks = {}, [], []
     for row in sheet.rows:
         if not row.is_leaf or row.score is None:
             continue
@@ -185,6 +290,8 @@ def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
             if not entry.errors and entry.value is not None and entry.b is not None:
                 counted = Entry(score=score, raw={}, b=entry.b, a=entry.a).effective_value(rounding)
             computed.append((score.pk, entry, value, counted if counted != value else None))
+        else:  # a value over the maximum, or no number: said as it is typed
+            checks.append((score.pk, entry.errors[0] if entry.errors else ""))
     nodes = [engine.Node(r.criterion.code, r.maximum, _parent_code(r)) for r in sheet.rows]
     sums = engine.rollup(nodes, values)
     fields = [(r.criterion.code, sums[r.criterion.code]) for r in sheet.rows if r.depth == 0]
@@ -192,7 +299,7 @@ def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "scoring/partials/preview.html",
-        {"computed": computed, "fields": fields, "total": total},
+        {"computed": computed, "checks": checks, "fields": fields, "total": total},
     )
 
 

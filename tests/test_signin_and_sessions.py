@@ -202,7 +202,9 @@ def test_reading_pages_does_not_rewrite_the_session_each_time(signed_in):
     assert signed_in.session[SIGNED_IN_AT] == signed_in_at  # the sign-in time never moves
 
 
-def test_an_htmx_request_after_expiry_sends_the_whole_page_to_the_login(signed_in, current_p1):
+def test_an_htmx_request_after_expiry_gets_401_with_the_reason_not_the_login_page(
+    signed_in, current_p1
+):
     _shift_session(signed_in, cchc_last_seen=9 * 3600)
     page = reverse("scoring:assessment", args=[current_p1.pk])
     response = signed_in.post(
@@ -211,10 +213,13 @@ def test_an_htmx_request_after_expiry_sends_the_whole_page_to_the_login(signed_i
         HTTP_HX_REQUEST="true",
         HTTP_HX_CURRENT_URL=f"http://testserver{page}",
     )
-    assert response.status_code == 200
-    assert response["HX-Redirect"] == f"{LOGIN}?next={page}"
-    login = signed_in.get(response["HX-Redirect"]).content.decode()
-    assert "không hoạt động quá 8 giờ" in login
+    # The page stays as it is (htmx swaps nothing on a 401) and signs in again in a dialog.
+    assert response.status_code == 401
+    assert "không hoạt động quá 8 giờ" in response.json()["message"]
+    assert response.json()["csrf_token"]
+    assert "_auth_user_id" not in signed_in.session
+    # Said in the dialog, so not said again on the next page.
+    assert "không hoạt động quá 8 giờ" not in signed_in.get(LOGIN).content.decode()
 
 
 def test_a_malformed_idle_timeout_stops_start_up():

@@ -15,6 +15,7 @@ from scoring.services.cycle import (
     assessment_start_round_2,
     assessment_submit,
     score_set_response,
+    self_assessment_gaps,
     self_assessment_missing,
 )
 from scoring.services.evidence import evidence_add, evidence_delete
@@ -69,5 +70,6 @@ __all__ = [
     "score_set_appraised",
     "score_set_response",
     "score_set_self",
+    "self_assessment_gaps",
     "self_assessment_missing",
 ]

@@ -7,6 +7,7 @@ whole to-do list instead of one refusal at a time.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -110,22 +111,40 @@ def assessment_create(
     return assessment
 
 
-def self_assessment_missing(assessment: Assessment) -> list[str]:
-    """What keeps a self-assessment from being submitted, one line per criterion."""
+@dataclass(frozen=True)
+class Gap:
+    """One thing that keeps a self-assessment from being submitted, on one criterion's row."""
+
+    score_id: int
+    code: str
+    kind: str  # "value": no self-assessed value; "evidence": neither a file nor a note
+    message: str
+
+
+def self_assessment_gaps(assessment: Assessment) -> list[Gap]:
+    """What keeps a self-assessment from being submitted, in the framework's order (2 queries)."""
     with_evidence = set(
         assessment.scores.filter(evidence__stage=EvidenceStage.SELF).values_list("id", flat=True)
     )
-    missing = []
+    gaps = []
     for score in _leaf_scores(assessment):
         code = score.criterion.code
         if score.self_value is None:
-            missing.append(f"Tiêu chí {code}: chưa nhập điểm tự đánh giá.")
+            gaps.append(
+                Gap(score.id, code, "value", f"Tiêu chí {code}: chưa nhập điểm tự đánh giá.")
+            )
         elif score.self_value > 0 and score.id not in with_evidence and not score.self_note.strip():
-            missing.append(
+            message = (
                 f"Tiêu chí {code}: chưa có tài liệu kiểm chứng; hãy tải tài liệu lên "
                 "hoặc ghi giải thích."
             )
-    return missing
+            gaps.append(Gap(score.id, code, "evidence", message))
+    return gaps
+
+
+def self_assessment_missing(assessment: Assessment) -> list[str]:
+    """What keeps a self-assessment from being submitted, one line per criterion."""
+    return [gap.message for gap in self_assessment_gaps(assessment)]
 
 
 @transaction.atomic
