@@ -61,9 +61,6 @@ RATIO_METHODS = frozenset(
 # Methods whose score follows from counts typed by the unit or the council: the ratios, and
 # deductions, which take one count (the number of cases, kept in b).
 COUNTED_METHODS = RATIO_METHODS | {Method.DEDUCTION}
-# Ratios that may pass 100 % (revenue against the estimate): b may exceed a. The others are a
-# share of a whole (files on time of all files), where b > a is a typing mistake.
-OVER_WHOLE_METHODS = frozenset({Method.RATIO_TARGET, Method.RATIO_STEPS})
 
 
 class ScoringError(ValueError):
@@ -137,13 +134,33 @@ def round_score(value: Decimal, rounding: Rounding | str) -> Decimal:
 # --- one criterion ------------------------------------------------------------------------
 
 
-def counts_problems(
-    b: int | None, a: int | None, *, method: Method | str = Method.RATIO
-) -> list[str]:
-    """What is wrong with the counts a criterion of `method` is given (empty if nothing).
+def may_pass_whole(method: Method | str, params: Mapping[str, Any]) -> bool:
+    """Whether b may exceed a: only for a rule that itself speaks of 100 % or more (a target
+    of 100 %, a step at ≥ 100 %), such as budget revenue against the estimate. Elsewhere a
+    ratio is a share of a whole (files paid online of all files) and b > a is a mistake,
+    typically the two counts swapped."""
+    if method == Method.RATIO_TARGET:
+        target = _param_or_none(params, "target")
+        return target is not None and target >= 1
+    if method == Method.RATIO_STEPS:
+        try:
+            return any(at_least >= HUNDRED for at_least, _ in steps_of(params))
+        except ScoringError:
+            return False
+    return False
 
-    Ratios need b of a, a > 0, and b ≤ a unless the ratio may pass 100 %; a deduction needs
-    the number of cases in b and no a; other methods take no counts at all.
+
+def counts_problems(
+    b: int | None,
+    a: int | None,
+    *,
+    method: Method | str = Method.RATIO,
+    params: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """What is wrong with the counts a criterion of `method` (and `params`) is given.
+
+    Ratios need b of a, a > 0, and b ≤ a unless the rule passes 100 % (`may_pass_whole`); a
+    deduction needs the number of cases in b and no a; other methods take no counts at all.
     """
     method = Method(method)
     if method == Method.DEDUCTION:
@@ -169,7 +186,7 @@ def counts_problems(
         problems.append("Số b và a không được âm.")
     if a == 0:
         problems.append("Số a (tổng số) phải lớn hơn 0.")
-    if b > a and method not in OVER_WHOLE_METHODS:
+    if b > a and not may_pass_whole(method, params or {}):
         problems.append(f"Số b ({b}) không được lớn hơn số a ({a}).")
     return problems
 
@@ -187,9 +204,10 @@ def ratio_score(
 
     3.12.2, 73 of 757 files against a 30 % target: 1 × (73/757)/0.30 = 0.3214… → 0.32.
     """
-    problems = counts_problems(
-        b, a, method=Method.RATIO_TARGET if target is not None else Method.RATIO
-    )
+    if target is not None:
+        problems = counts_problems(b, a, method=Method.RATIO_TARGET, params={"target": target})
+    else:
+        problems = counts_problems(b, a)
     if problems:
         raise ScoringError(" ".join(problems))
     if floor is not None and Decimal(b) < floor * a:
@@ -221,9 +239,9 @@ def steps_score(
 ) -> Decimal:
     """The points of the highest step whose percentage b/a reaches (≥); 0 below every step.
 
-    b > a is allowed: revenue at 105 % of the estimate reaches a "≥ 100 %" step.
+    b > a is allowed where a step is at ≥ 100 %: revenue at 105 % of the estimate reaches it.
     """
-    problems = counts_problems(b, a, method=Method.RATIO_STEPS)
+    problems = counts_problems(b, a, method=Method.RATIO_STEPS, params=params)
     if problems:
         raise ScoringError(" ".join(problems))
     for at_least, points in steps_of(params):

@@ -44,7 +44,9 @@ class Entry:
         criterion = self.score.criterion
         if self.value is not None or criterion.method not in engine.COUNTED_METHODS:
             return self.value
-        if self.b is None or engine.counts_problems(self.b, self.a, method=criterion.method):
+        if self.b is None or engine.counts_problems(
+            self.b, self.a, method=criterion.method, params=criterion.params or {}
+        ):
             return None
         return engine.suggested_score(
             criterion.method, criterion.maximum, criterion.params, rounding, b=self.b, a=self.a
@@ -106,7 +108,8 @@ def parse_entry(score: Score, data: QueryDict, mode: Mode) -> Entry:
 def _read_counts(entry: Entry, raw: dict[str, str], code: str) -> None:
     """The counts b and a, checked against the criterion's method: a ratio needs both, a
     deduction the number of cases alone, any other method none (refused, never kept)."""
-    method = entry.score.criterion.method
+    criterion = entry.score.criterion
+    method = criterion.method
     b_label = "trường hợp" if method == engine.Method.DEDUCTION else "b"
     entry.b = _int(raw.get("b", ""), b_label, code, entry.errors)
     entry.a = _int(raw.get("a", ""), "a", code, entry.errors)
@@ -117,7 +120,9 @@ def _read_counts(entry: Entry, raw: dict[str, str], code: str) -> None:
         return
     entry.errors.extend(
         f"Tiêu chí {code}: {p}"
-        for p in engine.counts_problems(entry.b, entry.a, method=method or engine.Method.JUDGEMENT)
+        for p in engine.counts_problems(
+            entry.b, entry.a, method=method or engine.Method.JUDGEMENT, params=criterion.params
+        )
     )
 
 

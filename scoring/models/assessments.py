@@ -305,7 +305,9 @@ class Score(models.Model):
         for b_field, a_field in (("self_b", "self_a"), ("appraised_b", "appraised_a")):
             b, a = getattr(self, b_field), getattr(self, a_field)
             if b is not None or a is not None:
-                problems = engine.counts_problems(b, a, method=criterion.method)
+                problems = engine.counts_problems(
+                    b, a, method=criterion.method, params=criterion.params or {}
+                )
                 if problems:
                     errors[b_field] = problems
         if self.responsible_department_id and (

@@ -29,7 +29,7 @@ def _resolve_value(
     criterion = score.criterion
     if b is None and a is None:
         return value
-    problems = engine.counts_problems(b, a, method=criterion.method)
+    problems = engine.counts_problems(b, a, method=criterion.method, params=criterion.params or {})
     if problems:
         raise ValidationError([f"Tiêu chí {criterion.code}: {p}" for p in problems])
     if value is None:
