@@ -271,3 +271,20 @@ def test_a_ratio_against_a_target_never_leaves_zero_to_maximum(maximum, b, a, ta
         return
     score = engine.suggested_score(Method.RATIO_TARGET, maximum, params, rounding, b=b, a=a)
     assert D("0") <= score <= maximum
+
+
+@given(
+    method=st.sampled_from([Method.RATIO, Method.RATIO_FLOOR]),
+    maximum=maxima,
+    b=counts,
+    a=totals,
+    floor=st.decimals(min_value="0.01", max_value="1", places=2),
+    rounding=roundings,
+)
+def test_a_share_of_a_whole_never_leaves_zero_to_maximum(method, maximum, b, a, floor, rounding):
+    params = {"floor": str(floor)}
+    if engine.counts_problems(b, a, method=method, params=params):
+        assert b > a
+        return
+    score = engine.suggested_score(method, maximum, params, rounding, b=b, a=a)
+    assert D("0") <= score <= maximum

@@ -6,9 +6,9 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from scoring import engine
+from scoring import engine, services
 from scoring.models import Criterion, Score
-from tests.helpers import score_of, snapshot
+from tests.helpers import fill_self_assessment, score_of, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +145,33 @@ def test_counts_a_criterion_cannot_take_are_refused_and_nothing_is_stored(
     assert snapshot(methods_p1) == before
     levels = Score.objects.get(pk=score_of(methods_p1, "1.3.2").pk)
     assert (levels.self_b, levels.self_a) == (None, None)
+
+
+@pytest.fixture
+def submitted_methods_p1(methods_p1, coordinator):
+    fill_self_assessment(methods_p1, coordinator)
+    services.assessment_submit(assessment=methods_p1, user=coordinator)
+    return methods_p1
+
+
+def test_the_council_appraises_a_deduction_by_its_number_of_cases(
+    client, appraiser, submitted_methods_p1
+):
+    client.force_login(appraiser)
+    data = _form(submitted_methods_p1, {"1.5.4": {"b": "3", "text": "3 văn bản trễ hạn"}})
+    assert client.post(_page(submitted_methods_p1), data).status_code == 302
+    score = score_of(submitted_methods_p1, "1.5.4")
+    assert (score.appraised_value, score.appraised_b, score.appraised_a) == (D("1.25"), 3, None)
+
+
+def test_the_page_says_where_an_appraised_value_differs_from_the_cases(
+    client, appraiser, submitted_methods_p1
+):
+    client.force_login(appraiser)
+    data = _form(
+        submitted_methods_p1,
+        {"1.5.4": {"b": "3", "value": "1,00", "text": "3 văn bản trễ hạn, 1 báo cáo sai"}},
+    )
+    client.post(_page(submitted_methods_p1), data)
+    page = client.get(_page(submitted_methods_p1)).content.decode()
+    assert "Số trường hợp cho 1,25, khác điểm đã nhập." in page
