@@ -84,6 +84,8 @@ def test_five_late_documents_at_a_quarter_point_leave_0_75_of_2(client, coordina
     assert "Đã lưu 1 tiêu chí." in response.content.decode()
     score = score_of(methods_p1, "1.5.4")
     assert (score.self_value, score.self_b, score.self_a) == (D("0.75"), 5, None)
+    detail = client.get(reverse("scoring:criterion", args=[methods_p1.pk, score.pk]))
+    assert "0,75 (5 trường hợp)" in detail.content.decode()
 
 
 def test_deductions_past_zero_score_zero(client, coordinator, methods_p1):
