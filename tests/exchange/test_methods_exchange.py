@@ -1,6 +1,7 @@
 """Stepped ratios and per-case deductions through Excel: the framework workbook carries their
 parameters both ways, and the offline self-assessment takes a number of cases (issue 16)."""
 
+import copy
 import io
 
 import pytest
@@ -12,8 +13,9 @@ from exchange.writers import to_bytes
 from exchange.writers.framework import CRITERIA_COLUMNS
 from scoring import engine
 from scoring.models import Criterion, Framework
-from tests.exchange.helpers import D, scores_by_code, snapshot, upload
+from tests.exchange.helpers import D, appraisal, scores_by_code, snapshot, upload
 from tests.exchange.test_self_assessment_import import _filled, _self
+from tests.exchange.workbooks import ROWS, row_of, seed002_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +162,27 @@ def test_counts_a_criterion_cannot_take_are_refused_on_their_row(
     assert record.status == ImportStatus.REJECTED
     assert [p.message for p in record.get_preview().errors] == [message]
     assert snapshot() == before
+
+
+def test_counts_past_100_percent_in_the_appendix_follow_the_criterions_rule(appraising, appraiser):
+    rows = copy.deepcopy(ROWS)
+    for row in rows:
+        if row[0] == "3.12.2":
+            row[6] = "757/73 hồ sơ"
+    data = seed002_xlsx(rows)
+    # Against a 30 % target, 757 of 73 is two counts swapped: refused (see
+    # test_appraisal_mistakes). Against a 100 % target (revenue against the estimate), a
+    # ratio past 100 % is what the rule is for: the counts are taken, and the value they give
+    # (the maximum, capped) is compared with the one printed.
+    Criterion.objects.filter(framework=appraising.framework, code="3.12.2").update(
+        params={"target": "1"}
+    )
+    record = appraisal(data, appraising, appraiser)
+    preview = record.get_preview()
+    assert preview.errors == []
+    assert (row_of("3.12.2"), "Điểm thẩm định 0,32 khác điểm tính từ số liệu 757/73") in [
+        (p.row, p.message.split(" trong ghi chú")[0]) for p in preview.warnings
+    ]
+    services.import_record_apply(record=record, user=appraiser)
+    score = scores_by_code(appraising)["3.12.2"]
+    assert (score.appraised_value, score.appraised_b, score.appraised_a) == (D("0.32"), 757, 73)
