@@ -441,7 +441,8 @@ def rule_text(method: Method | str, maximum: Decimal, params: Mapping[str, Any])
         reached = "; ".join(
             f"từ {vn_percent(at_least)} được {vn_number(points)}" for at_least, points in steps
         )
-        below = f"; dưới {vn_percent(steps[-1][0])} được 0" if steps else ""
+        lowest = steps[-1][0] if steps else ZERO
+        below = f"; dưới {vn_percent(lowest)} được 0" if lowest > 0 else ""
         return f"Theo tỷ lệ b/a — {reached}{below}."
     if method == Method.DEDUCTION:
         per_case = _param(params, "per_case")

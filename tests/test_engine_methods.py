@@ -189,6 +189,10 @@ def test_the_rules_in_words():
     assert engine.rule_text(Method.RATIO_STEPS, D("1"), STEPS) == (
         "Theo tỷ lệ b/a — từ 90% được 1,00; từ 70% được 0,50; dưới 70% được 0."
     )
+    from_zero = {"steps": [{"at_least": "50", "points": "1"}, {"at_least": "0", "points": "0.5"}]}
+    assert engine.rule_text(Method.RATIO_STEPS, D("1"), from_zero) == (
+        "Theo tỷ lệ b/a — từ 50% được 1,00; từ 0% được 0,50."
+    )
     assert engine.rule_text(Method.DEDUCTION, D("2"), PER_CASE) == (
         "Điểm = 2,00 − 0,25 × số trường hợp, không dưới 0."
     )
