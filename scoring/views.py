@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django import forms
 from django.contrib import messages
@@ -11,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from scoring import access, engine, services
@@ -115,10 +118,27 @@ def _my_parts_progress(scope: Scope | None, views) -> dict | None:
 
 def _missing(assessment, mode: Mode) -> list[str]:
     if mode == Mode.SELF:
-        return services.self_assessment_missing(assessment)
+        return _linked(assessment, services.self_assessment_missing(assessment))
     if mode == Mode.APPRAISE:
-        return services.appraisal_missing(assessment)
+        return _linked(assessment, services.appraisal_missing(assessment))
     return []
+
+
+_CRITERION_FIRST = re.compile(r"Tiêu chí (\d+(?:\.\d+)*):")
+
+
+def _linked(assessment, problems: list[str]) -> list[str | SafeString]:
+    """Each problem that starts "Tiêu chí 1.2.3: …" as a link to that criterion's row of
+    the assessment page, so that a refusal's list leads to what needs doing."""
+    if not any(_CRITERION_FIRST.match(p) for p in problems):
+        return problems
+    rows = dict(assessment.scores.values_list("criterion__code", "pk"))
+    linked = []
+    for problem in problems:
+        match = _CRITERION_FIRST.match(problem)
+        pk = rows.get(match[1]) if match else None
+        linked.append(format_html('<a href="#row-{}">{}</a>', pk, problem) if pk else problem)
+    return linked
 
 
 @login_required
@@ -297,7 +317,7 @@ def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     try:
         done = _run_action(request, assessment, action)
     except ValidationError as refused:
-        for message in refused.messages:
+        for message in _linked(assessment, refused.messages):
             messages.error(request, message)
     else:
         messages.success(request, done)

@@ -181,6 +181,9 @@ class Assessment(models.Model):
             raise ValidationError(errors)
 
 
+AGREED_WITHOUT_NOTE = "Đồng ý với điểm tự đánh giá của đơn vị."
+
+
 def _within_maximum(field: str) -> models.Q:
     return models.Q(**{f"{field}__isnull": True}) | models.Q(
         **{f"{field}__gte": 0, f"{field}__lte": models.F("maximum")}
@@ -285,6 +288,18 @@ class Score(models.Model):
 
     def line(self) -> engine.Line:
         return engine.Line(self.maximum, self.self_value, self.appraised_value)
+
+    @property
+    def agrees_with_unit(self) -> bool:
+        """The council kept the unit's own value, below the maximum: the unit itself gave the
+        points up, so its note is the reason (shown as "đồng ý với đơn vị")."""
+        value = self.appraised_value
+        return value is not None and value == self.self_value and value < self.maximum
+
+    def agreed_reason(self) -> str:
+        """The council's reason when it agrees with a value the unit scored below the maximum:
+        the unit's own note, or a sentence saying so when the unit wrote none."""
+        return self.self_note.strip() or AGREED_WITHOUT_NOTE
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
