@@ -545,7 +545,7 @@ NEW_RECORD = to_new(r"/excel/nhap/\d+/")
 RECORD_PAGE = to("exchange:record", RECORD)
 EXCEL = to("exchange:index")
 DOCUMENTS_2023 = to("documents:assessment", P1_2023)
-ISSUED = to("documents:letter_detail", LETTER, "?ban-hanh=1")
+ISSUED = to("documents:letter_detail", LETTER)
 SAVED = to("documents:letter_edit", LETTER, "?da-luu=1")
 TO_LOGIN = to("login")
 
