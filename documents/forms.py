@@ -87,12 +87,9 @@ class BodyForm:
             if prefix + "action" not in self.data:
                 continue
             code = direction.criterion_code
+            # An empty action is the drafted one of a criterion without a task: the
+            # introduction's general request covers it.
             action = self._text(prefix + "action", f"Nhiệm vụ của tiêu chí {code}").strip()
-            if not action:
-                self.errors.append(
-                    f"Nhiệm vụ của tiêu chí {code} đang để trống: hãy ghi việc "
-                    "phải làm, hoặc xóa nhiệm vụ này."
-                )
             self.directions[direction.pk] = {
                 "reason": self._text(prefix + "reason", f"Lý do bị trừ điểm của tiêu chí {code}"),
                 "action": action,

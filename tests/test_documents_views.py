@@ -173,17 +173,17 @@ def _editor_form(letter: Letter) -> dict:
     return form
 
 
-def test_the_editor_refuses_an_empty_action_and_a_bad_deadline(client, chairperson, draft):
+def test_the_editor_refuses_a_bad_deadline_and_keeps_what_was_typed(client, chairperson, draft):
     client.force_login(chairperson)
     form = _editor_form(draft)
     direction = draft.directions.get(criterion_code="1.7")
-    form[f"d-{direction.pk}-action"] = " "
+    form[f"d-{direction.pk}-action"] = "Ban hành kế hoạch kiểm tra"
     form[f"d-{direction.pk}-deadline"] = "31/10/2024"
     page = client.post(reverse("documents:letter_edit", args=[draft.pk]), form).content.decode()
-    assert "Nhiệm vụ của tiêu chí 1.7 đang để trống" in page
     assert "Thời hạn “31/10/2024” của tiêu chí 1.7 không phải là ngày" in page
+    assert "Ban hành kế hoạch kiểm tra</textarea>" in page
     direction.refresh_from_db()
-    assert direction.action.startswith("Làm rõ nguyên nhân")
+    assert direction.action == ""  # nothing saved
 
 
 def test_changing_the_grouping_on_the_editor_regroups_the_directions(client, chairperson, draft):
