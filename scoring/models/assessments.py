@@ -289,6 +289,12 @@ class Score(models.Model):
     def line(self) -> engine.Line:
         return engine.Line(self.maximum, self.self_value, self.appraised_value)
 
+    def all_evidence(self) -> list:
+        """The files proving this criterion: those uploaded for it, then those uploaded for
+        another criterion and linked to it (prefetch `evidence` and `linked_evidence`)."""
+        own = list(self.evidence.all())
+        return own + [e for e in self.linked_evidence.all() if e not in own]
+
     @property
     def agrees_with_unit(self) -> bool:
         """The council kept the unit's own value, below the maximum: the unit itself gave the
@@ -340,7 +346,9 @@ def _evidence_path(instance: "Evidence", filename: str) -> str:
 
 
 class Evidence(models.Model):
-    """A file that proves a claim (tài liệu kiểm chứng), attached to one criterion's score.
+    """A file that proves a claim (tài liệu kiểm chứng), uploaded for one criterion's score
+    and possibly linked to other criteria of the same assessment (one plan can prove several
+    criteria: it is uploaded once, counted for each).
 
     Stored outside any public URL: it is served only through a view that checks the user
     may see the assessment.
@@ -348,6 +356,12 @@ class Evidence(models.Model):
 
     score = models.ForeignKey(
         Score, verbose_name="tiêu chí", on_delete=models.CASCADE, related_name="evidence"
+    )
+    linked_scores = models.ManyToManyField(
+        Score,
+        verbose_name="cũng là tài liệu của tiêu chí",
+        related_name="linked_evidence",
+        blank=True,
     )
     file = models.FileField("tệp", upload_to=_evidence_path, max_length=300)
     original_name = models.CharField("tên tệp", max_length=255)
@@ -372,3 +386,8 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def shared_codes(self) -> list[str]:
+        """The codes of the criteria the file also proves, in code order."""
+        scores = sorted(self.linked_scores.all(), key=lambda s: s.criterion.sort_key)
+        return [s.criterion.code for s in scores]

@@ -17,7 +17,13 @@ from scoring.services.cycle import (
     score_set_response,
     self_assessment_missing,
 )
-from scoring.services.evidence import evidence_add, evidence_delete
+from scoring.services.evidence import (
+    evidence_add,
+    evidence_add_many,
+    evidence_delete,
+    evidence_link,
+    evidence_unlink,
+)
 from scoring.services.frameworks import criteria_tree_problems, framework_activate, framework_create
 from scoring.services.grid import GridRefused, score_grid_save
 from scoring.services.locks import assessment_lock, ranking_lock
@@ -51,7 +57,10 @@ __all__ = [
     "criteria_tree_problems",
     "deadline_extend",
     "evidence_add",
+    "evidence_add_many",
     "evidence_delete",
+    "evidence_link",
+    "evidence_unlink",
     "framework_activate",
     "framework_create",
     "group_publish",

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from scoring.models import (
@@ -112,7 +113,9 @@ def assessment_create(
 def self_assessment_missing(assessment: Assessment) -> list[str]:
     """What keeps a self-assessment from being submitted, one line per criterion."""
     with_evidence = set(
-        assessment.scores.filter(evidence__stage=EvidenceStage.SELF).values_list("id", flat=True)
+        assessment.scores.filter(
+            Q(evidence__stage=EvidenceStage.SELF) | Q(linked_evidence__stage=EvidenceStage.SELF)
+        ).values_list("id", flat=True)
     )
     missing = []
     for score in _leaf_scores(assessment):
