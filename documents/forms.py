@@ -89,9 +89,9 @@ class BodyForm:
             code = direction.criterion_code
             # An empty action is the drafted one of a criterion without a task: the
             # introduction's general request covers it.
-            action = self._text(prefix + "action", f"Nhiệm vụ của tiêu chí {code}").strip()
+            action = self._text(prefix + "action", f"Tiêu chí {code} (nhiệm vụ)").strip()
             self.directions[direction.pk] = {
-                "reason": self._text(prefix + "reason", f"Lý do bị trừ điểm của tiêu chí {code}"),
+                "reason": self._text(prefix + "reason", f"Tiêu chí {code} (lý do bị trừ điểm)"),
                 "action": action,
                 "deadline": self._date(prefix + "deadline", code),
             }
@@ -120,14 +120,15 @@ class BodyForm:
         return text
 
     def _date(self, key: str, code: str) -> date | None:
-        raw = self._text(key, f"Thời hạn của tiêu chí {code}").strip()
+        raw = self._text(key, f"Tiêu chí {code} (thời hạn)").strip()
         if not raw or CONTROL_CHARACTERS.search(raw):
             return None
         try:
             return date.fromisoformat(raw)
         except ValueError:
             self.errors.append(
-                f"Thời hạn “{raw}” của tiêu chí {code} không phải là ngày (ví dụ: 2024-10-31)."
+                f"Tiêu chí {code}: thời hạn “{raw}” không phải là ngày; hãy chọn ngày (ví dụ: "
+                "2024-10-31)."
             )
             return None
 

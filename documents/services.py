@@ -284,7 +284,7 @@ def _refuse_too_long(
             text = str(edited.get(name, getattr(direction, name))).strip()
             total += len(text)
             if len(text) > MAX_TEXT_CHARS:
-                label = f"{label} của tiêu chí {direction.criterion_code}"
+                label = f"Tiêu chí {direction.criterion_code}: {label.lower()}"
                 problems.append(_too_long(label, len(text)))
     if total > MAX_BODY_CHARS:
         problems.append(

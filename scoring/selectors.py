@@ -41,11 +41,11 @@ def framework_problems(framework: Framework, pending: Criterion | None = None) -
     for c in criteria:
         if c.id not in has_children and not c.method:
             problems.append(
-                f"Tiêu chí {c.code} không có tiêu chí con nên phải có phương pháp chấm."
+                f"Tiêu chí {c.code}: không có tiêu chí con nên phải có phương pháp chấm."
             )
         elif c.id in has_children and c.method:
             problems.append(
-                f"Tiêu chí {c.code} có tiêu chí con nên không có phương pháp chấm riêng."
+                f"Tiêu chí {c.code}: có tiêu chí con nên không có phương pháp chấm riêng."
             )
         elif c.method:
             problems.extend(engine.params_problems(c.code, c.method, c.params or {}))

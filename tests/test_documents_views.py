@@ -180,7 +180,7 @@ def test_the_editor_refuses_a_bad_deadline_and_keeps_what_was_typed(client, chai
     form[f"d-{direction.pk}-action"] = "Ban hành kế hoạch kiểm tra"
     form[f"d-{direction.pk}-deadline"] = "31/10/2024"
     page = client.post(reverse("documents:letter_edit", args=[draft.pk]), form).content.decode()
-    assert "Thời hạn “31/10/2024” của tiêu chí 1.7 không phải là ngày" in page
+    assert "Tiêu chí 1.7: thời hạn “31/10/2024” không phải là ngày" in page
     assert "Ban hành kế hoạch kiểm tra</textarea>" in page
     direction.refresh_from_db()
     assert direction.action == ""  # nothing saved
@@ -350,8 +350,8 @@ def test_a_control_character_in_the_body_is_refused_naming_the_field(
     refused = f"nội dung có ký tự không hợp lệ ({name}); hãy xóa ký tự đó rồi nhập lại."
     for label in (
         f"Đoạn thứ {paragraph.position}",
-        "Lý do bị trừ điểm của tiêu chí 1.7",
-        "Nhiệm vụ của tiêu chí 1.7",
+        "Tiêu chí 1.7 (lý do bị trừ điểm)",
+        "Tiêu chí 1.7 (nhiệm vụ)",
         "Tên nhóm 1",
     ):
         assert f"{label}: {refused}" in page, label

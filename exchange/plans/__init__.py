@@ -88,8 +88,9 @@ def short(text: str, limit: int = 90) -> str:
 def value_problems(spec: CriterionSpec, value: Decimal, what: str) -> list[str]:
     """Why `value` cannot be the `what` ("Điểm thẩm định") of this criterion."""
     method = spec.method or engine.Method.JUDGEMENT
-    found = engine.value_problems(spec.code, method, spec.maximum, spec.params or {}, value)
-    return [f"{what}: {message}" for message in found]
+    return engine.value_problems(
+        spec.code, method, spec.maximum, spec.params or {}, value, label=what.lower()
+    )
 
 
 def choice_labels(spec: CriterionSpec) -> list[tuple[str, Decimal]]:
@@ -125,7 +126,7 @@ def identify(
     if code in seen:
         line.problems.append(
             error(
-                f"Mã tiêu chí {code} đã có ở dòng {seen[code]}; mỗi tiêu chí chỉ được ghi một lần.",
+                f"Tiêu chí {code}: đã có ở dòng {seen[code]}; mỗi tiêu chí chỉ được ghi một lần.",
                 row,
             )
         )
@@ -135,7 +136,11 @@ def identify(
     spec = framework.criteria.get(code)
     if spec is None:
         line.problems.append(
-            error(f"Mã tiêu chí “{code}” không có trong bộ chỉ số “{framework.name}”.", row)
+            error(
+                f"Tiêu chí {code}: không có trong bộ chỉ số “{framework.name}”; hãy sửa mã "
+                "trong tệp.",
+                row,
+            )
         )
         line.action = REFUSED
     return spec

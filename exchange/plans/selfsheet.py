@@ -123,7 +123,7 @@ def _values(entry: SelfRow, spec: CriterionSpec, state: ScoreState, rounding: st
     b, a = (entry.b, entry.a) if is_ratio else (state.self_b, state.self_a)
     if not is_ratio and (entry.b is not None or entry.a is not None):
         line.problems.append(
-            warning(f"Tiêu chí {spec.code} không chấm theo tỷ lệ; số b, a bị bỏ qua.", row)
+            warning(f"Tiêu chí {spec.code}: không chấm theo tỷ lệ; số b, a bị bỏ qua.", row)
         )
     value = entry.value
     if entry.value_text:
@@ -183,7 +183,7 @@ def _check_may_change(entry: SelfRow, spec: CriterionSpec, state: ScoreState, li
     if entry.version is not None and entry.version != state.version:
         line.problems.append(
             error(
-                f"Tiêu chí {spec.code} đã được sửa trên ứng dụng sau khi tệp này được tải về "
+                f"Tiêu chí {spec.code}: đã được sửa trên ứng dụng sau khi tệp này được tải về "
                 f"(điểm hiện tại {number(state.self_value) or '(trống)'}). Hãy tải bảng điểm "
                 "mới về, nhập lại và tải lên.",
                 entry.row,
@@ -192,7 +192,8 @@ def _check_may_change(entry: SelfRow, spec: CriterionSpec, state: ScoreState, li
     if not state.may_edit_self:
         line.problems.append(
             error(
-                f"Bạn không được giao tự đánh giá tiêu chí {spec.code} (thuộc bộ phận khác).",
+                f"Tiêu chí {spec.code}: bạn không được giao tự đánh giá (thuộc bộ phận "
+                "khác); hãy để bộ phận phụ trách nhập.",
                 entry.row,
             )
         )
