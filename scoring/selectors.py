@@ -41,11 +41,11 @@ def framework_problems(framework: Framework, pending: Criterion | None = None) -
     for c in criteria:
         if c.id not in has_children and not c.method:
             problems.append(
-                f"Tiêu chí {c.code} không có tiêu chí con nên phải có phương pháp chấm."
+                f"Tiêu chí {c.code}: không có tiêu chí con nên phải có phương pháp chấm."
             )
         elif c.id in has_children and c.method:
             problems.append(
-                f"Tiêu chí {c.code} có tiêu chí con nên không có phương pháp chấm riêng."
+                f"Tiêu chí {c.code}: có tiêu chí con nên không có phương pháp chấm riêng."
             )
         elif c.method:
             problems.extend(engine.params_problems(c.code, c.method, c.params or {}))
@@ -130,14 +130,15 @@ def _counts_suggestion(score: Score, rounding: str) -> Decimal | None:
 
 def assessment_sheet(assessment: Assessment, *, with_evidence: bool = False) -> Sheet:
     """The full score sheet of an assessment with its results (2 queries for a published one,
-    which reads its frozen results, 3 before; one more with evidence)."""
+    which reads its frozen results, 3 before; two more with evidence: the files uploaded for
+    each criterion and those shared with it)."""
     framework = assessment.framework
     criteria = list(framework.criteria.all())
     score_rows = assessment.scores.select_related(
         "criterion", "responsible_department", "updated_by"
     )
     if with_evidence:
-        score_rows = score_rows.prefetch_related("evidence")
+        score_rows = score_rows.prefetch_related("evidence", "linked_evidence")
     scores = {s.criterion_id: s for s in score_rows}
     code_by_id = {c.id: c.code for c in criteria}
     nodes = [engine.Node(c.code, c.maximum, code_by_id.get(c.parent_id)) for c in criteria]

@@ -121,12 +121,14 @@ def _fill_every_model() -> None:
     """After the demo data, one of everything else the project stores, through its services."""
     p1_2023 = Assessment.objects.get(unit__code="TXQT-P1", period__year=2023)
     p1_2026 = Assessment.objects.get(unit__code="TXQT-P1", period__year=2026)
-    services.evidence_add(
+    evidence = services.evidence_add(
         score=score_of(p1_2026, "1.1.1"),
         upload=pdf("ke-hoach.pdf"),
         stage=EvidenceStage.SELF,
         user=_user("motcua.p1"),
     )
+    # The same plan proves 1.1.2 too (one file shared by two criteria).
+    services.evidence_link(evidence=evidence, scores=[score_of(p1_2026, "1.1.2")])
     _fill_remediation(p1_2023)
     _fill_documents(p1_2023)
     _fill_exchange(p1_2023, p1_2026)

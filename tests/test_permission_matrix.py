@@ -534,6 +534,13 @@ def _task_form(w):
 QUEUE = to("scoring:queue")
 ASSESSMENT_2026 = to("scoring:assessment", P1_2026)
 CRITERION = to("scoring:criterion", SCORE)
+
+
+def ROW(w: World, url: str) -> str:
+    """The assessment page at the row of the criterion (files uploaded on the row)."""
+    return re.escape(reverse("scoring:assessment", args=[w.p1_2026.pk]) + f"#row-{w.score.pk}")
+
+
 WORKTABLE = to("remediation:assessment_tasks", TASKS_2023)
 TASK_PAGE = to("remediation:task", TASK)
 DRAFT_PAGE = to("remediation:task", DRAFT_TASK)
@@ -545,7 +552,7 @@ NEW_RECORD = to_new(r"/excel/nhap/\d+/")
 RECORD_PAGE = to("exchange:record", RECORD)
 EXCEL = to("exchange:index")
 DOCUMENTS_2023 = to("documents:assessment", P1_2023)
-ISSUED = to("documents:letter_detail", LETTER, "?ban-hanh=1")
+ISSUED = to("documents:letter_detail", LETTER)
 SAVED = to("documents:letter_edit", LETTER, "?da-luu=1")
 TO_LOGIN = to("login")
 
@@ -640,6 +647,17 @@ MATRIX: dict[str, Row] = {
     "scoring:evidence": Row(EVIDENCE,
         get=(LOGIN, OK, OK, NF, OK, NF, OK)),
     "scoring:evidence_remove": Row(EVIDENCE,
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, done(CRITERION), done(CRITERION), NF, DENIED, NF, done(CRITERION))),
+    # Files picked or dropped on the assessment page's row (issue 14): back to that row.
+    "scoring:evidence_upload": Row(SCORE, data=lambda w: {"files": [pdf(), pdf("b.pdf")]},
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, done(ROW), done(ROW), NF, refused(ROW), NF, done(ROW))),
+    # One file proving another criterion too; and unlinking it again.
+    "scoring:evidence_share": Row(EVIDENCE, data=lambda w: {"scores": [score_of(w.p1_2026, "1.6").pk]},  # noqa: E501
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, done(CRITERION), done(CRITERION), NF, DENIED, NF, done(CRITERION))),
+    "scoring:evidence_unshare": Row(lambda w: {**EVIDENCE(w), "score_pk": w.score.pk},
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
         post=(LOGIN, done(CRITERION), done(CRITERION), NF, DENIED, NF, done(CRITERION))),
 

@@ -46,8 +46,8 @@ def _check_criteria(round_: Round, criteria: list[Criterion], part: AppraisalPar
     if foreign:
         raise ValidationError(
             {
-                "criteria": f"Tiêu chí {', '.join(c.code for c in foreign)} không thuộc bộ chỉ "
-                f"số “{round_.framework}” của đợt đánh giá."
+                "criteria": f"Tiêu chí {', '.join(c.code for c in foreign)}: không thuộc bộ "
+                f"chỉ số “{round_.framework}” của đợt đánh giá; hãy bỏ chọn."
             }
         )
     rows = list(
