@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "axes",
     "import_export",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "cchc",
     "scoring",
     "remediation",
@@ -39,6 +42,7 @@ INSTALLED_APPS = [
     "documents",
     "rounds",
     "notices",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -52,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the user verified once they have given a second-factor code in this session.
+    "django_otp.middleware.OTPMiddleware",
     "cchc.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -60,6 +66,9 @@ MIDDLEWARE = [
     # After messages and htmx: it signs idle sessions out with a message, and answers htmx
     # requests whose session is gone with HX-Redirect to the login page.
     "cchc.middleware.SessionTimeoutMiddleware",
+    # After the session checks: a signed-in user who owes a second-factor code (or must set
+    # two-factor sign-in up first) is sent to that page before any other.
+    "accounts.middleware.TwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a lockout into the Vietnamese lockout page.
     "axes.middleware.AxesMiddleware",
@@ -139,6 +148,23 @@ AXES_CLIENT_IP_CALLABLE = "cchc.deploy.client_ip"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A forgotten-password link works once (it carries the old password's hash) and for this long.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 24 * 3600, minimum=600)
+# An invitation's set-password link works once, for this long (an account made at an import
+# is often opened days later).
+INVITATION_TIMEOUT = env_int("INVITATION_TIMEOUT", 7 * 24 * 3600, minimum=3600)
+# Forgotten-password requests, counted in the account record: more than this many from one
+# address within the window are refused with a wait; more than the per-address limit for one
+# e-mail address send nothing more (and say the same as ever, so nothing is revealed).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 5
+PASSWORD_RESET_LIMIT_PER_EMAIL = 3
+PASSWORD_RESET_LIMIT_WINDOW = timedelta(hours=1)
+# Two-factor sign-in (TOTP, with recovery codes) for administrators, council members and the
+# admin site. On by default in production; off by default with DEBUG (`make run`, the demo),
+# where the demo accounts sign in with their password alone. Anyone who has set it up is
+# asked for a code whatever this says.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "Chỉ số CCHC"
 # A session idle for this long is signed out (the login page says why); active sessions end
 # SESSION_COOKIE_AGE after sign-in whatever their activity (cchc.middleware keeps both, as
 # Django would push its own expiry forward at every save). A working day fits in both.
