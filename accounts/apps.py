@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Tài khoản"
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401 (records sign-ins and 2FA changes)
+        from accounts import checks, signals  # noqa: F401 (deploy checks; records sign-ins)

@@ -7,13 +7,9 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.tokens import TimedTokenGenerator, invitation_tokens, reset_tokens
+from accounts.tokens import TimedTokenGenerator, invitation_tokens, lifetime_vi, reset_tokens
 
 SIGNATURE = "Thư này được gửi tự động từ hệ thống Chỉ số CCHC; xin đừng trả lời thư này."
-
-
-def _days(seconds: int) -> str:
-    return f"{seconds // 86400} ngày" if seconds % 86400 == 0 else f"{seconds // 3600} giờ"
 
 
 def _link(base_url: str, name: str, user, tokens: TimedTokenGenerator) -> str:
@@ -27,7 +23,7 @@ def reset_message(user, base_url: str) -> EmailMessage:
         f"Kính gửi {user.get_full_name() or user.username},\n\n"
         f"Có yêu cầu đặt lại mật khẩu cho tài khoản “{user.username}” trên hệ thống Chỉ số "
         "CCHC. Mở liên kết sau để đặt mật khẩu mới (dùng được một lần, trong "
-        f"{_days(reset_tokens.timeout)}):\n\n{link}\n\n"
+        f"{lifetime_vi(reset_tokens.timeout)}):\n\n{link}\n\n"
         "Nếu bạn không yêu cầu, hãy bỏ qua thư này: mật khẩu hiện tại vẫn giữ nguyên.\n\n"
         + SIGNATURE
     )
@@ -48,7 +44,7 @@ def invitation_message(user, base_url: str, inviter=None) -> EmailMessage:
         f"Tên đăng nhập: {user.username}\n"
         + ("\n".join(posts) + "\n" if posts else "")
         + "\nMở liên kết sau để đặt mật khẩu của bạn (dùng được một lần, trong "
-        f"{_days(invitation_tokens.timeout)}); sau đó đăng nhập bằng tên đăng nhập trên và "
+        f"{lifetime_vi(invitation_tokens.timeout)}); sau đó đăng nhập bằng tên đăng nhập trên và "
         f"mật khẩu vừa đặt:\n\n{link}\n\n"
         "Nếu liên kết đã hết hạn, hãy dùng “Quên mật khẩu?” ở trang đăng nhập hoặc nhờ "
         "quản trị hệ thống gửi lời mời mới.\n\n" + SIGNATURE

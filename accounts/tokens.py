@@ -56,5 +56,12 @@ class InvitationTokenGenerator(TimedTokenGenerator):
     timeout_setting = "INVITATION_TIMEOUT"
 
 
+def lifetime_vi(seconds: int) -> str:
+    """ "7 ngày", "24 giờ": how long a link works, in the e-mail and on its page."""
+    if seconds % 86400 == 0 and seconds >= 2 * 86400:
+        return f"{seconds // 86400} ngày"
+    return f"{seconds // 3600} giờ" if seconds % 3600 == 0 else f"{seconds // 60} phút"
+
+
 reset_tokens = TimedTokenGenerator()
 invitation_tokens = InvitationTokenGenerator()

@@ -14,7 +14,7 @@ from accounts import services, throttle
 from accounts.audit import event_record
 from accounts.forms import ResetRequestForm
 from accounts.models import EventKind
-from accounts.tokens import TokenState, invitation_tokens, reset_tokens
+from accounts.tokens import TokenState, invitation_tokens, lifetime_vi, reset_tokens
 from accounts.views import site_url
 from cchc.deploy import client_ip
 from cchc.middleware import duration_vi
@@ -84,7 +84,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
         context.update(
             heading=self.heading,
             expired=state is TokenState.EXPIRED,
-            lifetime=duration_vi(self.token_generator.timeout),
+            lifetime=lifetime_vi(self.token_generator.timeout),
             account=self.user,
         )
         return context
