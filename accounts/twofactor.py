@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -171,20 +172,43 @@ def two_factor_disable(*, user, request: HttpRequest | None = None, by=None) -> 
     event_record(kind=EventKind.TWO_FACTOR_DISABLED, user=user, request=request, actor=by)
 
 
-def verify(*, request: HttpRequest, token: str) -> bool:
-    """The code asked for at sign-in: a current TOTP code, or one recovery code (used up)."""
+def _wait_message(devices) -> str:
+    """Why no device will check a code now (django-otp's doubling wait after failures)."""
+    waits = []
+    for device in devices:
+        allowed, why = device.verify_is_allowed()
+        if allowed:
+            return ""
+        waits.append(why or {})
+    until = max((w["locked_until"] for w in waits if w.get("locked_until")), default=None)
+    if until is None:
+        return WRONG_CODE
+    failures = max(w.get("failure_count", 0) for w in waits)
+    return (
+        f"Đã nhập sai {failures} lần liên tiếp; hãy đợi đến "
+        f"{timezone.localtime(until):%H:%M:%S} rồi nhập mã mới."
+    )
+
+
+def verify(*, request: HttpRequest, token: str) -> str:
+    """The code asked for at sign-in: a current TOTP code, or one recovery code (used up).
+    Returns "" when it passed, else what to tell the person. During the wait after a wrong
+    code nothing is checked (nor counted), and the page says until when."""
     user = request.user
     token = _clean(token)
-    kinds = [TOTPDevice] if token.isdigit() and len(token) == 6 else [StaticDevice]
-    for model in kinds:
-        for device in model.objects.filter(user=user, confirmed=True):
-            matched = verify_token(user, device.persistent_id, token)
-            if matched is not None:
-                otp_login(request, matched)
-                detail = "mã dự phòng" if model is StaticDevice else ""
-                event_record(
-                    kind=EventKind.TWO_FACTOR_PASSED, user=user, request=request, detail=detail
-                )
-                return True
+    model = TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
+    devices = list(model.objects.filter(user=user, confirmed=True))
+    wait = _wait_message(devices) if devices else ""
+    if wait:
+        return wait
+    for device in devices:
+        matched = verify_token(user, device.persistent_id, token)
+        if matched is not None:
+            otp_login(request, matched)
+            detail = "mã dự phòng" if model is StaticDevice else ""
+            event_record(
+                kind=EventKind.TWO_FACTOR_PASSED, user=user, request=request, detail=detail
+            )
+            return ""
     event_record(kind=EventKind.TWO_FACTOR_FAILED, user=user, request=request)
-    return False
+    return WRONG_CODE

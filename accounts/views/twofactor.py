@@ -102,10 +102,10 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect(_next(request) or "home")
     error = ""
     if request.method == "POST":
-        if twofactor.verify(request=request, token=request.POST.get("token", "")):
+        error = twofactor.verify(request=request, token=request.POST.get("token", ""))
+        if not error:
             twofactor.forget_need(request)
             return redirect(_next(request) or "home")
-        error = twofactor.WRONG_CODE
     return render(
         request,
         "accounts/two_factor_verify.html",
