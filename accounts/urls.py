@@ -1,5 +1,6 @@
 from django.urls import path
 
+from accounts import oidc
 from accounts.views import password, people, profile, twofactor
 
 app_name = "accounts"
@@ -15,6 +16,8 @@ urlpatterns = [
         name="reset_confirm",
     ),
     path("loi-moi/<uidb64>/<token>/", password.InvitationView.as_view(), name="invitation"),
+    path("sso/", oidc.SSOStartView.as_view(), name="sso_start"),
+    path("sso/xong/", oidc.SSOCallbackView.as_view(), name="sso_callback"),
     path("xac-thuc-hai-buoc/", twofactor.two_factor, name="two_factor"),
     path("xac-thuc-hai-buoc/nhap-ma/", twofactor.two_factor_verify, name="two_factor_verify"),
     path("gui-loi-moi/", people.invitations, name="invitations"),

@@ -7,7 +7,7 @@ from pathlib import Path
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
-from cchc.env import env_bool, env_database, env_hosts, env_int, env_secret_key
+from cchc.env import env_bool, env_database, env_hosts, env_int, env_secret_key, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -165,6 +165,23 @@ PASSWORD_RESET_LIMIT_WINDOW = timedelta(hours=1)
 # asked for a code whatever this says.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = "Chỉ số CCHC"
+# Single sign-on with the province's OpenID Connect provider: off unless the app has a client
+# there. The provider's user signs in as the existing account of the same user name or e-mail
+# (accounts.oidc); no account is ever created from it. Password sign-in stays for the rest.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "").strip()
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+if OIDC_ENABLED:
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_url("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env_url("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env_url("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env_url("OIDC_OP_JWKS_ENDPOINT")
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.ProvinceOIDCBackend")
 # A session idle for this long is signed out (the login page says why); active sessions end
 # SESSION_COOKIE_AGE after sign-in whatever their activity (cchc.middleware keeps both, as
 # Django would push its own expiry forward at every save). A working day fits in both.

@@ -113,6 +113,10 @@ class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
 
+    def get_context_data(self, **kwargs):
+        # Single sign-on (accounts.oidc) is offered beside the password when configured.
+        return {**super().get_context_data(**kwargs), "sso_enabled": settings.OIDC_ENABLED}
+
     def form_invalid(self, form):
         response = super().form_invalid(form)
         if form.cooloff is not None:

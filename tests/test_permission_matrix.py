@@ -884,6 +884,11 @@ MATRIX: dict[str, Row] = {
         get=(OK, OK, OK, OK, OK, OK, OK)),
     "accounts:invitation": Row(lambda w: {"uidb64": "MQ", "token": "abc-123"},
         get=(OK, OK, OK, OK, OK, OK, OK)),
+    # Single sign-on is off unless configured (tests/accounts/test_oidc.py turns it on).
+    "accounts:sso_start": Row(
+        get=(NF, NF, NF, NF, NF, NF, NF)),
+    "accounts:sso_callback": Row(
+        get=(NF, NF, NF, NF, NF, NF, NF)),
     "accounts:two_factor": Row(
         get=(LOGIN, OK, OK, OK, OK, OK, OK),
         post=(LOGIN, OK, OK, OK, OK, OK, OK)),
