@@ -104,6 +104,8 @@ def person_invite(request: HttpRequest, unit_pk: int, pk: int) -> HttpResponse:
 def post_end(request: HttpRequest, unit_pk: int, pk: int) -> HttpResponse:
     unit = access.get_unit_for_manager(request.user, unit_pk)
     official = access.get_official_for_manager(request.user, unit, pk)
+    if official.user_id == request.user.pk and not request.user.is_superuser:
+        raise PermissionDenied("Không tự kết thúc chức vụ của mình; hãy nhờ lãnh đạo đơn vị.")
     if official.role not in {value for value, _ in _roles_for(request.user, unit)}:
         raise PermissionDenied(
             f"Chỉ quản trị hệ thống mới kết thúc được chức vụ “{official.get_role_display()}”."

@@ -135,3 +135,15 @@ def test_someone_from_another_unit_does_not_see_its_people(client, other_chairpe
     client.force_login(other_chairperson)
     p1 = Official.objects.filter(unit__code="TXQT-P1").first().unit_id
     assert client.get(reverse("accounts:unit_people", args=[p1])).status_code == 404
+
+
+def test_a_coordinator_does_not_end_her_own_post(client, coordinator):
+    client.force_login(coordinator)
+    post = Official.objects.get(user=coordinator)
+    answer = client.post(
+        reverse("accounts:post_end", args=[post.unit_id, post.pk]),
+        {"ended_on": _yesterday().isoformat()},
+    )
+    assert answer.status_code == 403
+    post.refresh_from_db()
+    assert post.ended_on is None
