@@ -24,6 +24,7 @@ class EventKind(models.TextChoices):
     RECOVERY_CODES_RENEWED = "recovery_codes_renewed", "Tạo lại mã dự phòng"
     TWO_FACTOR_PASSED = "two_factor_passed", "Xác thực hai bước"
     TWO_FACTOR_FAILED = "two_factor_failed", "Mã xác thực hai bước sai"
+    EMAIL_CHANGED = "email_changed", "Đổi địa chỉ thư điện tử"
     POST_ENDED = "post_ended", "Thôi giữ chức vụ"
 
 

@@ -142,10 +142,21 @@ def profile_update(
         "notice_emails": notice_emails,
     }
     changed = [name for name, value in new.items() if getattr(user, name) != value]
+    if not changed:
+        return []
+    old_email = user.email
     for name, value in new.items():
         setattr(user, name, value)
     user.full_clean(exclude=["password"])
-    user.save(update_fields=changed or None)
+    user.save(update_fields=changed)
+    if "email" in changed:
+        # Reset links go to this address: a change is on record, with the old one.
+        event_record(
+            kind=EventKind.EMAIL_CHANGED,
+            user=user,
+            typed=user.email,
+            detail=f"trước đây: {old_email or '(chưa có)'}",
+        )
     return changed
 
 

@@ -48,6 +48,8 @@ def test_a_person_edits_their_own_details(client, coordinator):
     assert coordinator.email == "ha.cchc@quangtri.gov.vn"
     assert coordinator.phone == "0233 3852 123"
     assert coordinator.notice_emails is False  # the box was left unticked
+    change = AccountEvent.objects.get(kind=EventKind.EMAIL_CHANGED)
+    assert (change.user, change.typed) == (coordinator, "ha.cchc@quangtri.gov.vn")
 
 
 def test_a_bad_phone_number_is_refused_and_nothing_changes(client, coordinator):
