@@ -8,13 +8,15 @@ from django.dispatch import receiver
 
 from accounts.audit import event_record
 from accounts.models import EventKind
-from accounts.twofactor import SESSION_NEED
+from accounts.twofactor import SESSION_NEED, need_of
 
 
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
-        request.session.pop(SESSION_NEED, None)  # worked out afresh for this sign-in
+        # What this sign-in owes (a code, a setup, nothing) is worked out now, within the
+        # session write signing in makes anyway, so that later pages cost no query for it.
+        request.session[SESSION_NEED] = need_of(user)
     backend = getattr(user, "backend", "") or ""
     detail = "đăng nhập một lần (SSO)" if "oidc" in backend.lower() else ""
     event_record(kind=EventKind.SIGNED_IN, user=user, request=request, detail=detail)
