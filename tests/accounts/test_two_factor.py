@@ -6,6 +6,7 @@ import re
 import time
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
@@ -122,11 +123,13 @@ def test_staff_may_turn_it_on_and_off_the_council_may_not_turn_it_off(client, st
 
 
 def test_an_administrator_turns_it_off_for_someone_who_lost_their_phone(
-    client, admin_client, appraiser, settings
+    client, admin_user, appraiser, settings
 ):
     _sign_in(client, "thamdinh.txqt")
     _set_up(client, appraiser)
     settings.OTP_REQUIRED = False  # the administrator's own second factor is not the point here
+    admin_client = Client()
+    admin_client.force_login(admin_user)
     admin_client.post(
         reverse("admin:cchc_user_changelist"),
         {"action": "turn_off_two_factor", "_selected_action": [appraiser.pk]},
