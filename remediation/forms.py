@@ -36,7 +36,8 @@ class ScoresChoice(forms.ModelMultipleChoiceField):
 
 def unit_officials(unit_id: int):
     return (
-        Official.objects.filter(unit_id=unit_id, is_active=True)
+        Official.objects.current()
+        .filter(unit_id=unit_id)
         .select_related("user")
         .order_by("user__full_name")
     )

@@ -47,7 +47,7 @@ class TaskQuerySet(models.QuerySet):
 
     def for_user(self, user):
         """Tasks the user leads, helps with, or that are given to their department."""
-        officials = Official.objects.filter(user=user, is_active=True)
+        officials = Official.objects.current().filter(user=user)
         departments = officials.exclude(department=None).values("department_id")
         # Subqueries rather than a join on the assignees: no duplicates, so no DISTINCT.
         assisted = Task.assignees.through.objects.filter(official__in=officials)

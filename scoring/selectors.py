@@ -460,7 +460,7 @@ def _ranking_order(row: RankingRow) -> tuple:
 
 def units_in_view(user) -> set[int]:
     """Ids of the units a user works in and the units directly below them."""
-    own = set(Official.objects.filter(user=user, is_active=True).values_list("unit_id", flat=True))
+    own = set(Official.objects.current().filter(user=user).values_list("unit_id", flat=True))
     below = set(Unit.objects.filter(parent_id__in=own).values_list("id", flat=True))
     return own | below
 
