@@ -98,3 +98,15 @@ def env_database(name: str, default_sqlite_path: str) -> dict:
             f"Biến môi trường {name} thiếu tên cơ sở dữ liệu sau dấu '/'. Ví dụ: {example}."
         )
     return config
+
+
+def env_url(name: str) -> str:
+    """A required http(s) address (single sign-on endpoints, once single sign-on is on)."""
+    raw = os.environ.get(name, "").strip()
+    if not re.match(r"^https?://[^\s/]+(/\S*)?$", raw):
+        raise ImproperlyConfigured(
+            f"Biến môi trường {name}={raw!r} không hợp lệ: cần một địa chỉ đầy đủ, ví dụ "
+            f"{name}=https://sso.quangtri.gov.vn/o/authorize/ (bắt buộc khi đặt "
+            "OIDC_RP_CLIENT_ID)."
+        )
+    return raw

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 
 
@@ -6,6 +7,18 @@ class User(AbstractUser):
     """A person who signs in. Vietnamese names are kept whole ("Lê Thị Huệ"), not split."""
 
     full_name = models.CharField("họ và tên", max_length=150, blank=True)
+    phone = models.CharField(
+        "điện thoại",
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9][0-9 .\-]{6,18}$",
+                "Số điện thoại chỉ gồm chữ số (có thể có dấu +, cách, chấm, gạch ngang), "
+                "ví dụ 0233 3852 123.",
+            )
+        ],
+    )
     # Kept with the user, who is loaded on every page anyway: the bell costs no query.
     notices_unread = models.PositiveIntegerField("thông báo chưa đọc", default=0)
     notice_emails = models.BooleanField(

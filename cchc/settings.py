@@ -7,7 +7,7 @@ from pathlib import Path
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
-from cchc.env import env_bool, env_database, env_hosts, env_int, env_secret_key
+from cchc.env import env_bool, env_database, env_hosts, env_int, env_secret_key, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "axes",
     "import_export",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "cchc",
     "scoring",
     "remediation",
@@ -39,6 +42,7 @@ INSTALLED_APPS = [
     "documents",
     "rounds",
     "notices",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -52,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the user verified once they have given a second-factor code in this session.
+    "django_otp.middleware.OTPMiddleware",
     "cchc.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -61,6 +67,9 @@ MIDDLEWARE = [
     # and script (JSON) requests whose session is gone with 401 (the page signs in again in
     # a dialog) instead of the login page.
     "cchc.middleware.SessionTimeoutMiddleware",
+    # After the session checks: a signed-in user who owes a second-factor code (or must set
+    # two-factor sign-in up first) is sent to that page before any other.
+    "accounts.middleware.TwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a lockout into the Vietnamese lockout page.
     "axes.middleware.AxesMiddleware",
@@ -140,6 +149,40 @@ AXES_CLIENT_IP_CALLABLE = "cchc.deploy.client_ip"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A forgotten-password link works once (it carries the old password's hash) and for this long.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 24 * 3600, minimum=600)
+# An invitation's set-password link works once, for this long (an account made at an import
+# is often opened days later).
+INVITATION_TIMEOUT = env_int("INVITATION_TIMEOUT", 7 * 24 * 3600, minimum=3600)
+# Forgotten-password requests, counted in the account record: more than this many from one
+# address within the window are refused with a wait; more than the per-address limit for one
+# e-mail address send nothing more (and say the same as ever, so nothing is revealed).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 5
+PASSWORD_RESET_LIMIT_PER_EMAIL = 3
+PASSWORD_RESET_LIMIT_WINDOW = timedelta(hours=1)
+# Two-factor sign-in (TOTP, with recovery codes) for administrators, council members and the
+# admin site. On by default in production; off by default with DEBUG (`make run`, the demo),
+# where the demo accounts sign in with their password alone. Anyone who has set it up is
+# asked for a code whatever this says.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "Chỉ số CCHC"
+# Single sign-on with the province's OpenID Connect provider: off unless the app has a client
+# there. The provider's user signs in as the existing account of the same user name or e-mail
+# (accounts.oidc); no account is ever created from it. Password sign-in stays for the rest.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "").strip()
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+if OIDC_ENABLED:
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_url("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env_url("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env_url("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env_url("OIDC_OP_JWKS_ENDPOINT")
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.ProvinceOIDCBackend")
 # A session idle for this long is signed out (the login page says why); active sessions end
 # SESSION_COOKIE_AGE after sign-in whatever their activity (cchc.middleware keeps both, as
 # Django would push its own expiry forward at every save). A working day fits in both.

@@ -123,6 +123,8 @@ class SignInView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         # Someone sent here from a page (?next=) without a more precise reason on screen.
         context["sent_from_page"] = bool(context.get("next"))
+        # Single sign-on (accounts.oidc) is offered beside the password when configured.
+        context["sso_enabled"] = settings.OIDC_ENABLED
         return context
 
     def form_valid(self, form):

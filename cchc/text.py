@@ -22,6 +22,18 @@ from django.utils.deconstruct import deconstructible
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line in at most `limit` characters: when longer, cut after the last whole
+    word that fits and ended with "…" (never in the middle of a word)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if not text[limit - 1].isspace() and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:.-–") + "…"
+
+
 def control_characters(text: str) -> str:
     """The control characters in `text` as a message names them ("NUL, U+0007"); "" if none."""
     found = sorted(set(CONTROL_CHARACTERS.findall(text)))

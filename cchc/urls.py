@@ -24,4 +24,5 @@ urlpatterns = [
     path("van-ban/", include("documents.urls")),
     path("dot-danh-gia/", include("rounds.urls")),
     path("thong-bao/", include("notices.urls")),
+    path("tai-khoan/", include("accounts.urls")),
 ]

@@ -1,16 +1,18 @@
 """Directions of a letter: what each lost criterion asks of whom, by when, and how to group them.
 
-This is the seam between the letter composer and whatever says what must be done. Today the
-directions are drafted from the lost criteria (`directions_from_lost_criteria`); when
-remediation tasks exist, a `directions_from_tasks` will build the same `DirectionItem`s from
-the tasks (action, deadline, assignees), and everything downstream — grouping, the letter's
-paragraphs, its PDF and Word file — stays as it is. Pure functions over plain values.
+This is the seam between the letter composer and whatever says what must be done. The
+directions are drafted from the lost criteria (`directions_from_lost_criteria`); a criterion
+whose remediation task is written takes that task's action, lead and deadline (`TaskPlan`);
+one without says only the council's reason, under the letter's one general sentence asking
+for causes and remedies (`general_request`). Everything downstream — grouping, the letter's
+paragraphs, its PDF and Word file — reads the same `DirectionItem`s. Pure functions over
+plain values.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -41,6 +43,19 @@ class DirectionItem:
     source_id: int | None = None
 
 
+@dataclass(frozen=True)
+class TaskPlan:
+    """What a remediation task written for a criterion says: the letter's direction for it."""
+
+    task_id: int
+    action: str
+    reason: str = ""
+    deadline: date | None = None
+    department: str = ""
+    officials: tuple[str, ...] = ()  # the lead first, then the others
+    responsible: str = ""
+
+
 @dataclass
 class DirectionGroup:
     heading: str
@@ -57,44 +72,68 @@ def target_label(year: int, kind: str) -> str:
     return f"năm {year if kind == PeriodKind.MID_YEAR else year + 1}"
 
 
+def general_request(aim: str) -> str:
+    """The one sentence every lost criterion shares, said once in the letter's introduction
+    instead of under each criterion: "làm rõ nguyên nhân, có giải pháp khắc phục …"."""
+    return (
+        "làm rõ nguyên nhân, có giải pháp khắc phục cụ thể để các tiêu chí bị trừ điểm đạt "
+        f"điểm tối đa trong kỳ đánh giá {aim}"
+    )
+
+
 def directions_from_lost_criteria(
     sheet: Sheet,
     *,
     deadline: date | None,
     officials_by_department: Mapping[int, Sequence[str]] | None = None,
+    tasks: Mapping[int, TaskPlan] | None = None,
 ) -> list[DirectionItem]:
-    """One direction per criterion that lost points, with the council's comment as reason."""
+    """One direction per criterion that lost points, with the council's comment as reason.
+
+    `tasks` (score id → the task written for it) gives a criterion its task's action, people
+    and deadline; a criterion without a task has no action of its own (the introduction asks
+    for causes and remedies once) and the common `deadline`.
+    """
     officials_by_department = officials_by_department or {}
+    tasks = tasks or {}
     fields = {row.criterion.code: row.criterion.title for row in sheet.fields}
-    period = sheet.assessment.period
-    aim = target_label(period.year, period.kind)
     items = []
     for row in sheet.lost_rows:
         score = row.score
         department = score.responsible_department if score else None
         field_code = row.criterion.code.split(".")[0]
-        items.append(
-            DirectionItem(
-                criterion_code=row.criterion.code,
-                criterion_title=row.criterion.title,
-                field_code=field_code,
-                field_title=fields.get(field_code, ""),
-                lost=row.lost,
-                reason=(score.appraisal_comment if score else "").strip(),
-                action=(
-                    "Làm rõ nguyên nhân, có giải pháp khắc phục cụ thể để tiêu chí này đạt điểm "
-                    f"tối đa trong kỳ đánh giá {aim}."
-                ),
-                deadline=deadline,
-                department=department.name if department else "",
-                officials=tuple(officials_by_department.get(department.pk, ()))
-                if department
-                else (),
-                responsible=(score.responsible_note if score else "").strip(),
-                source_id=score.pk if score else None,
-            )
+        item = DirectionItem(
+            criterion_code=row.criterion.code,
+            criterion_title=row.criterion.title,
+            field_code=field_code,
+            field_title=fields.get(field_code, ""),
+            lost=row.lost,
+            reason=(score.appraisal_comment if score else "").strip(),
+            action="",
+            deadline=deadline,
+            department=department.name if department else "",
+            officials=tuple(officials_by_department.get(department.pk, ())) if department else (),
+            responsible=(score.responsible_note if score else "").strip(),
+            source_id=score.pk if score else None,
         )
+        plan = tasks.get(score.pk) if score else None
+        items.append(_from_task(item, plan) if plan else item)
     return items
+
+
+def _from_task(item: DirectionItem, plan: TaskPlan) -> DirectionItem:
+    """The criterion's direction as its remediation task says it."""
+    return replace(
+        item,
+        reason=plan.reason.strip() or item.reason,
+        action=plan.action.strip(),
+        deadline=plan.deadline or item.deadline,
+        department=plan.department or item.department,
+        officials=plan.officials or item.officials,
+        responsible=plan.responsible.strip() or item.responsible,
+        source="task",
+        source_id=plan.task_id,
+    )
 
 
 def group_label(item: DirectionItem, grouping: str) -> str:
@@ -154,6 +193,9 @@ def item_text(item, *, with_responsible: bool) -> str:
         parts.append(f"Thời hạn hoàn thành: trước ngày {formatting.short_date(item.deadline)}.")
     if with_responsible:
         who = item.responsible or item.department
+        officials = item.officials  # a tuple, or a LetterDirection's "a; b"
+        if item.source == "task" and officials:
+            who = officials if isinstance(officials, str) else "; ".join(officials)
         if who:
             parts.append(f"Thực hiện: {_sentence(who)}")
     return " ".join(p for p in parts if p)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from documents import formatting
-from documents.directions import target_label
+from documents.directions import general_request, target_label
 from documents.models import Grouping, LetterKind, ParagraphKind
 from documents.tables import period_label
 from scoring.engine import vn_number
@@ -168,8 +168,8 @@ def _report(sheet: Sheet, ranking: list[RankingRow], w: _Words) -> Draft:
         (
             ParagraphKind.TEXT,
             "Để khắc phục những tồn tại, hạn chế trong thực hiện nhiệm vụ cải cách hành chính "
-            f"{w.label} và nâng cao Chỉ số cải cách hành chính {w.aim}, {w.own} giao nhiệm vụ "
-            f"cụ thể cho {w.officials} như sau:",
+            f"{w.label} và nâng cao Chỉ số cải cách hành chính {w.aim}, {w.own} giao "
+            f"{w.officials} {_remedy(sheet, w)}nhiệm vụ cụ thể như sau:",
         ),
         (ParagraphKind.DIRECTIONS, ""),
         (
@@ -204,13 +204,19 @@ def _directive(kind: str, sheet: Sheet, ranking: list[RankingRow], w: _Words) ->
             f"cao Chỉ số CCHC {w.aim}"
         )
         fields["recipients"] = f"Các bộ phận, công chức chuyên môn thuộc {w.own}"
-        ask = f"{w.own} yêu cầu {w.officials} triển khai thực hiện các nội dung cụ thể như sau:"
+        ask = (
+            f"{w.own} yêu cầu {w.officials} {_remedy(sheet, w)}triển khai thực hiện các nội "
+            "dung cụ thể như sau:"
+        )
         close = f"{w.own} yêu cầu {w.officials} nghiêm túc triển khai thực hiện./."
     else:
         fields["subject"] = (
             f"Về việc khắc phục tồn tại, hạn chế và nâng cao Chỉ số cải cách hành chính {w.aim}"
         )
-        ask = f"Chủ tịch {w.own} chỉ thị {w.officials} thực hiện tốt các nội dung cụ thể sau:"
+        ask = (
+            f"Chủ tịch {w.own} chỉ thị {w.officials} {_remedy(sheet, w)}thực hiện tốt các nội "
+            "dung cụ thể sau:"
+        )
         close = f"Chủ tịch {w.own} yêu cầu {w.officials} nghiêm túc thực hiện Chỉ thị này./."
     paragraphs = [
         (ParagraphKind.RESULTS, results_text(sheet, ranking, cite_decision=False)),
@@ -223,6 +229,11 @@ def _directive(kind: str, sheet: Sheet, ranking: list[RankingRow], w: _Words) ->
         (ParagraphKind.TEXT, close[0].upper() + close[1:]),
     ]
     return Draft(fields=fields, paragraphs=paragraphs)
+
+
+def _remedy(sheet: Sheet, w: _Words) -> str:
+    """The request every lost criterion shares, once, before the directions list them."""
+    return f"{general_request(w.aim)}; " if sheet.lost_rows else ""
 
 
 def _lines(*items: str) -> str:

@@ -88,14 +88,11 @@ class BodyForm:
             if prefix + "action" not in self.data:
                 continue
             code = direction.criterion_code
-            action = self._text(prefix + "action", f"Nhiệm vụ của tiêu chí {code}").strip()
-            if not action:
-                self.errors.append(
-                    f"Nhiệm vụ của tiêu chí {code} đang để trống: hãy ghi việc "
-                    "phải làm, hoặc xóa nhiệm vụ này."
-                )
+            # An empty action is the drafted one of a criterion without a task: the
+            # introduction's general request covers it.
+            action = self._text(prefix + "action", f"Tiêu chí {code} (nhiệm vụ)").strip()
             self.directions[direction.pk] = {
-                "reason": self._text(prefix + "reason", f"Lý do bị trừ điểm của tiêu chí {code}"),
+                "reason": self._text(prefix + "reason", f"Tiêu chí {code} (lý do bị trừ điểm)"),
                 "action": action,
                 "deadline": self._date(prefix + "deadline", code),
             }
@@ -124,7 +121,7 @@ class BodyForm:
         return text
 
     def _date(self, key: str, code: str) -> date | None:
-        raw = self._text(key, f"Thời hạn của tiêu chí {code}").strip()
+        raw = self._text(key, f"Tiêu chí {code} (thời hạn)").strip()
         if not raw or CONTROL_CHARACTERS.search(raw):
             return None
         try:

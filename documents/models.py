@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from cchc.jobs import BackgroundJob, JobStatus
+from cchc.text import shorten
 from scoring.models import Assessment, Framework, Official, Period, Unit
 from scoring.models.frameworks import SCORE_DIGITS
 
@@ -148,7 +149,7 @@ class Letter(models.Model):
     def __str__(self) -> str:
         if self.number is not None:
             return f"{self.get_kind_display()} số {self.number:02d}/{self.symbol}"
-        return f"Dự thảo {self.get_kind_display().lower()}: {self.subject[:60]}"
+        return f"Dự thảo {self.get_kind_display().lower()}: {shorten(self.subject, 60)}"
 
     @property
     def is_draft(self) -> bool:
@@ -189,8 +190,8 @@ class LetterDirection(models.Model):
     """One direction of a letter: a lost criterion, the council's reason, what to do, by when.
 
     `group` is the heading it is printed under; the office's grouping choice sets it, and the
-    office may rename a group. Drafted from the lost criteria today; remediation tasks will
-    feed the same items (see documents.directions).
+    office may rename a group. Drafted from the lost criteria and, where written, their
+    remediation tasks (see documents.directions).
     """
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="directions")
@@ -202,7 +203,9 @@ class LetterDirection(models.Model):
     field_title = models.CharField("lĩnh vực", max_length=300, blank=True)
     lost = models.DecimalField("điểm bị trừ", **SCORE_DIGITS, null=True, blank=True)
     reason = models.TextField("lý do bị trừ điểm", blank=True)
-    action = models.TextField("nhiệm vụ")
+    # Empty for a criterion without a remediation task: the letter's introduction asks for
+    # causes and remedies once for all of them (documents.directions.general_request).
+    action = models.TextField("nhiệm vụ", blank=True)
     deadline = models.DateField("thời hạn", null=True, blank=True)
     department = models.CharField("bộ phận phụ trách", max_length=200, blank=True)
     officials = models.CharField("công chức phụ trách", max_length=500, blank=True)
@@ -221,7 +224,7 @@ class LetterDirection(models.Model):
         ordering = ["letter", "position", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.criterion_code} – {self.action[:60]}"
+        return f"{self.criterion_code} – {shorten(self.action, 60)}"
 
 
 BundleStatus = JobStatus

@@ -37,6 +37,7 @@ from documents.models import (
 )
 from documents.render import pdf, xlsx
 from documents.tables import lost_criteria_table, ranking_table
+from remediation.models import Task
 from scoring.models import Assessment, Framework, Official, Period, Unit
 from scoring.selectors import assessment_sheet, period_results
 
@@ -82,21 +83,57 @@ def _officials_by_department(unit: Unit) -> dict[int, list[str]]:
     for official in Official.objects.filter(
         unit=unit, is_active=True, department__isnull=False
     ).select_related("user"):
-        name = str(official.user)
-        found.setdefault(official.department_id, []).append(
-            f"{name}, {official.title}" if official.title else name
-        )
+        found.setdefault(official.department_id, []).append(_official_name(official))
     return found
 
 
+def _official_name(official: Official) -> str:
+    name = str(official.user)
+    return f"{name}, {official.title}" if official.title else name
+
+
+def _task_plans(assessment: Assessment) -> dict[int, dirs.TaskPlan]:
+    """Score id → what the remediation task written for it says (the oldest task, when a
+    criterion has several). A draft task whose action is still the drafted "Khắc phục tiêu
+    chí …" says nothing of its own and is left out."""
+    plans: dict[int, dirs.TaskPlan] = {}
+    tasks = (
+        Task.objects.filter(assessment=assessment)
+        .select_related("lead__user", "department")
+        .prefetch_related("scores__criterion", "assignees__user")
+        .order_by("pk")
+    )
+    for task in tasks:
+        scores = list(task.scores.all())
+        drafted = {f"Khắc phục tiêu chí {s.criterion.code}: {s.criterion.title}" for s in scores}
+        if not task.action.strip() or task.action.strip() in drafted:
+            continue
+        people = [task.lead] if task.lead else []
+        people += [a for a in task.assignees.all() if a.pk != task.lead_id]
+        plan = dirs.TaskPlan(
+            task_id=task.pk,
+            action=task.action,
+            reason=task.reason,
+            deadline=task.deadline,
+            department=task.department.name if task.department else "",
+            officials=tuple(_official_name(o) for o in people),
+            responsible=task.responsible_note,
+        )
+        for score in scores:
+            plans.setdefault(score.pk, plan)
+    return plans
+
+
 def lost_criteria_directions(assessment: Assessment, sheet=None) -> list[dirs.DirectionItem]:
-    """Directions drafted from the lost criteria, with the default deadline."""
+    """Directions drafted from the lost criteria (from their remediation tasks where written),
+    with the default deadline for the others."""
     sheet = sheet or assessment_sheet(assessment)
     period = assessment.period
     return dirs.directions_from_lost_criteria(
         sheet,
         deadline=dirs.default_deadline(period.year, period.kind),
         officials_by_department=_officials_by_department(assessment.unit),
+        tasks=_task_plans(assessment),
     )
 
 
@@ -247,7 +284,7 @@ def _refuse_too_long(
             text = str(edited.get(name, getattr(direction, name))).strip()
             total += len(text)
             if len(text) > MAX_TEXT_CHARS:
-                label = f"{label} của tiêu chí {direction.criterion_code}"
+                label = f"Tiêu chí {direction.criterion_code}: {label.lower()}"
                 problems.append(_too_long(label, len(text)))
     if total > MAX_BODY_CHARS:
         problems.append(

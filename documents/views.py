@@ -6,6 +6,7 @@ parse a form, call a service, render or redirect.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,6 +18,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from cchc import jobs
+from cchc.text import shorten
 from documents import access, selectors, services
 from documents.content import letter_content
 from documents.directions import group_items
@@ -179,7 +181,6 @@ def _letter_page(request, letter, issue_form=None, errors=(), status=200) -> Htt
             "may_edit": may_edit,
             "issue_form": issue_form,
             "errors": errors,
-            "just_issued": request.GET.get("ban-hanh") == "1" and not letter.is_draft,
         },
         status=status,
     )
@@ -293,8 +294,11 @@ def letter_issue(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         return _letter_page(request, letter, form, errors=exc.messages, status=400)
-    url = reverse("documents:letter_detail", args=[letter.pk])
-    return redirect(f"{url}?ban-hanh=1")
+    letter.refresh_from_db()
+    messages.success(
+        request, f"Đã ban hành {letter}; tệp PDF đã được lưu và nội dung được giữ nguyên."
+    )
+    return redirect("documents:letter_detail", pk=letter.pk)
 
 
 @login_required
@@ -303,8 +307,15 @@ def letter_delete(request: HttpRequest, pk: int) -> HttpResponse:
     letter = access.get_letter_for_user(request.user, pk)
     if not access.may_edit_letter(request.user, letter):
         raise PermissionDenied("Văn bản này không xóa được.")
-    assessment_id = letter.assessment_id
-    services.letter_delete(letter=letter)
+    assessment_id, subject = letter.assessment_id, letter.subject
+    try:
+        services.letter_delete(letter=letter)
+    except ValidationError as refused:
+        messages.error(request, refused.messages[0])
+        return redirect("documents:letter_detail", pk=letter.pk)
+    messages.success(
+        request, f"Đã xóa dự thảo {letter.get_kind_display().lower()} “{shorten(subject, 80)}”."
+    )
     return redirect("documents:assessment", pk=assessment_id)
 
 

@@ -109,8 +109,9 @@ def result_preview(
     for username in getattr(resource, "new_usernames", []):
         preview.problems.append(
             warning(
-                f"Chưa có tài khoản “{username}”: tài khoản sẽ được tạo, chưa có mật khẩu "
-                "(quản trị viên đặt mật khẩu hoặc người dùng dùng chức năng quên mật khẩu)."
+                f"Chưa có tài khoản “{username}”: tài khoản sẽ được tạo, chưa có mật khẩu; "
+                "sau khi nhập, gửi lời mời đặt mật khẩu ở Tài khoản → Gửi lời mời (hoặc người "
+                "dùng dùng “Quên mật khẩu?” với địa chỉ thư trong danh sách)."
             )
         )
     return preview

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from import_export import fields, resources, widgets
 
 from exchange.parsing.text import cell_text, fold
@@ -257,6 +258,9 @@ class DepartmentWidget(widgets.ForeignKeyWidget):
 class OfficialResource(ScopedResource):
     user = fields.Field(attribute="user", column_name="Tên đăng nhập", widget=UserWidget())
     full_name = fields.Field(column_name="Họ và tên", readonly=True)
+    # Read for a new account only (its invitation goes there); an existing account's address
+    # is the person's own, changed on their profile page.
+    email = fields.Field(column_name="Thư điện tử", readonly=True)
     unit = fields.Field(attribute="unit", column_name="Mã đơn vị", widget=UnitCodeWidget())
     role = fields.Field(attribute="role", column_name="Vai trò", widget=LabelWidget(Role.choices))
     department = fields.Field(
@@ -270,7 +274,16 @@ class OfficialResource(ScopedResource):
     class Meta:
         model = Official
         import_id_fields = ("user", "unit", "role")
-        fields = ("user", "full_name", "unit", "role", "department", "title", "is_active")
+        fields = (
+            "user",
+            "full_name",
+            "email",
+            "unit",
+            "role",
+            "department",
+            "title",
+            "is_active",
+        )
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
@@ -291,9 +304,13 @@ class OfficialResource(ScopedResource):
     def dehydrate_full_name(self, official: Official) -> str:
         return official.user.full_name
 
+    def dehydrate_email(self, official: Official) -> str:
+        return official.user.email
+
     def before_import_row(self, row, **kwargs):
-        """Check the unit is in scope; create a missing account (no password: an administrator
-        sets one, or the person uses password reset)."""
+        """Check the unit is in scope; create a missing account without a password, with the
+        list's e-mail address: the person sets a password from the invitation e-mail (Tài
+        khoản → Gửi lời mời) or through "Quên mật khẩu?"."""
         unit_code = cell_text(row.get("Mã đơn vị"))
         unit = Unit.objects.filter(code__iexact=unit_code).first()
         if unit is not None and not self.in_scope(unit):
@@ -310,7 +327,15 @@ class OfficialResource(ScopedResource):
             raise ValidationError(
                 f"Tên đăng nhập “{username}” chỉ gồm chữ không dấu, số và các ký tự . @ + - _."
             ) from None
-        user = User(username=username, full_name=cell_text(row.get("Họ và tên")))
+        email = cell_text(row.get("Thư điện tử"))
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise ValidationError(
+                    f"Thư điện tử “{email}” không hợp lệ (ví dụ: ten@quangtri.gov.vn)."
+                ) from None
+        user = User(username=username, full_name=cell_text(row.get("Họ và tên")), email=email)
         user.set_unusable_password()
         user.save()
         self.new_usernames.append(username)

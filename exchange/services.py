@@ -393,7 +393,7 @@ def issuing_unit(user) -> Unit | None:
     """The unit an administrator imports frameworks for (their first administrator post)."""
     if user is None or not user.is_authenticated:
         return None
-    post = user.officials.filter(role=Role.ADMINISTRATOR, is_active=True).first()
+    post = user.officials.current().filter(role=Role.ADMINISTRATOR).first()
     return post.unit if post else None
 
 

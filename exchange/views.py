@@ -202,11 +202,8 @@ def record_apply(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         jobs.enqueue(apply_import, job.pk)
         record.refresh_from_db()  # without a broker the job has already run
-        if record.status == ImportStatus.APPLIED:
-            messages.success(request, record.outcome)
-        elif record.status == ImportStatus.FAILED:
-            messages.error(request, record.outcome)
-        else:
+        # The record page states the outcome once it is known; a message would repeat it.
+        if record.status not in (ImportStatus.APPLIED, ImportStatus.FAILED):
             messages.info(request, "Đã xác nhận; máy chủ đang nhập tệp.")
     return redirect("exchange:record", pk=pk)
 

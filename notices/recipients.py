@@ -14,21 +14,20 @@ def _users(unit_ids, roles) -> list:
     return list(
         get_user_model()
         .objects.filter(
-            officials__unit_id__in=list(unit_ids),
-            officials__role__in=list(roles),
-            officials__is_active=True,
+            pk__in=Official.objects.current()
+            .filter(unit_id__in=list(unit_ids), role__in=list(roles))
+            .values("user_id"),
             is_active=True,
         )
-        .distinct()
+        .order_by("pk")
     )
 
 
 def unit_people(units: list[Unit], roles=UNIT_LEADS) -> dict[int, list]:
     """For each unit, its officials in `roles` (one query for all units)."""
     posts = (
-        Official.objects.filter(
-            unit__in=units, role__in=list(roles), is_active=True, user__is_active=True
-        )
+        Official.objects.current()
+        .filter(unit__in=units, role__in=list(roles), user__is_active=True)
         .select_related("user")
         .order_by("user_id")
     )

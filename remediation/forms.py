@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from cchc.dates import DayInput
+from cchc.text import shorten
 from remediation.models import CommitmentKind, CommitmentStatus, TaskStatus
 from remediation.services import lost_scores
 from scoring import engine
@@ -30,12 +31,13 @@ class OfficialsChoice(forms.ModelMultipleChoiceField):
 class ScoresChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, score) -> str:
         lost = engine.vn_number(score.line().lost)
-        return f"{score.criterion.code}. {score.criterion.title[:90]} (bị trừ {lost})"
+        return f"{score.criterion.code}. {shorten(score.criterion.title, 90)} (bị trừ {lost})"
 
 
 def unit_officials(unit_id: int):
     return (
-        Official.objects.filter(unit_id=unit_id, is_active=True)
+        Official.objects.current()
+        .filter(unit_id=unit_id)
         .select_related("user")
         .order_by("user__full_name")
     )
@@ -81,9 +83,12 @@ class TaskForm(forms.Form):
     deadline = forms.DateField(
         label="Hạn hoàn thành", required=False, widget=DATE, error_messages=DATE_ERRORS
     )
+    past_deadline_ok = forms.BooleanField(label="Đúng là hạn đã qua", required=False)
 
     def __init__(self, *args, assessment: Assessment, **kwargs):
         super().__init__(*args, **kwargs)
+        # The confirmation is offered once a past deadline has been refused (or was ticked).
+        self.asks_past_deadline = bool(self.data.get("past_deadline_ok"))
         self.fields["scores"].queryset = lost_scores(assessment)
         self.fields["lead"].queryset = unit_officials(assessment.unit_id)
         self.fields["assignees"].queryset = unit_officials(assessment.unit_id)
@@ -120,6 +125,7 @@ class AssignForm(forms.Form):
         widget=DATE,
         error_messages=DATE_ERRORS,
     )
+    past_deadline_ok = forms.BooleanField(label="Đúng là hạn đã qua", required=False)
 
 
 class StatusForm(forms.Form):

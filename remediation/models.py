@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from cchc.text import shorten
 from scoring.models import Assessment, Department, Official, Score, Unit
 from scoring.models.frameworks import SCORE_DIGITS
 
@@ -46,7 +47,7 @@ class TaskQuerySet(models.QuerySet):
 
     def for_user(self, user):
         """Tasks the user leads, helps with, or that are given to their department."""
-        officials = Official.objects.filter(user=user, is_active=True)
+        officials = Official.objects.current().filter(user=user)
         departments = officials.exclude(department=None).values("department_id")
         # Subqueries rather than a join on the assignees: no duplicates, so no DISTINCT.
         assisted = Task.assignees.through.objects.filter(official__in=officials)
@@ -145,7 +146,7 @@ class Task(models.Model):
     @property
     def short_title(self) -> str:
         first_line = self.action.strip().splitlines()[0] if self.action.strip() else ""
-        return first_line[:120] or f"Việc #{self.pk}"
+        return shorten(first_line, 120) or f"Việc #{self.pk}"
 
     @property
     def is_draft(self) -> bool:
@@ -201,7 +202,7 @@ class TaskNote(models.Model):
         ordering = ["-date", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.date:%d/%m/%Y}: {self.text[:60]}"
+        return f"{self.date:%d/%m/%Y}: {shorten(self.text, 60)}"
 
 
 def _task_file_path(instance: TaskFile, filename: str) -> str:
@@ -293,7 +294,7 @@ class Commitment(models.Model):
         indexes = [models.Index(fields=["unit", "year"], name="commitment_unit_year")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.year}: {self.content[:60]}"
+        return f"{self.get_kind_display()} {self.year}: {shorten(self.content, 60)}"
 
     def clean(self) -> None:
         if self.official_id and self.unit_id and self.official.unit_id != self.unit_id:

@@ -290,8 +290,16 @@ def unit_progress(assessment: Assessment) -> list[DepartmentProgress]:
         Score.objects.filter(assessment=assessment)
         .select_related("criterion", "responsible_department")
         .annotate(
-            n_files=Count("evidence"),
-            n_self_files=Count("evidence", filter=Q(evidence__stage=EvidenceStage.SELF)),
+            # Files uploaded for the criterion and files shared with it from another one.
+            n_files=Count("evidence", distinct=True) + Count("linked_evidence", distinct=True),
+            n_self_files=Count(
+                "evidence", filter=Q(evidence__stage=EvidenceStage.SELF), distinct=True
+            )
+            + Count(
+                "linked_evidence",
+                filter=Q(linked_evidence__stage=EvidenceStage.SELF),
+                distinct=True,
+            ),
         )
         .order_by("criterion__sort_key")
     )

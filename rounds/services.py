@@ -179,9 +179,11 @@ def _reminder(round_: Round, assessment: Assessment, people: list[Official]) -> 
 def units_remind(*, round_: Round, assessments: list[Assessment]) -> RemindReport:
     """Mail each unit's CCHC coordinator and chairperson its deadline (one mail per unit)."""
     report = RemindReport()
-    officials = Official.objects.filter(
-        unit_id__in=[a.unit_id for a in assessments], role__in=REMINDED_ROLES, is_active=True
-    ).select_related("user")
+    officials = (
+        Official.objects.current()
+        .filter(unit_id__in=[a.unit_id for a in assessments], role__in=REMINDED_ROLES)
+        .select_related("user")
+    )
     by_unit: dict[int, list[Official]] = {}
     for official in officials:
         if official.user.email and official.user.is_active:

@@ -32,12 +32,12 @@ MAX_DEPTH = 6  # province → district → commune is 3; leave room for other sh
 
 
 def officials_of(user) -> list[Official]:
-    """The user's active posts, cached on the user object for the request."""
+    """The user's current posts (active, not ended), cached on the user for the request."""
     if not user.is_authenticated:
         return []
     if not hasattr(user, "_cchc_officials"):
         user._cchc_officials = list(
-            Official.objects.filter(user=user, is_active=True).select_related("unit", "department")
+            Official.objects.current().filter(user=user).select_related("unit", "department")
         )
     return user._cchc_officials
 

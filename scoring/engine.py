@@ -460,36 +460,55 @@ def value_problems(
     maximum: Decimal,
     params: Mapping[str, Any],
     value: Decimal,
+    *,
+    label: str = "điểm",
 ) -> list[str]:
-    """Why `value` cannot be a score of criterion `code` (empty if it can)."""
+    """Why `value` cannot be a score of criterion `code` (empty if it can), each message as
+    every refusal reads: "Tiêu chí 1.2.2: what is wrong; what to do". `label` names the value
+    ("điểm thẩm định")."""
+    top = vn_number(maximum)
     if value < 0:
-        return [f"Điểm {vn_number(value)} của tiêu chí {code} không được âm."]
+        return [
+            f"Tiêu chí {code}: {label} {vn_number(value)} không được âm; hãy nhập từ 0 đến {top}."
+        ]
     if value > maximum:
         return [
-            f"Điểm {vn_number(value)} vượt quá điểm tối đa {vn_number(maximum)} "
-            f"của tiêu chí {code}."
+            f"Tiêu chí {code}: {label} {vn_number(value)} vượt quá điểm tối đa {top}; hãy nhập "
+            f"từ 0 đến {top}."
         ]
     if value != value.quantize(CENT, rounding=ROUND_DOWN):
-        return [f"Điểm của tiêu chí {code} chỉ có tối đa hai chữ số thập phân."]
+        return [
+            f"Tiêu chí {code}: {label} chỉ có tối đa hai chữ số thập phân; hãy nhập, ví dụ, "
+            f"{vn_number(value.quantize(CENT, rounding=ROUND_DOWN))}."
+        ]
     method = Method(method)
     if method == Method.YES_NO and value not in (ZERO, maximum):
-        return [f"Tiêu chí {code} chấm đạt/không đạt: điểm chỉ là 0 hoặc {vn_number(maximum)}."]
+        return [
+            f"Tiêu chí {code}: chấm đạt/không đạt, {label} chỉ là 0 hoặc {top}; hãy chọn "
+            "Đạt hoặc Không đạt."
+        ]
     if method == Method.LEVELS:
         allowed = [points for _, points in level_choices(maximum, params)]
         if allowed and value not in allowed:
             listed = "; ".join(vn_number(p) for p in allowed)
-            return [f"Tiêu chí {code} chấm theo mức: điểm chỉ là một trong {listed}."]
+            return [
+                f"Tiêu chí {code}: chấm theo mức, {label} chỉ là một trong {listed}; hãy chọn "
+                "một mức."
+            ]
     if method == Method.RATIO_STEPS:
         allowed = sorted({ZERO, *(min(p, maximum) for _, p in steps_of(params))}, reverse=True)
         if value not in allowed:
             listed = "; ".join(vn_number(p) for p in allowed)
-            return [f"Tiêu chí {code} chấm theo bậc: điểm chỉ là một trong {listed}."]
+            return [
+                f"Tiêu chí {code}: chấm theo bậc, {label} chỉ là một trong {listed}; hãy nhập "
+                "số b và a để tính điểm."
+            ]
     if method == Method.DEDUCTION:
         per_case = _param(params, "per_case")
         if value and (maximum - value) % per_case:
             return [
-                f"Điểm {vn_number(value)} của tiêu chí {code} không phải {vn_number(maximum)} "
-                f"trừ một số lần {vn_number(per_case)} điểm."
+                f"Tiêu chí {code}: {label} {vn_number(value)} không phải {top} trừ một số lần "
+                f"{vn_number(per_case)} điểm; hãy nhập số trường hợp để tính điểm."
             ]
     return []
 
@@ -537,7 +556,9 @@ def tree_problems(nodes: Sequence[Node], max_total: Decimal) -> list[str]:
             problems.append(str(exc))
             continue
         if node.code in by_code:
-            problems.append(f"Mã tiêu chí {node.code} xuất hiện hai lần.")
+            problems.append(
+                f"Tiêu chí {node.code}: mã xuất hiện hai lần; mỗi tiêu chí chỉ ghi một lần."
+            )
         by_code[node.code] = node
     children: dict[str | None, list[Node]] = {}
     for node in by_code.values():
@@ -545,22 +566,23 @@ def tree_problems(nodes: Sequence[Node], max_total: Decimal) -> list[str]:
         if node.parent_code is not None:
             if node.parent_code not in by_code:
                 problems.append(
-                    f"Tiêu chí {node.code} thuộc tiêu chí {node.parent_code}, "
-                    "nhưng tiêu chí này không có trong bộ chỉ số."
+                    f"Tiêu chí {node.code}: thuộc tiêu chí {node.parent_code}, nhưng tiêu chí "
+                    "đó không có trong bộ chỉ số; hãy thêm tiêu chí cha hoặc sửa mã."
                 )
             elif code_parts(node.code)[:-1] != code_parts(node.parent_code):
                 problems.append(
-                    f"Mã tiêu chí {node.code} không nối tiếp mã tiêu chí cha {node.parent_code}."
+                    f"Tiêu chí {node.code}: mã không nối tiếp mã tiêu chí cha "
+                    f"{node.parent_code}; hãy sửa lại mã."
                 )
         elif len(code_parts(node.code)) != 1:
-            problems.append(f"Tiêu chí {node.code} phải nằm trong một lĩnh vực hoặc tiêu chí cha.")
+            problems.append(f"Tiêu chí {node.code}: phải nằm trong một lĩnh vực hoặc tiêu chí cha.")
         if node.maximum is None or node.maximum < 0:
-            problems.append(f"Điểm tối đa của tiêu chí {node.code} không được âm.")
+            problems.append(f"Tiêu chí {node.code}: điểm tối đa không được âm.")
     for node in by_code.values():
         kids = children.get(node.code)
         if not kids:
             if node.maximum is not None and node.maximum <= 0:
-                problems.append(f"Tiêu chí {node.code} phải có điểm tối đa lớn hơn 0.")
+                problems.append(f"Tiêu chí {node.code}: phải có điểm tối đa lớn hơn 0.")
             continue
         total = sum((kid.maximum for kid in kids), ZERO)
         if total != node.maximum:

@@ -128,7 +128,13 @@ class RowView:
 
     @property
     def evidence_count(self) -> int:
-        return len(self.score.evidence.all()) if self.score else 0
+        """Files proving the criterion, its own and those shared from another criterion."""
+        return len(self.score.all_evidence()) if self.score else 0
+
+    @property
+    def may_upload(self) -> bool:
+        """Files can be added on the row itself: the unit's own entry or explanation."""
+        return self.editable and self.mode in (Mode.SELF, Mode.RESPOND)
 
 
 def _choices(row: SheetRow, current: Decimal | None, typed: str | None) -> list[Choice]:

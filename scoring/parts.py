@@ -141,11 +141,11 @@ def not_yours(code: str, owner: AppraisalPart | None) -> str:
     """Why a part-holder may not appraise a criterion of someone else's part (no query)."""
     if owner is None:
         return (
-            f"Tiêu chí {code} chưa được giao cho phần việc nào; "
+            f"Tiêu chí {code}: chưa được giao cho phần việc nào; "
             "người điều hành đợt đánh giá cần giao trước khi thẩm định."
         )
     return (
-        f"Tiêu chí {code} thuộc phần “{owner.name}” do {owner.appraiser} thẩm định; "
+        f"Tiêu chí {code}: thuộc phần “{owner.name}” do {owner.appraiser} thẩm định; "
         "bạn chỉ thẩm định các tiêu chí của phần mình."
     )
 
@@ -177,7 +177,7 @@ def outside_part_refusal(user, score: Score) -> str | None:
     if AppraisalPart.objects.filter(pk__in=mine, criteria__in=ancestors).exists():
         return None
     return (
-        f"Tiêu chí {code} không thuộc phần việc thẩm định bạn phụ trách; "
+        f"Tiêu chí {code}: không thuộc phần việc thẩm định bạn phụ trách; "
         "chỉ người được giao phần đó mới thẩm định được."
     )
 

@@ -41,11 +41,11 @@ def framework_problems(framework: Framework, pending: Criterion | None = None) -
     for c in criteria:
         if c.id not in has_children and not c.method:
             problems.append(
-                f"Tiêu chí {c.code} không có tiêu chí con nên phải có phương pháp chấm."
+                f"Tiêu chí {c.code}: không có tiêu chí con nên phải có phương pháp chấm."
             )
         elif c.id in has_children and c.method:
             problems.append(
-                f"Tiêu chí {c.code} có tiêu chí con nên không có phương pháp chấm riêng."
+                f"Tiêu chí {c.code}: có tiêu chí con nên không có phương pháp chấm riêng."
             )
         elif c.method:
             problems.extend(
@@ -132,14 +132,15 @@ def _counts_suggestion(score: Score, rounding: str) -> Decimal | None:
 
 def assessment_sheet(assessment: Assessment, *, with_evidence: bool = False) -> Sheet:
     """The full score sheet of an assessment with its results (2 queries for a published one,
-    which reads its frozen results, 3 before; one more with evidence)."""
+    which reads its frozen results, 3 before; two more with evidence: the files uploaded for
+    each criterion and those shared with it)."""
     framework = assessment.framework
     criteria = list(framework.criteria.all())
     score_rows = assessment.scores.select_related(
         "criterion", "responsible_department", "updated_by"
     )
     if with_evidence:
-        score_rows = score_rows.prefetch_related("evidence")
+        score_rows = score_rows.prefetch_related("evidence", "linked_evidence")
     scores = {s.criterion_id: s for s in score_rows}
     code_by_id = {c.id: c.code for c in criteria}
     nodes = [engine.Node(c.code, c.maximum, code_by_id.get(c.parent_id)) for c in criteria]
@@ -461,7 +462,7 @@ def _ranking_order(row: RankingRow) -> tuple:
 
 def units_in_view(user) -> set[int]:
     """Ids of the units a user works in and the units directly below them."""
-    own = set(Official.objects.filter(user=user, is_active=True).values_list("unit_id", flat=True))
+    own = set(Official.objects.current().filter(user=user).values_list("unit_id", flat=True))
     below = set(Unit.objects.filter(parent_id__in=own).values_list("id", flat=True))
     return own | below
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django import forms
 from django.contrib import messages
@@ -10,7 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from cchc.dates import DayInput
@@ -180,10 +184,27 @@ def _my_parts_progress(scope: Scope | None, views) -> dict | None:
 
 def _missing(assessment, mode: Mode) -> list[str]:
     if mode == Mode.SELF:
-        return services.self_assessment_missing(assessment)
+        return _linked(assessment, services.self_assessment_missing(assessment))
     if mode == Mode.APPRAISE:
-        return services.appraisal_missing(assessment)
+        return _linked(assessment, services.appraisal_missing(assessment))
     return []
+
+
+_CRITERION_FIRST = re.compile(r"Tiêu chí (\d+(?:\.\d+)*):")
+
+
+def _linked(assessment, problems: list[str]) -> list[str | SafeString]:
+    """Each problem that starts "Tiêu chí 1.2.3: …" as a link to that criterion's row of
+    the assessment page, so that a refusal's list leads to what needs doing."""
+    if not any(_CRITERION_FIRST.match(p) for p in problems):
+        return problems
+    rows = dict(assessment.scores.values_list("criterion__code", "pk"))
+    linked = []
+    for problem in problems:
+        match = _CRITERION_FIRST.match(problem)
+        pk = rows.get(match[1]) if match else None
+        linked.append(format_html('<a href="#row-{}">{}</a>', pk, problem) if pk else problem)
+    return linked
 
 
 @login_required
@@ -415,7 +436,7 @@ def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     try:
         done = _run_action(request, assessment, action)
     except ValidationError as refused:
-        for message in refused.messages:
+        for message in _linked(assessment, refused.messages):
             messages.error(request, message)
     else:
         messages.success(request, done)
@@ -429,30 +450,133 @@ def criterion_detail(request: HttpRequest, pk: int, score_pk: int) -> HttpRespon
     score = access.get_score_for_user(request.user, assessment, score_pk)
     stage = _upload_stage(request.user, score)
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if stage is None:
-            messages.error(request, "Bạn không thể tải tài liệu lên cho tiêu chí này lúc này.")
-        elif upload is None:
-            messages.error(request, "Chưa chọn tệp để tải lên.")
-        else:
-            try:
-                services.evidence_add(score=score, upload=upload, stage=stage, user=request.user)
-            except ValidationError as refused:
-                messages.error(request, refused.messages[0])
-            else:
-                messages.success(request, f"Đã tải lên “{upload.name}”.")
+        _upload(request, score, stage)
         return redirect("scoring:criterion", pk=pk, score_pk=score_pk)
     context = {
         "assessment": assessment,
         "score": score,
         "criterion": score.criterion,
         "field": _field_of(score),
-        "evidence": score.evidence.select_related("uploaded_by"),
+        "evidence": score.evidence.select_related("uploaded_by").prefetch_related(
+            "linked_scores__criterion"
+        ),
+        "shared": score.linked_evidence.select_related("uploaded_by", "score__criterion"),
+        "share_to": _share_targets(request.user, score, stage),
         "upload_stage": stage,
         "history": score_history(score),
         "rule": score.criterion.rule_text(),
     }
     return render(request, "scoring/criterion_detail.html", context)
+
+
+def _upload(request, score, stage) -> bool:
+    """Attach the files picked or dropped (field "files", several; "file", one), saying what
+    happened as messages; True when they were stored."""
+    uploads = request.FILES.getlist("files") or request.FILES.getlist("file")
+    code = score.criterion.code
+    if stage is None:
+        messages.error(request, f"Tiêu chí {code}: bạn không thể tải tài liệu lên lúc này.")
+        return False
+    try:
+        services.evidence_add_many(score=score, uploads=uploads, stage=stage, user=request.user)
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+        return False
+    names = ", ".join(f"“{u.name}”" for u in uploads)
+    if len(uploads) == 1:
+        messages.success(request, f"Tiêu chí {code}: đã tải lên {names}.")
+    else:
+        messages.success(request, f"Tiêu chí {code}: đã tải lên {len(uploads)} tệp ({names}).")
+    return True
+
+
+def _share_targets(user, score, stage) -> list:
+    """The other criteria of the assessment a file of this one may also prove: those the
+    user may add files to in the same stage."""
+    if stage is None:
+        return []
+    others = score.assessment.scores.exclude(pk=score.pk).select_related(
+        "criterion", "assessment", "responsible_department"
+    )
+    return [s for s in others.order_by("criterion__sort_key") if _upload_stage(user, s) == stage]
+
+
+@login_required
+@require_POST
+def evidence_upload(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
+    """Files picked or dropped on a row of the assessment page. A script's request (htmx
+    header) gets the row's files cell back; a plain form post returns to the row."""
+    assessment = access.get_assessment_for_user(request.user, pk)
+    score = access.get_score_for_user(request.user, assessment, score_pk)
+    stored = _upload(request, score, _upload_stage(request.user, score))
+    if request.headers.get("HX-Request"):
+        score = (
+            assessment.scores.filter(pk=score.pk)
+            .select_related("criterion")
+            .prefetch_related("evidence", "linked_evidence")
+            .get()
+        )
+        sent = [(m.tags, str(m)) for m in messages.get_messages(request)]
+        context = {"assessment": assessment, "s": score, "sent": sent, "may_upload": True}
+        return render(
+            request,
+            "scoring/partials/row_files.html",
+            context,
+            status=200 if stored else 422,
+        )
+    return redirect(reverse("scoring:assessment", args=[pk]) + f"#row-{score.pk}")
+
+
+@login_required
+@require_POST
+def evidence_share(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    """Let a file prove other criteria of the assessment too (chosen on its criterion page)."""
+    _, evidence = _get_evidence(request, pk, evidence_pk)
+    owner = evidence.score
+    stage = _upload_stage(request.user, owner)
+    if stage != evidence.stage:
+        raise PermissionDenied(EVIDENCE_CLOSED)
+    allowed = {s.pk: s for s in _share_targets(request.user, owner, stage)}
+    chosen = [allowed.get(int(v)) for v in request.POST.getlist("scores") if v.isdecimal()]
+    targets = [s for s in chosen if s is not None]
+    if not targets:
+        messages.error(
+            request,
+            f"Tiêu chí {owner.criterion.code}: hãy chọn tiêu chí cũng dùng tệp "
+            f"“{evidence.original_name}”.",
+        )
+    else:
+        try:
+            services.evidence_link(evidence=evidence, scores=targets, user=request.user)
+        except ValidationError as refused:
+            messages.error(request, refused.messages[0])
+        else:
+            codes = ", ".join(s.criterion.code for s in targets)
+            messages.success(
+                request, f"Tệp “{evidence.original_name}” dùng chung cho tiêu chí {codes}."
+            )
+    return redirect("scoring:criterion", pk=pk, score_pk=owner.pk)
+
+
+@login_required
+@require_POST
+def evidence_unshare(request: HttpRequest, pk: int, evidence_pk: int, score_pk: int):
+    """Stop a shared file proving one criterion (the file stays where it was uploaded)."""
+    assessment, evidence = _get_evidence(request, pk, evidence_pk)
+    score = access.get_score_for_user(request.user, assessment, score_pk)
+    if _upload_stage(request.user, score) != evidence.stage:
+        raise PermissionDenied(EVIDENCE_CLOSED)
+    try:
+        services.evidence_unlink(evidence=evidence, score=score, user=request.user)
+    except ValidationError as refused:
+        messages.error(request, refused.messages[0])
+    else:
+        messages.success(
+            request,
+            f"Tiêu chí {score.criterion.code}: đã gỡ tệp dùng chung “{evidence.original_name}”.",
+        )
+    return redirect("scoring:criterion", pk=pk, score_pk=score.pk)
 
 
 def _field_of(score):
@@ -467,6 +591,12 @@ def _upload_stage(user, score) -> str | None:
     if assessment.response_open() and access.may_enter_self(user, assessment):
         return EvidenceStage.RESPONSE
     return None
+
+
+EVIDENCE_CLOSED = (
+    "Chỉ cán bộ của đơn vị được nhập tiêu chí này xóa tài liệu, và chỉ khi giai đoạn "
+    "nộp tài liệu đó (tự đánh giá hoặc giải trình) còn mở."
+)
 
 
 def _get_evidence(request, pk: int, evidence_pk: int):
@@ -503,10 +633,7 @@ def evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
     _, evidence = _get_evidence(request, pk, evidence_pk)
     score = evidence.score
     if _upload_stage(request.user, score) != evidence.stage:
-        raise PermissionDenied(
-            "Chỉ cán bộ của đơn vị được nhập tiêu chí này xóa tài liệu, và chỉ khi giai đoạn "
-            "nộp tài liệu đó (tự đánh giá hoặc giải trình) còn mở."
-        )
+        raise PermissionDenied(EVIDENCE_CLOSED)
     try:
         services.evidence_delete(evidence=evidence, user=request.user)
     except ValidationError as refused:

@@ -55,6 +55,14 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _two_factor_optional(settings):
+    """Two-factor sign-in is required in production (OTP_REQUIRED defaults to `not DEBUG`);
+    the suite's personas sign in with force_login, so it is optional here unless a test of
+    two-factor sign-in turns it on (tests/accounts/)."""
+    settings.OTP_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files go to a temporary folder, never into the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -171,7 +171,7 @@ def test_a_part_keeps_its_own_criteria_when_edited(round_, parts, appraiser):
 def test_a_criterion_of_another_framework_is_refused(round_, legal):
     other = services.framework_create(data=small_framework_data(name="Bộ chỉ số khác"))
     foreign = other.criteria.get(code="2")
-    with pytest.raises(ValidationError, match="Tiêu chí 2 không thuộc bộ chỉ số"):
+    with pytest.raises(ValidationError, match="Tiêu chí 2: không thuộc bộ chỉ số"):
         services.part_create(round_=round_, name="Sai bộ", appraiser=legal, criteria=[foreign])
 
 
@@ -271,7 +271,7 @@ def test_an_appraiser_writes_the_criteria_of_their_part_and_is_refused_the_other
 ):
     p1 = _submitted(round_)
     services.score_set_appraised(score=score_of(p1, "2.4"), value=Decimal("1"), user=legal)
-    with pytest.raises(ValidationError, match=r"Tiêu chí 1\.7 không thuộc phần việc thẩm định"):
+    with pytest.raises(ValidationError, match=r"Tiêu chí 1\.7: không thuộc phần việc thẩm định"):
         services.score_set_appraised(score=score_of(p1, "1.7"), value=Decimal("1"), user=legal)
     assert score_of(p1, "1.7").appraised_value is None
 
@@ -324,7 +324,7 @@ def test_a_page_post_for_a_criterion_outside_the_part_is_refused_with_the_reason
         },
     )
     assert response.status_code == 422
-    assert f"Tiêu chí 1.7 thuộc phần “{REST}” do Phạm Văn Hùng thẩm định" in (
+    assert f"Tiêu chí 1.7: thuộc phần “{REST}” do Phạm Văn Hùng thẩm định" in (
         response.content.decode()
     )
     assert Score.objects.filter(assessment=p1, appraised_value__isnull=False).count() == 0

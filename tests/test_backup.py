@@ -121,12 +121,14 @@ def _fill_every_model() -> None:
     """After the demo data, one of everything else the project stores, through its services."""
     p1_2023 = Assessment.objects.get(unit__code="TXQT-P1", period__year=2023)
     p1_2026 = Assessment.objects.get(unit__code="TXQT-P1", period__year=2026)
-    services.evidence_add(
+    evidence = services.evidence_add(
         score=score_of(p1_2026, "1.1.1"),
         upload=pdf("ke-hoach.pdf"),
         stage=EvidenceStage.SELF,
         user=_user("motcua.p1"),
     )
+    # The same plan proves 1.1.2 too (one file shared by two criteria).
+    services.evidence_link(evidence=evidence, scores=[score_of(p1_2026, "1.1.2")])
     _fill_remediation(p1_2023)
     _fill_documents(p1_2023)
     _fill_exchange(p1_2023, p1_2026)
@@ -277,6 +279,26 @@ def _fill_accounts() -> None:
     LogEntry.objects.log_actions(
         user_id=_user("admin").pk, queryset=[merged], action_flag=ADDITION, change_message="Thêm"
     )
+    _fill_sign_in(office)
+
+
+def _fill_sign_in(office) -> None:
+    """Issue 17: an invitation batch (which records the invitation), an authenticator with
+    its recovery codes."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts import services as accounts_services
+    from accounts import twofactor
+
+    newcomer = get_user_model()(username="moi.p1", email="moi.p1@quangtri.gov.vn")
+    newcomer.set_unusable_password()
+    newcomer.save()
+    Official.objects.create(user=newcomer, unit=Unit.objects.get(code="TXQT-P1"), role="staff")
+    accounts_services.invitation_batch_start(
+        requested_by=_user("admin"), site_url="https://cchc.quangtri.gov.vn"
+    )
+    TOTPDevice.objects.create(user=office, name=twofactor.TOTP_NAME, confirmed=True)
+    twofactor._recovery_codes_make(office)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -93,7 +93,10 @@ def test_the_live_preview_computes_a_ratio_and_the_subtotals_without_saving(
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"1.1.2": {"value": "1,5"}}, "Điểm 1,50 vượt quá điểm tối đa 1,00 của tiêu chí 1.1.2."),
+        (
+            {"1.1.2": {"value": "1,5"}},
+            "Tiêu chí 1.1.2: điểm 1,50 vượt quá điểm tối đa 1,00; hãy nhập từ 0 đến 1,00.",
+        ),
         (
             {"1.1.3": {"b": "50", "a": "46"}},
             "Tiêu chí 1.1.3: Số b (50) không được lớn hơn số a (46).",
@@ -101,7 +104,8 @@ def test_the_live_preview_computes_a_ratio_and_the_subtotals_without_saving(
         ({"1.1.2": {"value": "nửa điểm"}}, "Tiêu chí 1.1.2: “nửa điểm” không phải là số"),
         (
             {"1.1.1": {"value": "0.5"}},
-            "Tiêu chí 1.1.1 chấm đạt/không đạt: điểm chỉ là 0 hoặc 1,00.",
+            "Tiêu chí 1.1.1: chấm đạt/không đạt, điểm chỉ là 0 hoặc 1,00; hãy chọn Đạt hoặc "
+            "Không đạt.",
         ),
     ],
 )
@@ -136,7 +140,7 @@ def test_a_second_editor_is_refused_with_the_first_persons_value(
     client.force_login(coordinator)
     response = client.post(_page(current_p1), stale)
     assert response.status_code == 422
-    assert "Tiêu chí 1.5.4 vừa được Lê Thị Huệ sửa" in response.content.decode()
+    assert "Tiêu chí 1.5.4: vừa được Lê Thị Huệ sửa" in response.content.decode()
     assert "điểm tự đánh giá hiện là 1,50" in response.content.decode()
     assert score_of(current_p1, "1.5.4").self_value == D("1.50")
 

@@ -132,7 +132,7 @@ def test_the_appendix_refers_back_to_the_report_and_totals_as_the_seed(report):
 def test_the_letter_is_a4_portrait_and_its_appendix_a4_landscape_on_new_pages(report):
     sizes = page_sizes(report)
     start = _appendix_start(report)
-    assert (len(sizes), start) == (7, 4)  # 4 pages of report, 3 of phụ lục
+    assert (len(sizes), start) == (6, 3)  # 3 pages of report, 3 of phụ lục
     assert all(size == PORTRAIT for size in sizes[:start])
     assert all(size == LANDSCAPE for size in sizes[start:])
 
@@ -147,7 +147,7 @@ def test_page_numbers_start_on_page_2_centred_in_the_top_margin(report):
     start = _appendix_start(report)
     numbers = [_page_number(report, i) for i in range(len(page_sizes(report)))]
     # The report: none on page 1, then 2, 3. The phụ lục is numbered on its own.
-    assert numbers[:start] == [None, "2", "3", "4"]
+    assert numbers[:start] == [None, "2", "3"]
     assert numbers[start:] == [None, "2", "3"]
     number = next(w for w in words(report, 1) if w["bottom"] < 20 * MM)
     centre = (number["x0"] + number["x1"]) / 2

@@ -173,17 +173,17 @@ def _editor_form(letter: Letter) -> dict:
     return form
 
 
-def test_the_editor_refuses_an_empty_action_and_a_bad_deadline(client, chairperson, draft):
+def test_the_editor_refuses_a_bad_deadline_and_keeps_what_was_typed(client, chairperson, draft):
     client.force_login(chairperson)
     form = _editor_form(draft)
     direction = draft.directions.get(criterion_code="1.7")
-    form[f"d-{direction.pk}-action"] = " "
+    form[f"d-{direction.pk}-action"] = "Ban hành kế hoạch kiểm tra"
     form[f"d-{direction.pk}-deadline"] = "31/02/2024"
     page = client.post(reverse("documents:letter_edit", args=[draft.pk]), form).content.decode()
-    assert "Nhiệm vụ của tiêu chí 1.7 đang để trống" in page
     assert "Tiêu chí 1.7: thời hạn “31/02/2024” không phải là ngày" in page
+    assert "Ban hành kế hoạch kiểm tra</textarea>" in page
     direction.refresh_from_db()
-    assert direction.action.startswith("Làm rõ nguyên nhân")
+    assert direction.action == ""  # nothing saved
 
 
 def test_changing_the_grouping_on_the_editor_regroups_the_directions(client, chairperson, draft):
@@ -350,8 +350,8 @@ def test_a_control_character_in_the_body_is_refused_naming_the_field(
     refused = f"nội dung có ký tự không hợp lệ ({name}); hãy xóa ký tự đó rồi nhập lại."
     for label in (
         f"Đoạn thứ {paragraph.position}",
-        "Lý do bị trừ điểm của tiêu chí 1.7",
-        "Nhiệm vụ của tiêu chí 1.7",
+        "Tiêu chí 1.7 (lý do bị trừ điểm)",
+        "Tiêu chí 1.7 (nhiệm vụ)",
         "Tên nhóm 1",
     ):
         assert f"{label}: {refused}" in page, label
@@ -399,3 +399,43 @@ def test_a_header_field_past_its_size_limit_is_refused(client, chairperson, draf
     assert response.status_code == 400
     assert "Căn cứ: Tối đa 3.000 ký tự (đang có 4399); hãy rút gọn." in response.content.decode()
     assert _stored(draft) == before
+
+
+# --- irreversible steps: what the page says before and after (issue 14) -----------------------
+
+
+def test_the_letter_page_says_what_deleting_and_issuing_will_do_before_it_is_done(
+    client, chairperson, draft
+):
+    client.force_login(chairperson)
+    page = client.get(reverse("documents:letter_detail", args=[draft.pk])).content.decode()
+    assert 'data-confirm-title="Xóa dự thảo?"' in page
+    assert "sẽ bị xóa hẳn, không khôi phục được" in page
+    assert 'data-confirm-title="Ban hành văn bản?"' in page
+    assert "Văn bản được cấp số {number}/UBND-VP, ghi ngày {date}" in page
+    assert '<dialog id="confirm-dialog"' in page
+
+
+def test_deleting_a_draft_says_which_draft_was_deleted(client, chairperson, phuong1_2023, draft):
+    client.force_login(chairperson)
+    draft.subject = "Về việc khắc phục những hạn chế, tồn tại trong công tác cải cách hành chính"
+    draft.save()
+    response = client.post(reverse("documents:letter_delete", args=[draft.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("documents:assessment", args=[phuong1_2023.pk])
+    assert (
+        "Đã xóa dự thảo công văn “Về việc khắc phục những hạn chế, tồn tại trong công tác cải "
+        "cách hành chính”." in response.content.decode()
+    )
+    assert not Letter.objects.filter(pk=draft.pk).exists()
+
+
+def test_issuing_says_the_number_once(client, chairperson, draft):
+    client.force_login(chairperson)
+    response = client.post(
+        reverse("documents:letter_issue", args=[draft.pk]),
+        {"number": "105", "date": "2024-02-28"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert page.count("Đã ban hành Công văn số 105/UBND-VP") == 1
+    assert "Xóa dự thảo" not in page

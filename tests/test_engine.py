@@ -85,19 +85,19 @@ def test_levels_give_their_share_of_the_maximum():
     assert engine.suggested_score("levels", D("2"), params, CUT, level="Chưa đầy đủ") == D("1.00")
     assert engine.value_problems("7.1.4", "levels", D("2"), params, D("1")) == []
     assert engine.value_problems("7.1.4", "levels", D("2"), params, D("1.5")) == [
-        "Tiêu chí 7.1.4 chấm theo mức: điểm chỉ là một trong 2,00; 1,00; 0,00."
+        "Tiêu chí 7.1.4: chấm theo mức, điểm chỉ là một trong 2,00; 1,00; 0,00; hãy chọn một mức."
     ]
 
 
 def test_value_problems_name_the_value_the_maximum_and_the_criterion():
     assert engine.value_problems("1.1.3", "judgement", D("2"), {}, D("2.5")) == [
-        "Điểm 2,50 vượt quá điểm tối đa 2,00 của tiêu chí 1.1.3."
+        "Tiêu chí 1.1.3: điểm 2,50 vượt quá điểm tối đa 2,00; hãy nhập từ 0 đến 2,00."
     ]
     assert engine.value_problems("1.1.3", "judgement", D("2"), {}, D("-0.5")) == [
-        "Điểm -0,50 của tiêu chí 1.1.3 không được âm."
+        "Tiêu chí 1.1.3: điểm -0,50 không được âm; hãy nhập từ 0 đến 2,00."
     ]
     assert engine.value_problems("4.4", "yes_no", D("1"), {}, D("0.5")) == [
-        "Tiêu chí 4.4 chấm đạt/không đạt: điểm chỉ là 0 hoặc 1,00."
+        "Tiêu chí 4.4: chấm đạt/không đạt, điểm chỉ là 0 hoặc 1,00; hãy chọn Đạt hoặc Không đạt."
     ]
     assert engine.value_problems("1.5.4", "judgement", D("2"), {}, D("0.505"))
     assert engine.value_problems("1.5.4", "judgement", D("2"), {}, D("0.50")) == []
@@ -205,8 +205,8 @@ def test_malformed_duplicate_and_misplaced_codes_are_refused():
         Node("1.a", D("1"), "1"),
     ]
     problems = engine.tree_problems(nodes, D("2"))
-    assert "Mã tiêu chí 1.1 xuất hiện hai lần." in problems
-    assert "Mã tiêu chí 2.1 không nối tiếp mã tiêu chí cha 1." in problems
+    assert "Tiêu chí 1.1: mã xuất hiện hai lần; mỗi tiêu chí chỉ ghi một lần." in problems
+    assert "Tiêu chí 2.1: mã không nối tiếp mã tiêu chí cha 1; hãy sửa lại mã." in problems
     assert any("“1.a” không hợp lệ" in p for p in problems)
 
 

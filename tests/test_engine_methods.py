@@ -201,12 +201,14 @@ def test_the_rules_in_words():
 def test_an_entered_value_must_be_one_the_rule_can_give():
     assert engine.value_problems("1.1", Method.RATIO_STEPS, D("1"), STEPS, D("0.50")) == []
     assert engine.value_problems("1.1", Method.RATIO_STEPS, D("1"), STEPS, D("0.70")) == [
-        "Tiêu chí 1.1 chấm theo bậc: điểm chỉ là một trong 1,00; 0,50; 0,00."
+        "Tiêu chí 1.1: chấm theo bậc, điểm chỉ là một trong 1,00; 0,50; 0,00; hãy nhập số b "
+        "và a để tính điểm."
     ]
     assert engine.value_problems("2.3", Method.DEDUCTION, D("2"), PER_CASE, D("1.25")) == []
     assert engine.value_problems("2.3", Method.DEDUCTION, D("2"), PER_CASE, D("0")) == []
     assert engine.value_problems("2.3", Method.DEDUCTION, D("2"), PER_CASE, D("1.30")) == [
-        "Điểm 1,30 của tiêu chí 2.3 không phải 2,00 trừ một số lần 0,25 điểm."
+        "Tiêu chí 2.3: điểm 1,30 không phải 2,00 trừ một số lần 0,25 điểm; hãy nhập số trường "
+        "hợp để tính điểm."
     ]
 
 

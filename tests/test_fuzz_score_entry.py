@@ -191,6 +191,8 @@ def _expected(score: Score, raw: dict[str, str], mode: Mode) -> dict:
         )
     if mode == Mode.SELF:
         return {"self_value": value, "self_b": b, "self_a": a, "self_note": text}
+    if not text and value is not None and value == score.self_value < score.maximum:
+        text = score.agreed_reason()  # the council keeps the unit's value: the unit's reason
     return {"appraised_value": value, "appraised_b": b, "appraised_a": a, "appraisal_comment": text}
 
 

@@ -130,7 +130,8 @@ def test_the_live_preview_computes_a_deduction_and_names_the_step_reached(
         ({"1.5.4": {"b": "-2"}}, "Tiêu chí 1.5.4: số trường hợp “-2” phải là số nguyên không âm."),
         (
             {"1.5.4": {"value": "1,30"}},
-            "Điểm 1,30 của tiêu chí 1.5.4 không phải 2,00 trừ một số lần 0,25 điểm.",
+            "Tiêu chí 1.5.4: điểm 1,30 không phải 2,00 trừ một số lần 0,25 điểm; hãy nhập số "
+            "trường hợp để tính điểm.",
         ),
         ({"6.1.1": {"b": "5", "a": "0"}}, "Tiêu chí 6.1.1: Số a (tổng số) phải lớn hơn 0."),
     ],

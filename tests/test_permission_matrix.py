@@ -336,6 +336,27 @@ class World:
             groups=[group],
         )
 
+    # --- accounts (issue 17) ---
+    @cached_property
+    def newcomer(self) -> Official:
+        """A Phường 1 official whose account has no password yet (made by an import)."""
+        user = get_user_model()(
+            username="moi.p1", full_name="Người Mới", email="moi.p1@example.gov.vn"
+        )
+        user.set_unusable_password()
+        user.save()
+        return Official.objects.create(
+            user=user, unit=Unit.objects.get(code="TXQT-P1"), role=Role.STAFF
+        )
+
+    @cached_property
+    def invitation_batch(self):
+        from accounts.models import InvitationBatch
+
+        return InvitationBatch.objects.create(
+            requested_by=self.user("office"), site_url="http://testserver", total=1
+        )
+
 
 OBJECTS = (
     "appraiser_away", "p1_2026", "p1_2023", "score", "evidence", "task", "draft_task",
@@ -344,6 +365,7 @@ OBJECTS = (
 OBJECTS += ("council_round", "p1_in_round")  # rounds (issue 13)
 OBJECTS += ("publication_round",)  # group publication
 OBJECTS += ("secretary", "parted_appraiser")  # the council's two other people
+OBJECTS += ("newcomer", "invitation_batch")  # accounts (issue 17)
 
 
 # --- what a cell expects ---------------------------------------------------------------------
@@ -534,6 +556,13 @@ def _task_form(w):
 QUEUE = to("scoring:queue")
 ASSESSMENT_2026 = to("scoring:assessment", P1_2026)
 CRITERION = to("scoring:criterion", SCORE)
+
+
+def ROW(w: World, url: str) -> str:
+    """The assessment page at the row of the criterion (files uploaded on the row)."""
+    return re.escape(reverse("scoring:assessment", args=[w.p1_2026.pk]) + f"#row-{w.score.pk}")
+
+
 WORKTABLE = to("remediation:assessment_tasks", TASKS_2023)
 TASK_PAGE = to("remediation:task", TASK)
 DRAFT_PAGE = to("remediation:task", DRAFT_TASK)
@@ -545,7 +574,7 @@ NEW_RECORD = to_new(r"/excel/nhap/\d+/")
 RECORD_PAGE = to("exchange:record", RECORD)
 EXCEL = to("exchange:index")
 DOCUMENTS_2023 = to("documents:assessment", P1_2023)
-ISSUED = to("documents:letter_detail", LETTER, "?ban-hanh=1")
+ISSUED = to("documents:letter_detail", LETTER)
 SAVED = to("documents:letter_edit", LETTER, "?da-luu=1")
 TO_LOGIN = to("login")
 
@@ -595,6 +624,14 @@ def _publication_form(w):
 
 PUBLICATION_PAGE = to("rounds:publication_preview", PUBLICATION)
 
+
+def NEWCOMER(w):
+    return {"unit_pk": w.p1_2026.unit_id, "pk": w.newcomer.pk}
+
+
+PEOPLE = to("accounts:unit_people", P1_UNIT)
+NEW_BATCH = to_new(r"/tai-khoan/gui-loi-moi/\d+/")
+
 # fmt: off
 MATRIX: dict[str, Row] = {
     # --- cchc --------------------------------------------------------------------------------
@@ -640,6 +677,17 @@ MATRIX: dict[str, Row] = {
     "scoring:evidence": Row(EVIDENCE,
         get=(LOGIN, OK, OK, NF, OK, NF, OK)),
     "scoring:evidence_remove": Row(EVIDENCE,
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, done(CRITERION), done(CRITERION), NF, DENIED, NF, done(CRITERION))),
+    # Files picked or dropped on the assessment page's row (issue 14): back to that row.
+    "scoring:evidence_upload": Row(SCORE, data=lambda w: {"files": [pdf(), pdf("b.pdf")]},
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, done(ROW), done(ROW), NF, refused(ROW), NF, done(ROW))),
+    # One file proving another criterion too; and unlinking it again.
+    "scoring:evidence_share": Row(EVIDENCE, data=lambda w: {"scores": [score_of(w.p1_2026, "1.6").pk]},  # noqa: E501
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, done(CRITERION), done(CRITERION), NF, DENIED, NF, done(CRITERION))),
+    "scoring:evidence_unshare": Row(lambda w: {**EVIDENCE(w), "score_pk": w.score.pk},
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
         post=(LOGIN, done(CRITERION), done(CRITERION), NF, DENIED, NF, done(CRITERION))),
 
@@ -837,6 +885,54 @@ MATRIX: dict[str, Row] = {
         data=lambda w: {**_publication_form(w), "reason": "Đính chính"},
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
         post=(LOGIN, NF, NF, NF, NF, NF, refused(PUBLICATION_PAGE))),
+
+    # --- accounts (issue 17): one's own account for everyone; a unit's people for its
+    # coordinator and chairperson ("office", "other" in Phường 2) and administrators ---------
+    "accounts:profile": Row(data=lambda w: {"full_name": "Tên Mới", "phone": "0233 3852 123"},
+        get=(LOGIN, OK, OK, OK, OK, OK, OK),
+        post=(LOGIN, *[done(to("accounts:profile"))] * 6)),
+    # POSTed empty: the form comes back with what is missing.
+    "accounts:password_change": Row(
+        get=(LOGIN, OK, OK, OK, OK, OK, OK),
+        post=(LOGIN, OK, OK, OK, OK, OK, OK)),
+    "accounts:password_reset": Row(data=lambda w: {"email": "ai-do@example.gov.vn"},
+        get=(OK, OK, OK, OK, OK, OK, OK),
+        post=(*[goes(to("accounts:reset_sent"))] * 7,)),
+    "accounts:reset_sent": Row(
+        get=(OK, OK, OK, OK, OK, OK, OK)),
+    # A made-up link: the page says it cannot be used, to everyone.
+    "accounts:reset_confirm": Row(lambda w: {"uidb64": "MQ", "token": "abc-123"},
+        get=(OK, OK, OK, OK, OK, OK, OK)),
+    "accounts:invitation": Row(lambda w: {"uidb64": "MQ", "token": "abc-123"},
+        get=(OK, OK, OK, OK, OK, OK, OK)),
+    # Single sign-on is off unless configured (tests/accounts/test_oidc.py turns it on).
+    "accounts:sso_start": Row(
+        get=(NF, NF, NF, NF, NF, NF, NF)),
+    "accounts:sso_callback": Row(
+        get=(NF, NF, NF, NF, NF, NF, NF)),
+    "accounts:two_factor": Row(
+        get=(LOGIN, OK, OK, OK, OK, OK, OK),
+        post=(LOGIN, OK, OK, OK, OK, OK, OK)),
+    # Nobody here has an authenticator: nothing to verify, on to the landing page.
+    "accounts:two_factor_verify": Row(
+        get=(LOGIN, *[goes(to("home"))] * 6),
+        post=(LOGIN, *[goes(to("home"))] * 6)),
+    "accounts:invitations": Row(
+        get=(LOGIN, NF, OK, OK, NF, NF, OK),
+        post=(LOGIN, NF, goes(NEW_BATCH), goes(NEW_BATCH), NF, NF, goes(NEW_BATCH))),
+    # A batch is its requester's (Phường 1's coordinator asked for it).
+    "accounts:invitation_batch": Row(lambda w: {"pk": w.invitation_batch.pk},
+        get=(LOGIN, NF, OK, NF, NF, NF, OK)),
+    "accounts:unit_people": Row(P1_UNIT,
+        data=lambda w: {"username": "vanthu.p1", "full_name": "Văn Thư", "role": "staff"},
+        get=(LOGIN, NF, OK, NF, NF, NF, OK),
+        post=(LOGIN, NF, done(PEOPLE), NF, NF, NF, done(PEOPLE))),
+    "accounts:person_invite": Row(NEWCOMER,
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, NF, done(PEOPLE), NF, NF, NF, done(PEOPLE))),
+    "accounts:post_end": Row(NEWCOMER, data=lambda w: {"ended_on": _future()},
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, NF, done(PEOPLE), NF, NF, NF, done(PEOPLE))),
 }
 # fmt: on
 

@@ -2,6 +2,7 @@
 tôi" on the landing page, overdue tasks standing out, files, commitments, query counts."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -223,12 +224,19 @@ def test_the_coordinator_creates_drafts_merges_and_assigns_from_the_worktable(
     assert "Đã gộp 2 việc thành một." in response.content.decode()
     response = client.post(
         reverse("remediation:assign_all", args=[phuong1_2023.pk]),
-        {"deadline": "2024-10-31"},
+        {"deadline": "2030-10-31"},
         follow=True,
     )
     page = response.content.decode()
-    assert "Chưa giao được" in page and "7.1.4" in page
-    assert not Task.objects.assigned().exists()
+    # 15 tasks after the merge; the two without a department stay drafts, each linked.
+    assert "Đã giao 13 việc." in page
+    assert "Còn 2 việc nháp chưa giao" in page
+    left = Task.objects.drafts().filter(assessment=phuong1_2023)
+    assert {_code(t) for t in left} == {"7.1.4", "7.3.1"}
+    for task in left:
+        edit = reverse("remediation:task_edit", args=[task.pk])
+        assert f'<a href="{edit}">Việc “{task.short_title}” chưa có người chủ trì' in page
+    assert Task.objects.assigned().filter(assessment=phuong1_2023).count() == 13
 
 
 def test_a_task_is_edited_through_its_form_and_a_bad_number_is_explained(
@@ -243,7 +251,7 @@ def test_a_task_is_edited_through_its_form_and_a_bad_number_is_explained(
         "scores": [s.pk for s in task.scores.all()],
         "points": "1,5",
         "lead": _official("cchc.p1").pk,
-        "deadline": "2024-10-31",
+        "deadline": "2030-10-31",
     }
     response = client.post(url, form)
     assert response.status_code == 422
@@ -418,3 +426,70 @@ def test_task_pages_cost_the_same_queries_for_one_task_or_sixteen(
     for name, url in urls.items():
         with django_assert_max_num_queries(budgets[name]):
             client.get(url)
+
+
+# --- assigning, deadlines and titles (issue 14) ----------------------------------------------
+
+
+def test_a_past_deadline_for_all_drafts_takes_a_second_step_to_confirm(
+    client, phuong1_2023, coordinator
+):
+    services.task_drafts_create(assessment=phuong1_2023, user=coordinator)
+    client.force_login(coordinator)
+    post = reverse("remediation:assign_all", args=[phuong1_2023.pk])
+    past = timezone.localdate() - datetime.timedelta(days=974)
+    response = client.post(post, {"deadline": past.isoformat()}, follow=True)
+    page = response.content.decode()
+    assert f"Hạn hoàn thành {past:%d/%m/%Y} đã qua 974 ngày." in page
+    assert response.redirect_chain[-1][0].endswith(f"?han-da-qua={past.isoformat()}#assign")
+    assert f'name="deadline" id="id_deadline" value="{past.isoformat()}"' in page
+    assert 'name="past_deadline_ok"' in page
+    assert not Task.objects.assigned().exists()  # nothing happened
+    data = {"deadline": past.isoformat(), "past_deadline_ok": "1"}
+    page = client.post(post, data, follow=True).content.decode()
+    assert "Đã giao 13 việc." in page
+    assert Task.objects.assigned().filter(deadline=past).count() == 13
+
+
+def test_a_past_deadline_on_a_task_form_is_confirmed_with_a_box_beside_it(
+    client, coordinator, tasks
+):
+    client.force_login(coordinator)
+    task = tasks["1.7"]
+    url = reverse("remediation:task_edit", args=[task.pk])
+    page = client.get(url).content.decode()
+    assert 'name="past_deadline_ok"' not in page  # only asked when needed
+    past = timezone.localdate() - datetime.timedelta(days=3)
+    form = {
+        "action": "Tổ chức đối thoại lần 2",
+        "department": str(task.department_id),
+        "deadline": past.isoformat(),
+    }
+    response = client.post(url, form)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert f"Hạn hoàn thành {past:%d/%m/%Y} đã qua 3 ngày." in page
+    assert 'name="past_deadline_ok"' in page
+    before = task.deadline
+    task.refresh_from_db()
+    assert task.deadline == before  # nothing saved
+    response = client.post(url, {**form, "past_deadline_ok": "on"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.deadline == past
+
+
+def test_long_titles_are_cut_on_a_word_with_an_ellipsis(client, coordinator, tasks):
+    client.force_login(coordinator)
+    task = tasks["1.7"]
+    task.action = "Tổ chức đối thoại " + "giữa lãnh đạo phường với người dân " * 6
+    task.save()
+    assert task.short_title.endswith("người…")
+    assert len(task.short_title) <= 120
+    page = client.get(
+        reverse("remediation:assessment_tasks", args=[task.assessment_id])
+    ).content.decode()
+    shown = re.search(rf'href="/khac-phuc/{task.pk}/">([^<]*)</a>', page)[1]
+    assert shown.endswith("…") and not shown.endswith(" …")
+    assert task.action.startswith(shown[:-1])
+    assert task.action[len(shown) - 1] == " "  # the cut falls between two words

@@ -50,6 +50,10 @@ def drafts(phuong1_2023, coordinator) -> dict[str, Task]:
     return {t.scores.all()[0].criterion.code: t for t in tasks}
 
 
+def _code(task: Task) -> str:
+    return task.scores.all()[0].criterion.code
+
+
 def _official(username: str) -> Official:
     return Official.objects.select_related("user").get(user__username=username)
 
@@ -151,7 +155,7 @@ def test_a_task_the_office_adds_without_criteria_recovers_no_points(phuong1_2023
         assessment=phuong1_2023,
         action="Tham mưu 01 sáng kiến CCHC năm 2024",
         lead=_official("vhxh.p1"),
-        deadline=datetime.date(2024, 10, 31),
+        deadline=datetime.date(2030, 10, 31),
         user=coordinator,
     )
     assert task.points == D("0") and not task.scores.exists()
@@ -178,22 +182,63 @@ def test_a_draft_is_assigned_only_with_an_owner_and_a_deadline(drafts):
         services.task_assign(task=task)
     task.lead = _official("cchc.p1")
     task.save()
-    assigned = services.task_assign(task=task, deadline=datetime.date(2024, 10, 31))
-    assert assigned.assigned_at is not None and assigned.deadline == datetime.date(2024, 10, 31)
+    assigned = services.task_assign(task=task, deadline=datetime.date(2030, 10, 31))
+    assert assigned.assigned_at is not None and assigned.deadline == datetime.date(2030, 10, 31)
 
 
-def test_assigning_all_drafts_is_all_or_nothing_and_lists_what_is_missing(phuong1_2023, drafts):
-    deadline = datetime.date(2024, 10, 31)
-    with pytest.raises(ValidationError) as refused:
-        services.tasks_assign(assessment=phuong1_2023, deadline=deadline)
-    assert [m for m in refused.value.messages if "7.1.4" in m or "7.3.1" in m or "7.3.2" in m]
-    assert len(refused.value.messages) == 4  # the heading and the three tasks without owner
-    assert not Task.objects.assigned().exists()
+def test_assigning_all_drafts_assigns_those_it_can_and_lists_the_rest(phuong1_2023, drafts):
+    deadline = datetime.date(2030, 10, 31)
+    report = services.tasks_assign(assessment=phuong1_2023, deadline=deadline)
+    assert len(report.assigned) == 13
+    left = {_code(task): problem for task, problem in report.left}
+    assert set(left) == {"7.1.4", "7.3.1", "7.3.2"}  # no department in the demo
+    assert all("chưa có người chủ trì hoặc bộ phận phụ trách" in p for p in left.values())
+    assert Task.objects.assigned().filter(deadline=deadline).count() == 13
+    assert Task.objects.drafts().filter(assessment=phuong1_2023).count() == 3
     for code in ("7.1.4", "7.3.1", "7.3.2"):
         drafts[code].lead = _official("motcua.p1")
         drafts[code].save()
-    assert services.tasks_assign(assessment=phuong1_2023, deadline=deadline) == 16
+    report = services.tasks_assign(assessment=phuong1_2023, deadline=deadline)
+    assert (len(report.assigned), report.left) == (3, [])
     assert Task.objects.filter(deadline=deadline).count() == 16
+
+
+def test_assigning_all_is_refused_when_no_draft_can_be_assigned(phuong1_2023, drafts):
+    Task.objects.filter(assessment=phuong1_2023).update(department=None, lead=None)
+    with pytest.raises(ValidationError) as refused:
+        services.tasks_assign(assessment=phuong1_2023, deadline=datetime.date(2030, 10, 31))
+    assert refused.value.messages[0] == "Chưa giao được việc nào: hãy bổ sung các việc sau."
+    assert len(refused.value.messages) == 17
+    assert not Task.objects.assigned().exists()
+
+
+def test_a_past_deadline_is_refused_until_it_is_confirmed(phuong1_2023, drafts):
+    past = timezone.localdate() - datetime.timedelta(days=974)
+    with pytest.raises(services.PastDeadline) as refused:
+        services.tasks_assign(assessment=phuong1_2023, deadline=past)
+    assert refused.value.messages == [
+        f"Hạn hoàn thành {past:%d/%m/%Y} đã qua 974 ngày. Nếu đúng là hạn đó, hãy đánh dấu "
+        "“Đúng là hạn đã qua” rồi lưu lại; nếu không, hãy sửa hạn hoàn thành."
+    ]
+    assert not Task.objects.assigned().exists()
+    with pytest.raises(services.PastDeadline):
+        services.task_create(assessment=phuong1_2023, action="Việc thêm", deadline=past)
+    task = drafts["1.7"]
+    with pytest.raises(services.PastDeadline):
+        services.task_assign(task=task, deadline=past)
+    report = services.tasks_assign(
+        assessment=phuong1_2023, deadline=past, past_deadline_confirmed=True
+    )
+    assert len(report.assigned) == 13
+    # A task already overdue keeps its deadline through other edits without asking again.
+    task.refresh_from_db()
+    fields = dict(
+        action="Đối thoại lần 2", reason=task.reason, scores=list(task.scores.all()),
+        points=None, lead=task.lead, assignees=[], department=task.department,
+    )  # fmt: skip
+    services.task_update(task=task, deadline=past, **fields)
+    with pytest.raises(services.PastDeadline):
+        services.task_update(task=task, deadline=past - datetime.timedelta(days=1), **fields)
 
 
 def test_a_task_moves_through_its_statuses_and_verification_records_who_and_when(
@@ -274,7 +319,7 @@ def test_every_change_to_a_task_is_in_its_history_with_who_and_why(drafts, coord
         lead=_official("cchc.p1"),
         assignees=[_official("motcua.p1")],
         department=task.department,
-        deadline=datetime.date(2024, 10, 31),
+        deadline=datetime.date(2030, 10, 31),
         user=coordinator,
     )
     services.task_assign(task=task, user=coordinator)

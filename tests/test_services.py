@@ -59,7 +59,7 @@ def test_a_framework_whose_fields_miss_the_total_is_refused():
 def test_a_leaf_without_a_method_is_refused():
     data = small_framework_data()
     del data["criteria"][1]["method"]
-    with pytest.raises(ValidationError, match="Tiêu chí 2 không có tiêu chí con"):
+    with pytest.raises(ValidationError, match="Tiêu chí 2: không có tiêu chí con"):
         services.framework_create(data=data)
 
 
@@ -128,7 +128,7 @@ def test_a_score_above_the_maximum_is_refused_and_the_old_value_kept(assessment)
     with pytest.raises(ValidationError) as refused:
         services.score_set_self(score=_score(assessment, "2"), value=D("4.50"))
     assert refused.value.message_dict["self_value"] == [
-        "Điểm 4,50 vượt quá điểm tối đa 4,00 của tiêu chí 2."
+        "Tiêu chí 2: điểm 4,50 vượt quá điểm tối đa 4,00; hãy nhập từ 0 đến 4,00."
     ]
     assert Score.objects.get(pk=score.pk).self_value == D("3.00")
 
@@ -228,6 +228,6 @@ def test_a_second_editor_working_from_an_old_version_is_refused_with_the_other_v
         services.score_set_appraised(
             score=_score(assessment, "2"), value=D("1.00"), user=appraiser, expected_version=version
         )
-    assert "Tiêu chí 2 vừa được Lê Thị Huệ sửa" in refused.value.messages[0]
+    assert "Tiêu chí 2: vừa được Lê Thị Huệ sửa" in refused.value.messages[0]
     assert "điểm thẩm định hiện là 3,50" in refused.value.messages[0]
     assert Score.objects.get(pk=loaded.pk).appraised_value == D("3.50")

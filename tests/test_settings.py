@@ -211,3 +211,29 @@ def test_passwords_are_hashed_with_argon2_and_old_pbkdf2_hashes_upgrade_at_sign_
     assert response.status_code == 302  # signed in
     user.refresh_from_db()
     assert user.password.startswith("argon2$")
+
+
+def test_the_deploy_check_warns_when_two_factor_sign_in_is_not_required():
+    env = {**os.environ, "DEBUG": "false", "OTP_REQUIRED": "false"}
+    run = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert "accounts.W001" in run.stdout + run.stderr
+
+
+def test_single_sign_on_without_its_endpoints_stops_start_up_with_the_variable_named():
+    run = _start_wsgi(
+        {
+            "DEBUG": "true",
+            "OIDC_RP_CLIENT_ID": "chi-so-cchc",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT": "sso.quangtri.gov.vn/authorize",
+        }
+    )
+    assert run.returncode != 0
+    assert "OIDC_OP_AUTHORIZATION_ENDPOINT='sso.quangtri.gov.vn/authorize' không hợp lệ" in (
+        run.stderr
+    )

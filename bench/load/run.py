@@ -86,6 +86,9 @@ def main() -> int:
         "LOAD_THINK": args.think,
         "LOAD_HOSTILE": "" if args.no_hostile else "1",
         "CELERY_BROKER_URL": args.broker,
+        # The load is the day's pages, not second factors: the appraisers sign in with a
+        # password alone, as they would without two-factor sign-in required.
+        "OTP_REQUIRED": "false",
     }
     _create_database(args.database_url)
     python = str(BIN / "python")

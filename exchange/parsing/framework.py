@@ -228,10 +228,10 @@ def _read_criteria(grid: Grid, header: Header, sheet: FrameworkSheet) -> None:
             sheet.problems.append(error(str(exc), row))
             continue
         if entry.maximum is None:
-            sheet.problems.append(error(f"Tiêu chí {code} thiếu điểm tối đa.", row))
+            sheet.problems.append(error(f"Tiêu chí {code}: thiếu điểm tối đa.", row))
             continue
         if not entry.title:
-            sheet.problems.append(warning(f"Tiêu chí {code} chưa có nội dung.", row))
+            sheet.problems.append(warning(f"Tiêu chí {code}: chưa có nội dung.", row))
         sheet.rows.append(entry)
     if not sheet.rows:
         sheet.problems.append(error("Bảng tiêu chí không có dòng nào mang mã tiêu chí."))

@@ -46,6 +46,11 @@ class SelfRow:
     a: int | None = None
     note: str | None = None  # None: the file has no explanation column
     version: int | None = None
+    # Text in the value cell that is no number: a named value ("Đạt", a level name) the plan
+    # maps by the criterion's method, or, when it names nothing, `value_error`.
+    value_text: str = ""
+    value_error: str = ""
+    errors: list[str] = field(default_factory=list)  # cells that cannot be read at all
 
 
 @dataclass
@@ -99,19 +104,24 @@ def _read_rows(grid: Grid, header: Header, sheet: SelfSheet) -> None:
             sheet.problems.append(warning(f"Dòng “{code}” không có mã tiêu chí, bỏ qua.", row))
             continue
         entry = SelfRow(row=row, code=code)
+        # A cell that cannot be read stays with its row, so the preview shows it there.
+        raw = grid.cell(row, cols["self"])
         try:
-            entry.value = cell_number(grid.cell(row, cols["self"]), cell_name(row, cols["self"]))
-            for key in ("b", "a"):
-                if key in cols:
-                    count = cell_count(grid.cell(row, cols[key]), cell_name(row, cols[key]))
-                    setattr(entry, key, count)
-            if "version" in cols:
-                entry.version = cell_count(
-                    grid.cell(row, cols["version"]), cell_name(row, cols["version"])
-                )
+            entry.value = cell_number(raw, cell_name(row, cols["self"]))
         except CellError as exc:
-            sheet.problems.append(error(str(exc), row))
-            continue
+            if isinstance(raw, str):
+                entry.value_text, entry.value_error = cell_text(raw), str(exc)
+            else:
+                entry.errors.append(str(exc))
+        for key in ("b", "a", "version"):
+            if key not in cols:
+                continue
+            try:
+                count = cell_count(grid.cell(row, cols[key]), cell_name(row, cols[key]))
+            except CellError as exc:
+                entry.errors.append(str(exc))
+            else:
+                setattr(entry, key, count)
         if "note" in cols:
             entry.note = cell_text(grid.cell(row, cols["note"]))
         sheet.rows.append(entry)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from exchange.parsing.text import fold
 from exchange.preview import REFUSED, PreviewRow, error
 from scoring import engine
 
@@ -87,8 +88,29 @@ def short(text: str, limit: int = 90) -> str:
 def value_problems(spec: CriterionSpec, value: Decimal, what: str) -> list[str]:
     """Why `value` cannot be the `what` ("Điểm thẩm định") of this criterion."""
     method = spec.method or engine.Method.JUDGEMENT
-    found = engine.value_problems(spec.code, method, spec.maximum, spec.params or {}, value)
-    return [f"{what}: {message}" for message in found]
+    return engine.value_problems(
+        spec.code, method, spec.maximum, spec.params or {}, value, label=what.lower()
+    )
+
+
+def choice_labels(spec: CriterionSpec) -> list[tuple[str, Decimal]]:
+    """The named values a yes/no or levels criterion takes (the sheet's drop-down list):
+    "Đạt" / "Không đạt", or the level names, each with its points; [] for other methods."""
+    if spec.method == engine.Method.YES_NO:
+        return [("Đạt", spec.maximum), ("Không đạt", Decimal("0"))]
+    if spec.method == engine.Method.LEVELS:
+        return engine.level_choices(spec.maximum, spec.params or {})
+    return []
+
+
+def value_of_label(spec: CriterionSpec, text: str) -> Decimal | None:
+    """The points of a named value typed or picked in a cell ("đạt", "Không đạt", "Tốt"),
+    whatever its case and accents; None when the criterion has no such name."""
+    wanted = fold(text)
+    for label, points in choice_labels(spec):
+        if fold(label) == wanted:
+            return points
+    return None
 
 
 def rule_text(spec: CriterionSpec) -> str:
@@ -104,7 +126,7 @@ def identify(
     if code in seen:
         line.problems.append(
             error(
-                f"Mã tiêu chí {code} đã có ở dòng {seen[code]}; mỗi tiêu chí chỉ được ghi một lần.",
+                f"Tiêu chí {code}: đã có ở dòng {seen[code]}; mỗi tiêu chí chỉ được ghi một lần.",
                 row,
             )
         )
@@ -114,7 +136,11 @@ def identify(
     spec = framework.criteria.get(code)
     if spec is None:
         line.problems.append(
-            error(f"Mã tiêu chí “{code}” không có trong bộ chỉ số “{framework.name}”.", row)
+            error(
+                f"Tiêu chí {code}: không có trong bộ chỉ số “{framework.name}”; hãy sửa mã "
+                "trong tệp.",
+                row,
+            )
         )
         line.action = REFUSED
     return spec

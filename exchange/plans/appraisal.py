@@ -97,7 +97,11 @@ def _plan_row(
         line.action = CHECK_ONLY
     elif state is None:
         line.problems.append(
-            error(f"Bản đánh giá chưa có dòng điểm cho tiêu chí {entry.code}.", entry.row)
+            error(
+                f"Tiêu chí {entry.code}: bản đánh giá chưa có dòng điểm của tiêu chí này; hãy "
+                "kiểm tra mã tiêu chí trong tệp.",
+                entry.row,
+            )
         )
         line.action = REFUSED
     else:
@@ -147,8 +151,8 @@ def _check_row(
     if entry.maximum is not None and entry.maximum != spec.maximum:
         line.problems.append(
             warning(
-                f"Điểm tối đa {number(entry.maximum)} trong tệp khác điểm tối đa "
-                f"{number(spec.maximum)} của tiêu chí {spec.code} trong bộ chỉ số.",
+                f"Tiêu chí {spec.code}: điểm tối đa {number(entry.maximum)} trong tệp khác "
+                f"điểm tối đa {number(spec.maximum)} trong bộ chỉ số.",
                 row,
             )
         )
@@ -275,9 +279,9 @@ def _self_value_problem(
         return
     if state.self_value is None:
         message = (
-            f"Điểm tự đánh giá {number(entry.self_value)} trong tệp, nhưng đơn vị chưa tự đánh "
-            f"giá tiêu chí {spec.code}; bảng thẩm định không ghi điểm tự đánh giá: giữ điểm của "
-            "đơn vị (để trống)."
+            f"Tiêu chí {spec.code}: điểm tự đánh giá {number(entry.self_value)} trong tệp, "
+            "nhưng đơn vị chưa tự đánh giá; bảng thẩm định không ghi điểm tự đánh giá: giữ "
+            "điểm của đơn vị (để trống)."
         )
     else:
         message = (

@@ -170,7 +170,7 @@ def _criteria(sheet: FrameworkSheet, methods, preview: Preview) -> dict[str, Fra
         if row.code in by_code:
             line.problems.append(
                 error(
-                    f"Mã tiêu chí {row.code} đã có ở dòng {by_code[row.code].row}; mỗi tiêu chí "
+                    f"Tiêu chí {row.code}: đã có ở dòng {by_code[row.code].row}; mỗi tiêu chí "
                     "chỉ được ghi một lần.",
                     row.row,
                 )
@@ -187,14 +187,14 @@ def _criteria(sheet: FrameworkSheet, methods, preview: Preview) -> dict[str, Fra
             if row.method:
                 line.problems.append(
                     error(
-                        f"Tiêu chí {code} có tiêu chí con nên không có phương pháp chấm riêng.",
+                        f"Tiêu chí {code}: có tiêu chí con nên không có phương pháp chấm riêng.",
                         row.row,
                     )
                 )
         elif method is None:
             line.problems.append(
                 error(
-                    f"Phương pháp chấm “{row.method}” của tiêu chí {code} không có; chọn một "
+                    f"Tiêu chí {code}: không có phương pháp chấm “{row.method}”; chọn một "
                     f"trong: {'; '.join(methods.values())}.",
                     row.row,
                 )
@@ -202,7 +202,7 @@ def _criteria(sheet: FrameworkSheet, methods, preview: Preview) -> dict[str, Fra
         elif not method:
             line.problems.append(
                 error(
-                    f"Tiêu chí {code} không có tiêu chí con nên phải có phương pháp chấm.", row.row
+                    f"Tiêu chí {code}: không có tiêu chí con nên phải có phương pháp chấm.", row.row
                 )
             )
         else:

@@ -14,10 +14,12 @@ from exchange.plans import (
     CriterionSpec,
     FrameworkSpec,
     ScoreState,
+    choice_labels,
     decimal_text,
     identify,
     number,
     short,
+    value_of_label,
     value_problems,
 )
 from exchange.preview import (
@@ -54,6 +56,10 @@ def plan_self(
         line = PreviewRow(row=entry.row, code=entry.code, title=spec.title if spec else "")
         preview.rows.append(line)
         if identify(entry.code, entry.row, framework, seen, line) is None:
+            continue
+        if entry.errors:
+            line.problems.extend(error(m, entry.row) for m in entry.errors)
+            line.action = REFUSED
             continue
         if not spec.is_leaf or entry.code not in states:
             line.action = CHECK_ONLY
@@ -123,6 +129,11 @@ def _values(entry: SelfRow, spec: CriterionSpec, state: ScoreState, rounding: st
             for m in engine.counts_problems(entry.b, entry.a, method=spec.method)
         )
     value = entry.value
+    if entry.value_text:
+        value = value_of_label(spec, entry.value_text)
+        if value is None:
+            line.problems.append(error(_label_refusal(entry, spec), row))
+            return None, b, a
     if value is not None:
         line.problems.extend(error(m, row) for m in value_problems(spec, value, "Điểm tự đánh giá"))
     if not counted or (b is None and a is None):
@@ -148,6 +159,16 @@ def _values(entry: SelfRow, spec: CriterionSpec, state: ScoreState, rounding: st
     return value, b, a
 
 
+def _label_refusal(entry: SelfRow, spec: CriterionSpec) -> str:
+    labels = [label for label, _ in choice_labels(spec)]
+    if not labels:
+        return entry.value_error
+    return (
+        f"Tiêu chí {spec.code}: “{entry.value_text}” không phải là mức chấm của tiêu chí; "
+        f"hãy chọn trong danh sách: {', '.join(labels)}."
+    )
+
+
 def _changes(state: ScoreState, value, b, a, note: str) -> list[Change]:
     changes = []
     if value != state.self_value:
@@ -165,7 +186,7 @@ def _check_may_change(entry: SelfRow, spec: CriterionSpec, state: ScoreState, li
     if entry.version is not None and entry.version != state.version:
         line.problems.append(
             error(
-                f"Tiêu chí {spec.code} đã được sửa trên ứng dụng sau khi tệp này được tải về "
+                f"Tiêu chí {spec.code}: đã được sửa trên ứng dụng sau khi tệp này được tải về "
                 f"(điểm hiện tại {number(state.self_value) or '(trống)'}). Hãy tải bảng điểm "
                 "mới về, nhập lại và tải lên.",
                 entry.row,
@@ -174,7 +195,8 @@ def _check_may_change(entry: SelfRow, spec: CriterionSpec, state: ScoreState, li
     if not state.may_edit_self:
         line.problems.append(
             error(
-                f"Bạn không được giao tự đánh giá tiêu chí {spec.code} (thuộc bộ phận khác).",
+                f"Tiêu chí {spec.code}: bạn không được giao tự đánh giá (thuộc bộ phận "
+                "khác); hãy để bộ phận phụ trách nhập.",
                 entry.row,
             )
         )

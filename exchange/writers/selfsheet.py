@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl.styles import Protection
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cchc.spreadsheet import Formula, write
@@ -44,14 +45,16 @@ COLUMNS = [
     "Giải thích của đơn vị",
     "Bộ phận phụ trách",
     "Phiên bản",
+    "Điểm quy đổi",
 ]
 HEADER_ROW = 6
-VALUE, B, A, NOTE, VERSION = 5, 6, 7, 8, 10
+VALUE, B, A, NOTE, VERSION, POINTS = 5, 6, 7, 8, 10, 11
 GUIDE = (
-    "Nhập vào các ô nền vàng: điểm tự đánh giá; với tiêu chí tính theo tỷ lệ, số b và số a; "
-    "với tiêu chí trừ điểm theo số trường hợp, số trường hợp ở cột Số b (để trống ô điểm thì "
-    "ứng dụng tự tính điểm từ số liệu); giải thích khi chưa có tài liệu kiểm "
-    "chứng. Không sửa các cột khác và không xóa dòng. Tải tệp lên ở trang Trao đổi Excel."
+    "Nhập vào các ô nền vàng: điểm tự đánh giá (tiêu chí đạt/không đạt hoặc theo mức: chọn "
+    "trong danh sách); với tiêu chí tính theo tỷ lệ, số b và số a; với tiêu chí trừ điểm theo số "
+    "trường hợp, số trường hợp ở cột Số b (để trống ô điểm thì ứng dụng tự tính điểm từ số "
+    "liệu); giải thích khi chưa có tài liệu kiểm chứng. Không sửa các cột khác và không xóa "
+    "dòng. Tải tệp lên ở trang Trao đổi Excel."
 )
 
 
@@ -74,6 +77,7 @@ def self_sheet_workbook(sheet: Sheet) -> bytes:
     rows_of: dict[str, int] = {}
     children: dict[str, list[str]] = defaultdict(list)
     limits: dict[str, list[str]] = defaultdict(list)  # maximum -> value cells
+    lists: dict[tuple[str, ...], list[str]] = defaultdict(list)  # named values -> value cells
     counts_cells: list[str] = []
     row = HEADER_ROW + 1
     for line in sheet.rows:
@@ -82,27 +86,36 @@ def self_sheet_workbook(sheet: Sheet) -> bytes:
         parent_code = criterion.code.rsplit(".", 1)[0] if "." in criterion.code else None
         if parent_code:
             children[parent_code].append(criterion.code)
-        _write_row(ws, row, line)
+        choices = _choices(line)
+        _write_row(ws, row, line, choices)
         if line.is_leaf:
-            limits[f"{line.maximum:f}"].append(f"E{row}")
+            if choices:
+                lists[tuple(label for label, _ in choices)].append(f"E{row}")
+            else:
+                limits[f"{line.maximum:f}"].append(f"E{row}")
             if criterion.method in engine.RATIO_METHODS:
                 counts_cells.extend((f"F{row}", f"G{row}"))
             elif criterion.method == engine.Method.DEDUCTION:
                 counts_cells.append(f"F{row}")
         row += 1
     # Parents show the sum of their children as Excel computes it; the upload ignores them.
+    # The sums add the hidden "Điểm quy đổi" column: a leaf's points (a named value turned
+    # into its points), a parent's own sum.
     for code, kids in children.items():
         if code in rows_of:
-            refs = "+".join(f"E{rows_of[kid]}" for kid in kids)
+            refs = "+".join(f"K{rows_of[kid]}" for kid in kids)
             write(ws, rows_of[code], VALUE, Formula(f"={refs}"))
     fields = [line.criterion.code for line in sheet.fields]
     put(ws, row, 1, "Tổng cộng", bold=True)
     put(ws, row, 4, sheet.results.maximum, bold=True, score=True)
-    total = "+".join(f"E{rows_of[c]}" for c in fields) or "0"
+    total = "+".join(f"K{rows_of[c]}" for c in fields) or "0"
     put(ws, row, VALUE, Formula(f"={total}"), bold=True, score=True)
     _validations(ws, limits, counts_cells)
-    widths(ws, (9, 48, 26, 9, 11, 8, 8, 36, 22, 8))
+    _meta(workbook, sheet)
+    _choice_lists(workbook, ws, lists)
+    widths(ws, (9, 48, 26, 9, 11, 8, 8, 36, 22, 8, 8))
     ws.column_dimensions["J"].hidden = True
+    ws.column_dimensions["K"].hidden = True
     ws.freeze_panes = f"C{HEADER_ROW + 1}"
     fit_rows(ws, HEADER_ROW + 1)
     landscape(ws, f"{HEADER_ROW}:{HEADER_ROW}")
@@ -110,19 +123,49 @@ def self_sheet_workbook(sheet: Sheet) -> bytes:
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.protection.autoFilter = False
-    _meta(workbook, sheet)
     return to_bytes(workbook)
 
 
-def _write_row(ws, row: int, line) -> None:
+def _choices(line) -> list[tuple[str, Decimal]]:
+    """The named values of a yes/no or levels leaf ("Đạt" / "Không đạt", level names)."""
+    if not line.is_leaf:
+        return []
+    criterion = line.criterion
+    if criterion.method == engine.Method.YES_NO:
+        return [("Đạt", criterion.maximum), ("Không đạt", Decimal("0"))]
+    if criterion.method == engine.Method.LEVELS:
+        return engine.level_choices(criterion.maximum, criterion.params)
+    return []
+
+
+def _shown_value(score, choices: list[tuple[str, Decimal]]):
+    """The self value as the cell shows it: the name of a named value, else the number."""
+    value = score.self_value if score else None
+    for label, points in choices:
+        if value is not None and value == points:
+            return label
+    return value
+
+
+def _points_formula(row: int, choices: list[tuple[str, Decimal]]) -> Formula:
+    """A leaf's points for Excel's sums: a number as typed, a named value as its points."""
+    formula = f"N(E{row})"
+    for label, points in reversed(choices):
+        quoted = label.replace('"', '""')
+        formula = f'IF(E{row}="{quoted}",{points:f},{formula})'
+    return Formula(f"={formula}")
+
+
+def _write_row(ws, row: int, line, choices: list[tuple[str, Decimal]]) -> None:
     criterion, score = line.criterion, line.score
     parent = not line.is_leaf
+    write(ws, row, POINTS, Formula(f"=E{row}") if parent else _points_formula(row, choices))
     values = [
         criterion.code,
         criterion.title,
         criterion.rule_text(),
         line.maximum,
-        None if parent else (score.self_value if score else None),
+        None if parent else _shown_value(score, choices),
         score.self_b if score and not parent else None,
         score.self_a if score and not parent else None,
         score.self_note if score and not parent else None,
@@ -173,6 +216,38 @@ def _validations(ws, limits: dict[str, list[str]], counts_cells: list[str]) -> N
             error="Số b, số a và số trường hợp là số nguyên không âm.",
         )
         for ref in counts_cells:
+            rule.add(ref)
+        ws.add_data_validation(rule)
+
+
+# Excel keeps a drop-down list written in the rule itself to 255 characters, without commas
+# inside a name; a longer list, or one with commas, is read from the hidden page instead.
+INLINE_LIST_CHARS = 255
+
+
+def _choice_lists(workbook, ws, lists: dict[tuple[str, ...], list[str]]) -> None:
+    """A drop-down list on each yes/no or levels value cell: the names the upload accepts."""
+    column = 4  # on the hidden "_cchc" page, beside its key/value pairs
+    for labels, cells in lists.items():
+        inline = ",".join(labels)
+        if len(inline) + 2 <= INLINE_LIST_CHARS and not any("," in label for label in labels):
+            source = f'"{inline}"'
+        else:
+            meta = workbook[META_SHEET]
+            for row, label in enumerate(labels, start=1):
+                write(meta, row, column, label)
+            letter = get_column_letter(column)
+            source = f"'{META_SHEET}'!${letter}$1:${letter}${len(labels)}"
+            column += 1
+        rule = DataValidation(
+            type="list",
+            formula1=source,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Chọn trong danh sách",
+            error=f"Chọn một trong: {', '.join(labels)}.",
+        )
+        for ref in cells:
             rule.add(ref)
         ws.add_data_validation(rule)
 

@@ -7,6 +7,8 @@ from remediation.services.commitments import (
 )
 from remediation.services.reminders import ReminderReport, reminders_send
 from remediation.services.tasks import (
+    AssignReport,
+    PastDeadline,
     lost_scores,
     takes_tasks,
     task_assign,
@@ -23,6 +25,8 @@ from remediation.services.tasks import (
 )
 
 __all__ = [
+    "AssignReport",
+    "PastDeadline",
     "ReminderReport",
     "commitment_delete",
     "commitment_register",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -171,10 +172,13 @@ def task_create(
     department: Department | None = None,
     deadline: datetime.date | None = None,
     responsible_note: str = "",
+    past_deadline_confirmed: bool = False,
     user=None,
 ) -> Task:
-    """A task the office adds by hand; its points default to what its criteria lost."""
+    """A task the office adds by hand; its points default to what its criteria lost. A
+    deadline already past needs `past_deadline_confirmed`."""
     _require_takes_tasks(assessment)
+    _check_deadline(deadline, past_deadline_confirmed)
     scores, assignees = list(scores), list(assignees)
     if points is None:
         points = sum((_lost(s) for s in scores), ZERO)
@@ -191,6 +195,27 @@ def task_create(
         created_by=_user_or_none(user),
     )
     return _persist(task, user=user, reason="Thêm việc", scores=scores, assignees=assignees)
+
+
+class PastDeadline(ValidationError):
+    """A deadline before today, given without saying it is meant (the form's checkbox)."""
+
+    def __init__(self, deadline: datetime.date, today: datetime.date):
+        self.deadline = deadline
+        super().__init__(
+            f"Hạn hoàn thành {deadline:%d/%m/%Y} đã qua {(today - deadline).days} ngày. Nếu "
+            "đúng là hạn đó, hãy đánh dấu “Đúng là hạn đã qua” rồi lưu lại; nếu không, hãy sửa "
+            "hạn hoàn thành.",
+            code="past_deadline",
+        )
+
+
+def _check_deadline(deadline: datetime.date | None, confirmed: bool) -> None:
+    """Refuse a deadline already past unless the office confirmed it: a typo in the year
+    ("Quá hạn 974 ngày") is far likelier than work meant to be late from the start."""
+    today = timezone.localdate()
+    if deadline is not None and deadline < today and not confirmed:
+        raise PastDeadline(deadline, today)
 
 
 def _require_editable(task: Task) -> None:
@@ -221,10 +246,14 @@ def task_update(
     department: Department | None,
     deadline: datetime.date | None,
     responsible_note: str = "",
+    past_deadline_confirmed: bool = False,
     user=None,
 ) -> Task:
-    """Edit a task; an assigned one must keep an owner and a deadline."""
+    """Edit a task; an assigned one must keep an owner and a deadline. A new deadline already
+    past needs `past_deadline_confirmed` (a task that has become overdue keeps its own)."""
     _require_editable(task)
+    if deadline != task.deadline:
+        _check_deadline(deadline, past_deadline_confirmed)
     scores, assignees = list(scores), list(assignees)
     if points is None:
         points = sum((_lost(s) for s in scores), ZERO)
@@ -297,47 +326,73 @@ def task_merge(*, tasks: Sequence[Task], user=None) -> Task:
 
 
 @transaction.atomic
-def task_assign(*, task: Task, deadline: datetime.date | None = None, user=None) -> Task:
+def task_assign(
+    *,
+    task: Task,
+    deadline: datetime.date | None = None,
+    past_deadline_confirmed: bool = False,
+    user=None,
+) -> Task:
     """Give a draft to its people: from now on it is in their lists and reminders."""
     if not task.is_draft:
         raise ValidationError(f"Việc “{task.short_title}” đã được giao.")
     if deadline is not None and task.deadline is None:
+        _check_deadline(deadline, past_deadline_confirmed)
         task.deadline = deadline
     _require_owner_and_deadline(task)
     task.assigned_at = timezone.now()
     return _persist(task, user=user, reason="Giao việc")
 
 
+@dataclass
+class AssignReport:
+    """What "Giao việc nháp" did: the drafts assigned, and those left as drafts with why."""
+
+    assigned: list[Task] = field(default_factory=list)
+    left: list[tuple[Task, str]] = field(default_factory=list)
+
+
 @transaction.atomic
 def tasks_assign(
-    *, assessment: Assessment, deadline: datetime.date | None = None, user=None
-) -> int:
-    """Assign every draft of the assessment at once, `deadline` for those without one.
+    *,
+    assessment: Assessment,
+    deadline: datetime.date | None = None,
+    past_deadline_confirmed: bool = False,
+    user=None,
+) -> AssignReport:
+    """Assign every draft of the assessment that can be, `deadline` for those without one.
 
-    All or nothing: if any draft lacks an owner (or a deadline), nothing is assigned and every
-    such draft is listed.
+    A draft without an owner (lead or department) or a deadline stays a draft and is listed
+    with what it lacks; the others are assigned. Refused, changing nothing, when no draft can
+    be assigned or when `deadline` is already past and not confirmed.
     """
     drafts = list(
         Task.objects.drafts()
         .filter(assessment=assessment)
         .select_related("assessment", "lead", "department")
+        .order_by("pk")
     )
     if not drafts:
         raise ValidationError("Không có việc nháp nào để giao.")
-    problems = []
+    _check_deadline(deadline, past_deadline_confirmed)
+    report = AssignReport()
     for task in drafts:
         if deadline is not None and task.deadline is None:
             task.deadline = deadline
         try:
             _require_owner_and_deadline(task)
         except ValidationError as exc:
-            problems.extend(exc.messages)
-    if problems:
-        raise ValidationError(["Chưa giao được: hãy bổ sung các việc sau.", *problems])
-    for task in drafts:
+            report.left.append((task, exc.messages[0]))
+        else:
+            report.assigned.append(task)
+    if not report.assigned:
+        raise ValidationError(
+            ["Chưa giao được việc nào: hãy bổ sung các việc sau.", *(m for _, m in report.left)]
+        )
+    for task in report.assigned:
         task.assigned_at = timezone.now()
         _persist(task, user=user, reason="Giao việc")
-    return len(drafts)
+    return report
 
 
 ALLOWED_STEPS = {

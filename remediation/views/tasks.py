@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +11,9 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from remediation import access, selectors, services
@@ -95,6 +99,7 @@ def assessment_tasks(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     tasks = selectors.assessment_tasks(assessment)
     covered = {s.pk for t in tasks for s in t.scores.all()}
     uncovered = [s for s in services.lost_scores(assessment) if s.pk not in covered]
+    today = timezone.localdate()
     context = {
         "assessment": assessment,
         "tasks": tasks,
@@ -103,9 +108,19 @@ def assessment_tasks(request: HttpRequest, assessment_pk: int) -> HttpResponse:
         "may_manage": access.may_manage_unit(request.user, assessment.unit_id),
         "takes_tasks": services.takes_tasks(assessment),
         "assign_form": AssignForm(),
-        "today": timezone.localdate(),
+        "past_deadline": _past_deadline(request.GET.get("han-da-qua", ""), today),
+        "today": today,
     }
     return render(request, "remediation/assessment_tasks.html", context)
+
+
+def _past_deadline(raw: str, today):
+    """The past deadline "Giao việc nháp" refused, to offer it again with the confirmation."""
+    try:
+        day = datetime.date.fromisoformat(raw)
+    except ValueError:
+        return None
+    return day if day < today else None
 
 
 def _managed_assessment(request, assessment_pk: int):
@@ -156,15 +171,42 @@ def tasks_assign_all(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, first_error(form))
         return redirect("remediation:assessment_tasks", assessment_pk=assessment.pk)
+    url = reverse("remediation:assessment_tasks", args=[assessment.pk])
     try:
-        count = services.tasks_assign(
-            assessment=assessment, deadline=form.cleaned_data["deadline"], user=request.user
+        report = services.tasks_assign(
+            assessment=assessment,
+            deadline=form.cleaned_data["deadline"],
+            past_deadline_confirmed=form.cleaned_data["past_deadline_ok"],
+            user=request.user,
         )
+    except services.PastDeadline as refused:
+        # The second step: the same deadline, now with the box to confirm it.
+        messages.error(request, refused.messages[0])
+        return redirect(f"{url}?han-da-qua={refused.deadline.isoformat()}#assign")
     except ValidationError as refused:
         _refused(request, refused)
+        return redirect(url)
+    messages.success(request, f"Đã giao {len(report.assigned)} việc.")
+    if report.left:
+        messages.warning(
+            request,
+            f"Còn {len(report.left)} việc nháp chưa giao vì thiếu người chủ trì, bộ phận phụ "
+            "trách hoặc hạn: bấm vào từng việc để bổ sung rồi giao.",
+        )
+        for task, problem in report.left:
+            link = reverse("remediation:task_edit", args=[task.pk])
+            messages.warning(request, format_html('<a href="{}">{}</a>', link, problem))
+    return redirect(url)
+
+
+def _form_refused(form: TaskForm, refused: ValidationError) -> None:
+    """Show the service's refusal on the form; a past deadline shows it at the deadline,
+    with the box that confirms it."""
+    if isinstance(refused, services.PastDeadline):
+        form.add_error("deadline", refused.messages[0])
+        form.asks_past_deadline = True
     else:
-        messages.success(request, f"Đã giao {count} việc.")
-    return redirect("remediation:assessment_tasks", assessment_pk=assessment.pk)
+        form.add_error(None, refused)
 
 
 def _task_fields(form: TaskForm) -> dict:
@@ -179,6 +221,7 @@ def _task_fields(form: TaskForm) -> dict:
         "department": data["department"],
         "deadline": data["deadline"],
         "responsible_note": data["responsible_note"],
+        "past_deadline_confirmed": data["past_deadline_ok"],
     }
 
 
@@ -192,7 +235,7 @@ def task_add(request: HttpRequest, assessment_pk: int) -> HttpResponse:
                 assessment=assessment, user=request.user, **_task_fields(form)
             )
         except ValidationError as refused:
-            form.add_error(None, refused)
+            _form_refused(form, refused)
         else:
             messages.success(request, "Đã thêm việc.")
             return redirect("remediation:task", pk=task.pk)
@@ -214,7 +257,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.task_update(task=task, user=request.user, **_task_fields(form))
         except ValidationError as refused:
-            form.add_error(None, refused)
+            _form_refused(form, refused)
         else:
             messages.success(request, "Đã lưu việc.")
             return redirect("remediation:task", pk=task.pk)

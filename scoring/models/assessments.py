@@ -181,6 +181,9 @@ class Assessment(models.Model):
             raise ValidationError(errors)
 
 
+AGREED_WITHOUT_NOTE = "Đồng ý với điểm tự đánh giá của đơn vị."
+
+
 def _within_maximum(field: str) -> models.Q:
     return models.Q(**{f"{field}__isnull": True}) | models.Q(
         **{f"{field}__gte": 0, f"{field}__lte": models.F("maximum")}
@@ -291,6 +294,24 @@ class Score(models.Model):
     def line(self) -> engine.Line:
         return engine.Line(self.maximum, self.self_value, self.appraised_value)
 
+    def all_evidence(self) -> list:
+        """The files proving this criterion: those uploaded for it, then those uploaded for
+        another criterion and linked to it (prefetch `evidence` and `linked_evidence`)."""
+        own = list(self.evidence.all())
+        return own + [e for e in self.linked_evidence.all() if e not in own]
+
+    @property
+    def agrees_with_unit(self) -> bool:
+        """The council kept the unit's own value, below the maximum: the unit itself gave the
+        points up, so its note is the reason (shown as "đồng ý với đơn vị")."""
+        value = self.appraised_value
+        return value is not None and value == self.self_value and value < self.maximum
+
+    def agreed_reason(self) -> str:
+        """The council's reason when it agrees with a value the unit scored below the maximum:
+        the unit's own note, or a sentence saying so when the unit wrote none."""
+        return self.self_note.strip() or AGREED_WITHOUT_NOTE
+
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
         criterion = self.criterion
@@ -332,7 +353,9 @@ def _evidence_path(instance: "Evidence", filename: str) -> str:
 
 
 class Evidence(models.Model):
-    """A file that proves a claim (tài liệu kiểm chứng), attached to one criterion's score.
+    """A file that proves a claim (tài liệu kiểm chứng), uploaded for one criterion's score
+    and possibly linked to other criteria of the same assessment (one plan can prove several
+    criteria: it is uploaded once, counted for each).
 
     Stored outside any public URL: it is served only through a view that checks the user
     may see the assessment.
@@ -340,6 +363,12 @@ class Evidence(models.Model):
 
     score = models.ForeignKey(
         Score, verbose_name="tiêu chí", on_delete=models.CASCADE, related_name="evidence"
+    )
+    linked_scores = models.ManyToManyField(
+        Score,
+        verbose_name="cũng là tài liệu của tiêu chí",
+        related_name="linked_evidence",
+        blank=True,
     )
     file = models.FileField("tệp", upload_to=_evidence_path, max_length=300)
     original_name = models.CharField("tên tệp", max_length=255)
@@ -364,3 +393,8 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def shared_codes(self) -> list[str]:
+        """The codes of the criteria the file also proves, in code order."""
+        scores = sorted(self.linked_scores.all(), key=lambda s: s.criterion.sort_key)
+        return [s.criterion.code for s in scores]

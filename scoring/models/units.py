@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 
 class UnitLevel(models.TextChoices):
@@ -143,10 +144,22 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Quản trị hệ thống"
 
 
+class OfficialQuerySet(models.QuerySet):
+    def current(self) -> "OfficialQuerySet":
+        """Posts held today: active, and not ended before today (the end date is the last
+        day in the post). Ended posts stay, with the history that names them."""
+        today = timezone.localdate()
+        return self.filter(is_active=True).filter(
+            models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=today)
+        )
+
+
 class Official(models.Model):
     """A user's place in a unit: which unit, which department, in what role.
 
     A person may hold several (a district official who also sits on the appraisal council).
+    A post ends on `ended_on` (or when `is_active` is turned off): from the next day the
+    person no longer reaches that unit's pages; what they did there stays on record.
     """
 
     user = models.ForeignKey(
@@ -169,6 +182,15 @@ class Official(models.Model):
     role = models.CharField("vai trò", max_length=20, choices=Role.choices)
     title = models.CharField("chức vụ", max_length=200, blank=True)
     is_active = models.BooleanField("đang công tác", default=True)
+    ended_on = models.DateField(
+        "thôi giữ chức vụ từ sau ngày",
+        null=True,
+        blank=True,
+        help_text="Ngày làm việc cuối cùng ở chức vụ này; từ ngày hôm sau người này không còn "
+        "truy cập được trang của đơn vị (lịch sử vẫn giữ nguyên).",
+    )
+
+    objects = OfficialQuerySet.as_manager()
 
     class Meta:
         verbose_name = "cán bộ, công chức"
@@ -182,6 +204,10 @@ class Official(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.title or self.get_role_display()} ({self.unit})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.is_active and (self.ended_on is None or self.ended_on >= timezone.localdate())
 
     def clean(self) -> None:
         if self.department_id and self.unit_id and self.department.unit_id != self.unit_id:

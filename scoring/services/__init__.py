@@ -18,7 +18,13 @@ from scoring.services.cycle import (
     self_assessment_gaps,
     self_assessment_missing,
 )
-from scoring.services.evidence import evidence_add, evidence_delete
+from scoring.services.evidence import (
+    evidence_add,
+    evidence_add_many,
+    evidence_delete,
+    evidence_link,
+    evidence_unlink,
+)
 from scoring.services.frameworks import criteria_tree_problems, framework_activate, framework_create
 from scoring.services.grid import GridRefused, score_grid_save
 from scoring.services.locks import assessment_lock, ranking_lock
@@ -52,7 +58,10 @@ __all__ = [
     "criteria_tree_problems",
     "deadline_extend",
     "evidence_add",
+    "evidence_add_many",
     "evidence_delete",
+    "evidence_link",
+    "evidence_unlink",
     "framework_activate",
     "framework_create",
     "group_publish",

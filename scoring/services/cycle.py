@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from scoring.models import (
@@ -124,7 +125,9 @@ class Gap:
 def self_assessment_gaps(assessment: Assessment) -> list[Gap]:
     """What keeps a self-assessment from being submitted, in the framework's order (2 queries)."""
     with_evidence = set(
-        assessment.scores.filter(evidence__stage=EvidenceStage.SELF).values_list("id", flat=True)
+        assessment.scores.filter(
+            Q(evidence__stage=EvidenceStage.SELF) | Q(linked_evidence__stage=EvidenceStage.SELF)
+        ).values_list("id", flat=True)
     )
     gaps = []
     for score in _leaf_scores(assessment):
@@ -164,8 +167,10 @@ def assessment_accept_self_values(*, assessment: Assessment, user=None) -> int:
     """Give every criterion not yet appraised the unit's own value (and counts).
 
     Councils change a handful of criteria and accept the rest; each accepted value is kept in
-    the criterion's history with that reason. In a round divided into parts, an appraiser
-    accepts only the criteria of their own parts. Returns how many criteria were filled.
+    the criterion's history with that reason. Where the unit itself scored below the maximum,
+    the unit's note becomes the council's reason for the points lost (editable afterwards), so
+    agreeing never asks for a reason the unit already gave. In a round divided into parts, an
+    appraiser accepts only the criteria of their own parts. Returns how many were filled.
     """
     assessment_lock(assessment)
     if not assessment.appraisal_open():
@@ -183,11 +188,13 @@ def assessment_accept_self_values(*, assessment: Assessment, user=None) -> int:
     if scope.restricted:
         pending = pending.filter(criterion_id__in=scope.leaf_ids)
     for score in pending.select_related("assessment__framework"):
+        lost = score.self_value < score.maximum and not score.appraisal_comment.strip()
         score_set_appraised(
             score=score,
             value=score.self_value,
             b=score.self_b,
             a=score.self_a,
+            comment=score.agreed_reason() if lost else None,
             user=user,
             reason="Chấp nhận điểm tự đánh giá",
         )

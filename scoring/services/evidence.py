@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -69,8 +71,60 @@ def evidence_add(*, score: Score, upload: UploadedFile, stage: str, user=None) -
 
 
 @transaction.atomic
+def evidence_add_many(
+    *, score: Score, uploads: Sequence[UploadedFile], stage: str, user=None
+) -> list[Evidence]:
+    """Attach several files at once (picked or dropped together): all of them, or, when one
+    is refused, none, with every refused file named."""
+    if not uploads:
+        raise ValidationError(f"Tiêu chí {score.criterion.code}: chưa chọn tệp để tải lên.")
+    problems = []
+    for upload in uploads:
+        try:
+            upload_kind(upload)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    if problems:
+        code = score.criterion.code
+        raise ValidationError(
+            [f"Tiêu chí {code}: chưa tải lên tệp nào; hãy bỏ hoặc sửa các tệp sau.", *problems]
+        )
+    return [evidence_add(score=score, upload=u, stage=stage, user=user) for u in uploads]
+
+
+@transaction.atomic
+def evidence_link(*, evidence: Evidence, scores: Sequence[Score], user=None) -> Evidence:
+    """Let one uploaded file prove other criteria of the same assessment too (no copy)."""
+    owner = evidence.score
+    assessment_lock(owner.assessment)
+    if not _stage_open(owner, evidence.stage):
+        raise ValidationError(
+            f"Tiêu chí {owner.criterion.code}: không còn trong thời hạn sửa tài liệu kiểm chứng."
+        )
+    if any(s.assessment_id != owner.assessment_id for s in scores):
+        raise ValidationError(
+            f"Tiêu chí {owner.criterion.code}: chỉ dùng chung tệp cho tiêu chí của cùng bản "
+            "đánh giá."
+        )
+    evidence.linked_scores.add(*[s for s in scores if s.pk != owner.pk])
+    return evidence
+
+
+@transaction.atomic
+def evidence_unlink(*, evidence: Evidence, score: Score, user=None) -> None:
+    """Stop a shared file proving `score`; the file stays with the criterion it was uploaded
+    for."""
+    assessment_lock(score.assessment)
+    if not _stage_open(evidence.score, evidence.stage):
+        raise ValidationError(
+            f"Tiêu chí {score.criterion.code}: không còn trong thời hạn sửa tài liệu kiểm chứng."
+        )
+    evidence.linked_scores.remove(score)
+
+
+@transaction.atomic
 def evidence_delete(*, evidence: Evidence, user=None) -> None:
-    """Remove a file while its stage is still open for editing."""
+    """Remove a file (from every criterion it proves) while its stage is still open."""
     assessment_lock(evidence.score.assessment)
     if not _stage_open(evidence.score, evidence.stage):
         raise ValidationError("Không còn trong thời hạn sửa tài liệu kiểm chứng.")

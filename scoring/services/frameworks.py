@@ -46,16 +46,18 @@ def criteria_tree_problems(items: Sequence[Mapping[str, Any]], max_total: Decima
     for entry in flat:
         code = str(entry.data.get("code", "")).strip()
         try:
-            maximum = _decimal(entry.data.get("maximum"), f"Điểm tối đa của tiêu chí {code}")
+            maximum = _decimal(entry.data.get("maximum"), f"Tiêu chí {code}: điểm tối đa")
         except ValidationError as exc:
             problems.extend(exc.messages)
             continue
         nodes.append(engine.Node(code, maximum, entry.parent_code))
         method = entry.data.get("method") or ""
         if entry.is_leaf and not method:
-            problems.append(f"Tiêu chí {code} không có tiêu chí con nên phải có phương pháp chấm.")
+            problems.append(f"Tiêu chí {code}: không có tiêu chí con nên phải có phương pháp chấm.")
         elif not entry.is_leaf and method:
-            problems.append(f"Tiêu chí {code} có tiêu chí con nên không có phương pháp chấm riêng.")
+            problems.append(
+                f"Tiêu chí {code}: có tiêu chí con nên không có phương pháp chấm riêng."
+            )
         elif method:
             problems.extend(
                 engine.params_problems(

@@ -98,8 +98,18 @@ def _save(entry: Entry, mode: Mode, user) -> None:
         score_set_response(score=score, text=entry.text, **common)
 
 
+def _agrees(entry: Entry, rounding: str) -> bool:
+    """The appraiser typed the unit's own value, below the maximum, and no reason: the
+    unit's note is the reason (`Score.agreed_reason`)."""
+    value = entry.effective_value(rounding)
+    score = entry.score
+    return not entry.text and value is not None and value == score.self_value < score.maximum
+
+
 def _lost_without_reason(entry: Entry, rounding: str) -> str | None:
     value = entry.effective_value(rounding)
+    if _agrees(entry, rounding):
+        return None
     if value is not None and value < entry.score.maximum and not entry.text:
         return (
             f"Tiêu chí {entry.score.criterion.code}: điểm thẩm định thấp hơn điểm tối đa, "
@@ -149,6 +159,8 @@ def score_grid_save(*, assessment: Assessment, entries: dict[int, Entry], mode: 
         if stale and _as_loaded(entry, mode, rounding):
             refreshed.add(pk)  # someone else's change to a row this user did not touch
             continue
+        if mode == Mode.APPRAISE and _agrees(entry, rounding):
+            entry.text = entry.score.agreed_reason()
         try:
             with transaction.atomic():
                 _save(entry, mode, user)

@@ -26,9 +26,11 @@ def _codes(ids: set[int], code_of: dict[int, str], sort_of: dict[int, str]) -> s
 def _check_appraiser(round_: Round, appraiser) -> None:
     council = round_.council_unit
     unit_ids = {council.pk, *(u.pk for u in council.ancestors())}
-    if not Official.objects.filter(
-        user=appraiser, unit_id__in=unit_ids, role=Role.APPRAISER, is_active=True
-    ).exists():
+    if (
+        not Official.objects.current()
+        .filter(user=appraiser, unit_id__in=unit_ids, role=Role.APPRAISER)
+        .exists()
+    ):
         raise ValidationError(
             {
                 "appraiser": f"{appraiser} không phải thành viên hội đồng thẩm định của "
@@ -46,8 +48,8 @@ def _check_criteria(round_: Round, criteria: list[Criterion], part: AppraisalPar
     if foreign:
         raise ValidationError(
             {
-                "criteria": f"Tiêu chí {', '.join(c.code for c in foreign)} không thuộc bộ chỉ "
-                f"số “{round_.framework}” của đợt đánh giá."
+                "criteria": f"Tiêu chí {', '.join(c.code for c in foreign)}: không thuộc bộ "
+                f"chỉ số “{round_.framework}” của đợt đánh giá; hãy bỏ chọn."
             }
         )
     rows = list(

@@ -180,7 +180,7 @@ def group_republish(
     ids = set(locked)
     for score, value, comment in corrections:
         if score.assessment_id not in ids:
-            raise ValidationError(f"Tiêu chí {score.criterion.code} không thuộc nhóm “{group}”.")
+            raise ValidationError(f"Tiêu chí {score.criterion.code}: không thuộc nhóm “{group}”.")
         _correct(score, value, comment, user, label)
     preview = group_preview(round_=round_, group=group)
     _refuse_unready(preview, "công bố lại")

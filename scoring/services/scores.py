@@ -56,7 +56,7 @@ class ConcurrentEdit(ValidationError):
         when = timezone.localtime(current.updated_at).strftime("%H:%M ngày %d/%m/%Y")
         value = _shown(getattr(current, field))
         super().__init__(
-            f"Tiêu chí {current.criterion.code} vừa được {who} sửa lúc {when}: "
+            f"Tiêu chí {current.criterion.code}: vừa được {who} sửa lúc {when}, "
             f"{Score._meta.get_field(field).verbose_name} hiện là {value}. "
             "Thay đổi của bạn chưa được lưu; hãy xem lại giá trị mới rồi lưu lại."
         )

@@ -1,4 +1,4 @@
-// Warn before leaving with unsaved input, confirm irreversible actions.
+// Warn before leaving with unsaved input (irreversible actions: confirm.js).
 (function () {
   "use strict";
   var dirty = false;
@@ -8,11 +8,6 @@
   });
   window.addEventListener("beforeunload", function (event) {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
-  });
-  document.querySelectorAll("[data-confirm]").forEach(function (button) {
-    button.addEventListener("click", function (event) {
-      if (!window.confirm(button.getAttribute("data-confirm"))) { event.preventDefault(); }
-    });
   });
 })();
 

@@ -341,9 +341,25 @@
     } catch (e) { /* without it the page opens at the top */ }
   }
 
+  // While the sheet is being saved, the page's other actions (send, return, publish…) wait:
+  // an action posted first would move the assessment on and leave what was typed unsaved.
+  function holdOtherActions(hold) {
+    var buttons = document.querySelectorAll("form:not(#sheet) button[type=submit], form:not(#sheet) input[type=submit]");
+    for (var i = 0; i < buttons.length; i++) {
+      if (buttons[i].closest("dialog")) { continue; }  // the sign-in dialog the save may need
+      if (hold) {
+        if (!buttons[i].disabled) { buttons[i].disabled = true; buttons[i].dataset.heldBySheet = "1"; }
+      } else if (buttons[i].dataset.heldBySheet) {
+        buttons[i].disabled = false;
+        delete buttons[i].dataset.heldBySheet;
+      }
+    }
+  }
+
   form.addEventListener("submit", function (event) {
     if (submitting) { return; }
     event.preventDefault();
+    holdOtherActions(true);
     say("Đang lưu…");
     settled().then(function () {
       return window.cchcSession ? window.cchcSession.check() : null;
@@ -361,6 +377,7 @@
       listed.value = Object.keys(autosaved).join(",");
       form.submit();
     }, function (error) {
+      holdOtherActions(false);
       say(error && error.message === "signin-cancelled"
         ? "Chưa lưu: cần đăng nhập lại. Các giá trị vẫn được giữ trên máy này."
         : "Chưa lưu được (mất kết nối?). Các giá trị vẫn được giữ trên máy này.");

@@ -2,7 +2,7 @@
 
 import pytest
 from django.db import connections
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from scoring.demo import DEMO_PASSWORD
 
@@ -41,3 +41,10 @@ def sign_in(page: Page, base: str, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+
+
+def confirm(page: Page) -> None:
+    """Go ahead in the confirmation dialog an irreversible action opens (confirm.js)."""
+    dialog = page.locator("#confirm-dialog")
+    expect(dialog).to_be_visible()
+    dialog.locator("#confirm-ok").click()

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from scoring.demo import load_demo
 from scoring.models import Assessment
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import confirm, sign_in
 from tests.helpers import fill_self_assessment
 
 TYPED_IN_BROWSER = {"1.1.1", "1.1.2", "1.1.3"}
@@ -48,6 +48,7 @@ def test_staff_submit_appraiser_publishes_and_the_total_is_on_screen(live_server
     page.get_by_role("button", name="Lưu nháp").click()
     expect(page.locator(".messages")).to_contain_text("Đã lưu 3 tiêu chí.")
     page.get_by_role("button", name="Gửi bản tự đánh giá").click()
+    confirm(page)
     expect(page.locator(".messages")).to_contain_text("Đã gửi bản tự đánh giá để thẩm định.")
     expect(page.get_by_role("button", name="Lưu nháp")).to_have_count(0)
 
@@ -63,10 +64,12 @@ def test_staff_submit_appraiser_publishes_and_the_total_is_on_screen(live_server
     page.get_by_role("button", name="Lưu", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("Đã lưu 2 tiêu chí.")
     page.get_by_role("button", name="Chấp nhận cho các tiêu chí chưa thẩm định").click()
+    confirm(page)
     expect(page.locator(".messages")).to_contain_text("cho 85 tiêu chí")
     expect(page.locator("#total-live")).to_have_text("99,41")
     page.fill("#id_response_deadline", (timezone.localdate() + timedelta(days=7)).isoformat())
     page.get_by_role("button", name="Gửi kết quả vòng 1").click()
+    confirm(page)
     expect(page.locator(".messages")).to_contain_text("Đã gửi kết quả thẩm định vòng 1")
 
     sign_in(page, base, "cchc.p1")
@@ -74,13 +77,16 @@ def test_staff_submit_appraiser_publishes_and_the_total_is_on_screen(live_server
     page.get_by_role("button", name="Lưu giải trình").click()
     expect(page.locator(".messages")).to_contain_text("Đã lưu 1 tiêu chí.")
     page.get_by_role("button", name="Gửi giải trình").click()
+    confirm(page)
     expect(page.locator(".messages")).to_contain_text("Đã chuyển sang thẩm định vòng 2.")
 
     sign_in(page, base, "thamdinh.txqt")
     page.get_by_role("link", name="Phường 1").first.click()
     page.get_by_role("button", name="Chốt kết quả").click()
+    confirm(page)
     page.fill("#id_decision", "Quyết định số 15/QĐ-UBND ngày 10/01/2027 của UBND thị xã Quảng Trị")
     page.get_by_role("button", name="Công bố").click()
+    confirm(page)
     expect(page.locator(".messages")).to_contain_text("Đã công bố kết quả.")
     expect(page.locator("#published-total")).to_have_text("99,41")
     expect(page.locator(".facts")).to_contain_text("Xuất sắc")

@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 from scoring import services
 from scoring.demo import DEMO_PASSWORD, load_demo
 from scoring.models import Assessment, AssessmentStatus, Official, Role, Round, Unit
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import confirm, sign_in
 from tests.helpers import appraise_all, fill_self_assessment
 
 TYPED = "1.1.2"  # the criterion Phường 1 types, the first appraiser cuts and the unit explains
@@ -100,6 +100,7 @@ def test_a_council_runs_its_round_from_opening_to_the_published_group(live_serve
     page.get_by_role("button", name="Lưu nháp").click()
     expect(page.locator(".messages")).to_contain_text("Đã lưu 1 tiêu chí.")
     page.get_by_role("button", name="Gửi bản tự đánh giá").click()
+    confirm(page)
     expect(page.locator(".messages")).to_contain_text("Đã gửi bản tự đánh giá để thẩm định.")
 
     # Each appraiser takes their own part; the return waits for both.
@@ -110,17 +111,22 @@ def test_a_council_runs_its_round_from_opening_to_the_published_group(live_serve
     page.get_by_role("button", name="Lưu", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("Đã lưu 1 tiêu chí.")
     page.get_by_role("button", name="Chấp nhận cho phần của tôi").click()
+    confirm(page)
     expect(page.locator(".messages")).to_contain_text("Đã lấy điểm tự đánh giá")
     page.fill("#id_response_deadline", (timezone.localdate() + timedelta(days=5)).isoformat())
     page.get_by_role("button", name="Gửi kết quả vòng 1").click()
+    confirm(page)
     # Not yet: the legal appraiser's field 2 is still open.
     expect(page.locator(".messages")).to_contain_text("Phần “Lĩnh vực 2” (Lê Văn Pháp)")
     sign_in(page, base, legal.username)
     page.goto(f"{base}/danh-gia/{p1.pk}/")
     page.get_by_role("button", name="Chấp nhận cho phần của tôi").click()
+    confirm(page)
+    expect(page.locator(".messages")).to_contain_text("Đã lấy điểm tự đánh giá")
     page.goto(f"{base}/danh-gia/{p1.pk}/")
     page.fill("#id_response_deadline", (timezone.localdate() + timedelta(days=5)).isoformat())
     page.get_by_role("button", name="Gửi kết quả vòng 1").click()
+    confirm(page)
     expect(page.locator(".messages")).to_contain_text("Đã gửi kết quả thẩm định vòng 1")
 
     # Giải trình, then round 2 closed.
@@ -129,10 +135,13 @@ def test_a_council_runs_its_round_from_opening_to_the_published_group(live_serve
     page.get_by_label(f"Giải trình tiêu chí {TYPED}").fill("Đã bổ sung chỉ tiêu")
     page.get_by_role("button", name="Lưu giải trình").click()
     page.get_by_role("button", name="Gửi giải trình").click()
+    confirm(page)
     expect(page.locator(".messages")).to_contain_text("Đã chuyển sang thẩm định vòng 2.")
     sign_in(page, base, first.username)
     page.goto(f"{base}/danh-gia/{p1.pk}/")
     page.get_by_role("button", name="Chốt kết quả").click()
+    confirm(page)
+    expect(page.locator(".messages")).to_contain_text("Đã chốt kết quả thẩm định.")
     p1.refresh_from_db()
     assert p1.status == AssessmentStatus.APPRAISED
 
@@ -143,6 +152,8 @@ def test_a_council_runs_its_round_from_opening_to_the_published_group(live_serve
     page.fill("#id_decision", "Quyết định số 12/QĐ-UBND ngày 20/01/2028 của UBND thị xã")
     page.fill("#id_decided_on", timezone.localdate().isoformat())
     page.get_by_role("button", name="Công bố kết quả nhóm").click()
+    confirm(page)
+    expect(page.locator(".messages")).to_contain_text("Đã công bố kết quả nhóm")
     p1.refresh_from_db()
     assert p1.status == AssessmentStatus.PUBLISHED
     assert (p1.result_total, p1.result_rank_of) == (Decimal("99.50"), 4)

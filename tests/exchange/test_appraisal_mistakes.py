@@ -45,21 +45,30 @@ def _refused(appraising, appraiser, data) -> tuple:
 
 def test_an_unknown_criterion_code_is_an_error_on_its_row(appraising, appraiser):
     errors = _refused(appraising, appraiser, seed002_xlsx(_rows(**{"4_4": {0: "4.9"}})))
-    assert errors == [(row_of("4.4"), f"Mã tiêu chí “4.9” không có trong bộ chỉ số “{FRAMEWORK}”.")]
+    assert errors == [
+        (
+            row_of("4.4"),
+            f"Tiêu chí 4.9: không có trong bộ chỉ số “{FRAMEWORK}”; hãy sửa mã trong tệp.",
+        )
+    ]
 
 
 def test_a_value_above_the_maximum_is_an_error_on_its_row(appraising, appraiser):
     errors = _refused(appraising, appraiser, seed002_xlsx(_rows(**{"1_6": {4: "1,5", 5: "-0,5"}})))
     assert errors == [
-        (row_of("1.6"), "Điểm thẩm định: Điểm 1,50 vượt quá điểm tối đa 1,00 của tiêu chí 1.6.")
+        (
+            row_of("1.6"),
+            "Tiêu chí 1.6: điểm thẩm định 1,50 vượt quá điểm tối đa 1,00; hãy nhập từ 0 đến 1,00.",
+        )
     ]
 
 
 def test_a_value_below_zero_is_an_error_on_its_row(appraising, appraiser):
     errors = _refused(appraising, appraiser, seed002_xlsx(_rows(**{"1_5_4": {4: "- 0,5"}})))
-    assert (row_of("1.5.4"), "Điểm thẩm định: Điểm -0,50 của tiêu chí 1.5.4 không được âm.") in (
-        errors
-    )
+    assert (
+        row_of("1.5.4"),
+        "Tiêu chí 1.5.4: điểm thẩm định -0,50 không được âm; hãy nhập từ 0 đến 2,00.",
+    ) in (errors)
 
 
 def test_counts_with_b_above_a_are_an_error_on_their_row(appraising, appraiser):
@@ -79,7 +88,7 @@ def test_a_code_listed_twice_is_an_error_on_the_second_row(appraising, appraiser
     assert errors == [
         (
             FIRST_DATA_ROW + len(ROWS),  # the added last row
-            f"Mã tiêu chí 1.6 đã có ở dòng {row_of('1.6')}; mỗi tiêu chí chỉ được ghi một lần.",
+            f"Tiêu chí 1.6: đã có ở dòng {row_of('1.6')}; mỗi tiêu chí chỉ được ghi một lần.",
         )
     ]
 
@@ -161,12 +170,12 @@ def test_a_score_changed_after_the_preview_makes_the_whole_import_fail_and_chang
     score = scores_by_code(appraising)["7.3.2"]  # the last row: every other row is written first
     scoring_services.score_set_appraised(score=score, value=D("2.00"), user=chairperson)
     before = snapshot()
-    with pytest.raises(ValidationError, match=r"Tiêu chí 7\.3\.2 vừa được Lê Thị Huệ sửa"):
+    with pytest.raises(ValidationError, match=r"Tiêu chí 7\.3\.2: vừa được Lê Thị Huệ sửa"):
         services.import_record_apply(record=record, user=appraiser)
     assert snapshot() == before
     record.refresh_from_db()
     assert record.status == ImportStatus.FAILED
-    assert record.outcome.startswith("Không có gì thay đổi: Tiêu chí 7.3.2 vừa được")
+    assert record.outcome.startswith("Không có gì thay đổi: Tiêu chí 7.3.2: vừa được")
 
 
 def test_a_published_assessment_refuses_an_appraisal_table(phuong1_2023, appraiser):

@@ -95,7 +95,7 @@ def test_a_table_never_writes_the_units_self_assessment(appraising, appraiser):
         ),
         (
             row_of("1.7"),
-            "Điểm tự đánh giá 1,00 trong tệp, nhưng đơn vị chưa tự đánh giá tiêu chí 1.7; bảng "
+            "Tiêu chí 1.7: điểm tự đánh giá 1,00 trong tệp, nhưng đơn vị chưa tự đánh giá; bảng "
             "thẩm định không ghi điểm tự đánh giá: giữ điểm của đơn vị (để trống).",
         ),
     ]

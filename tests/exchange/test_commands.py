@@ -61,7 +61,8 @@ def test_a_file_with_errors_exits_with_1_and_imports_nothing(appraising, tmp_pat
     )
     assert code == 1
     assert (
-        "LỖI: Dòng 10: Điểm thẩm định: Điểm 1,50 vượt quá điểm tối đa 1,00 của tiêu chí 1.6." in out
+        "LỖI: Dòng 10: Tiêu chí 1.6: điểm thẩm định 1,50 vượt quá điểm tối đa 1,00; hãy nhập "
+        "từ 0 đến 1,00." in out
     )
     assert "Tệp có 1 lỗi; không nhập gì" in err
     assert snapshot()["scores"] == before["scores"]

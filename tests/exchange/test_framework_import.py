@@ -97,12 +97,15 @@ def test_an_unknown_method_a_missing_threshold_and_a_duplicate_code_are_refused(
     ]
     record = upload(ImportKind.FRAMEWORK, _workbook(criteria=criteria), user=admin_user)
     messages = [(p.row, p.message) for p in record.get_preview().errors]
-    assert (5, "Mã tiêu chí 1.2 đã có ở dòng 4; mỗi tiêu chí chỉ được ghi một lần.") in messages
+    assert (5, "Tiêu chí 1.2: đã có ở dòng 4; mỗi tiêu chí chỉ được ghi một lần.") in messages
     assert (
         3,
         "Tiêu chí 1.1: ngưỡng (floor) phải là tỷ lệ từ 0 đến 1, ví dụ 0.70.",
     ) in messages
-    assert any(row == 4 and m.startswith("Phương pháp chấm “Tùy hội đồng”") for row, m in messages)
+    assert any(
+        row == 4 and m.startswith("Tiêu chí 1.2: không có phương pháp chấm “Tùy hội đồng”")
+        for row, m in messages
+    )
 
 
 def test_missing_general_information_is_named(admin_user):

@@ -44,7 +44,8 @@ def test_the_web_request_stores_the_file_and_the_worker_reads_it(
     assert record.status == ImportStatus.CHECKING and record.preview == {}
     page = client.get(response["Location"]).content.decode()
     assert "Đang kiểm tra tệp" in page and 'http-equiv="refresh"' in page
-    assert "Xác nhận nhập" not in page and "Hủy" not in page
+    cancel = reverse("exchange:record_cancel", args=[record.pk])
+    assert "Xác nhận nhập" not in page and cancel not in page
     assert "Từng dòng" not in page and "dòng thay đổi" not in page  # nothing read yet
 
     callbacks[0]()  # the worker

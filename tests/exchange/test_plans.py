@@ -87,7 +87,8 @@ def test_an_empty_appraised_cell_leaves_the_value_as_it_was():
 def test_a_yes_no_criterion_takes_only_nothing_or_everything():
     preview = _plan([["2", "", 1, 1, "0,5", "0,5"]])
     assert [p.message for p in preview.errors] == [
-        "Điểm thẩm định: Tiêu chí 2 chấm đạt/không đạt: điểm chỉ là 0 hoặc 1,00."
+        "Tiêu chí 2: chấm đạt/không đạt, điểm thẩm định chỉ là 0 hoặc 1,00; hãy chọn Đạt "
+        "hoặc Không đạt."
     ]
     assert preview.payload["ops"] == []
 
@@ -120,7 +121,7 @@ def test_a_self_assessed_value_unlike_the_units_is_a_warning_and_never_written()
 def test_a_self_assessed_value_the_unit_never_gave_is_a_warning_and_stays_empty():
     preview = _plan([["1.1", "", 1, 1, 1, 0]], _states(self_values={}))
     assert [p.message for p in preview.warnings] == [
-        "Điểm tự đánh giá 1,00 trong tệp, nhưng đơn vị chưa tự đánh giá tiêu chí 1.1; bảng "
+        "Tiêu chí 1.1: điểm tự đánh giá 1,00 trong tệp, nhưng đơn vị chưa tự đánh giá; bảng "
         "thẩm định không ghi điểm tự đánh giá: giữ điểm của đơn vị (để trống)."
     ]
     assert [set(op) for op in preview.payload["ops"]] == [

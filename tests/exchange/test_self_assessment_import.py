@@ -77,7 +77,8 @@ def test_a_value_above_the_maximum_is_refused_on_its_row(fresh, coordinator):
     [problem] = record.get_preview().errors
     assert (
         problem.message
-        == "Điểm tự đánh giá: Điểm 2,50 vượt quá điểm tối đa 2,00 của tiêu chí 1.1.3."
+        == "Tiêu chí 1.1.3: điểm tự đánh giá 2,50 vượt quá điểm tối đa 2,00; hãy nhập từ 0 "
+        "đến 2,00."
     )
     assert problem.row == HEADER_ROW + 5  # 1, 1.1, 1.1.1, 1.1.2, 1.1.3
     assert snapshot() == before
@@ -108,7 +109,7 @@ def test_a_criterion_changed_in_the_app_after_the_download_is_not_overwritten(
     record = _self(data, fresh, coordinator)
     [problem] = record.get_preview().errors
     assert problem.message.startswith(
-        "Tiêu chí 1.1.2 đã được sửa trên ứng dụng sau khi tệp này được tải về (điểm hiện tại 1,00)"
+        "Tiêu chí 1.1.2: đã được sửa trên ứng dụng sau khi tệp này được tải về (điểm hiện tại 1,00)"
     )
     assert scores_by_code(fresh)["1.1.2"].self_value == D("1.00")
 
@@ -149,7 +150,8 @@ def test_staff_may_only_fill_their_own_departments_criteria_when_the_unit_says_s
     data = _filled(fresh, {"1.4.1": {"F": 3, "G": 4}, "1.1.1": {"E": 1}})
     record = _self(data, fresh, staff)
     assert [(p.message) for p in record.get_preview().errors] == [
-        "Bạn không được giao tự đánh giá tiêu chí 1.1.1 (thuộc bộ phận khác)."
+        "Tiêu chí 1.1.1: bạn không được giao tự đánh giá (thuộc bộ phận khác); hãy để bộ "
+        "phận phụ trách nhập."
     ]
 
 

@@ -54,7 +54,10 @@ def test_the_self_assessment_sheets_own_sums_are_still_formulas(fresh):
     workbook = load_workbook(io.BytesIO(exports.export_self_sheet(fresh).content))
     formulas = [c for row in workbook["Tự đánh giá"].iter_rows() for c in row if c.data_type == "f"]
     assert formulas, "the parents' sums and the total are formulas Excel computes"
-    assert all(c.value.startswith("=E") and c.column == 5 for c in formulas)
+    # The sums (column E) add the hidden points column K, whose cells read column E.
+    assert all(c.value.startswith("=K") for c in formulas if c.column == 5)
+    assert all(c.value.startswith(("=N(E", "=IF(E", "=E")) for c in formulas if c.column == 11)
+    assert {c.column for c in formulas} == {5, 11}
 
 
 def test_a_formula_like_note_reads_back_through_the_import_unchanged(fresh, coordinator):

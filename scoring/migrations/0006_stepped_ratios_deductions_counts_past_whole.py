@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scoring', '0003_rounds_and_ranking_groups'),
+        ('scoring', '0005_merge_evidence_links_and_ended_posts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
