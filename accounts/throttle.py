@@ -37,3 +37,21 @@ def address_wait(ip_address: str | None) -> datetime.timedelta | None:
 def email_may_receive(email: str) -> bool:
     """Whether another reset e-mail may go to the address (requests so far, this included)."""
     return _recent(typed__iexact=email).count() <= settings.PASSWORD_RESET_LIMIT_PER_EMAIL
+
+
+# A wrong current password on "Đổi mật khẩu" is a guess at it (a session left open on a
+# shared computer): after this many within the window, the form waits like the sign-in does.
+CHANGE_FAILURES_ALLOWED = 5
+CHANGE_WINDOW = datetime.timedelta(minutes=15)
+CHANGE_FAILED_DETAIL = "đổi mật khẩu: mật khẩu hiện tại không đúng"
+
+
+def change_wait(user) -> datetime.timedelta | None:
+    """How long the user must wait before trying their current password again; None: now."""
+    since = timezone.now() - CHANGE_WINDOW
+    recent = AccountEvent.objects.filter(
+        kind=EventKind.SIGN_IN_FAILED, user=user, detail=CHANGE_FAILED_DETAIL, at__gte=since
+    ).aggregate(count=Count("id"), first=Min("at"))
+    if recent["count"] < CHANGE_FAILURES_ALLOWED:
+        return None
+    return recent["first"] + CHANGE_WINDOW - timezone.now()

@@ -442,7 +442,7 @@ def test_a_past_deadline_for_all_drafts_takes_a_second_step_to_confirm(
     page = response.content.decode()
     assert f"Hạn hoàn thành {past:%d/%m/%Y} đã qua 974 ngày." in page
     assert response.redirect_chain[-1][0].endswith(f"?han-da-qua={past.isoformat()}#assign")
-    assert f'name="deadline" id="id_deadline" value="{past.isoformat()}"' in page
+    assert f'name="deadline" id="id_deadline" value="{past:%d/%m/%Y}"' in page
     assert 'name="past_deadline_ok"' in page
     assert not Task.objects.assigned().exists()  # nothing happened
     data = {"deadline": past.isoformat(), "past_deadline_ok": "1"}

@@ -172,9 +172,9 @@ def test_a_complete_self_assessment_can_be_submitted(client, coordinator, curren
     total = current_p1.scores.count()
     assert f"<strong>{total}/{total}</strong> tiêu chí đã nhập" in page
     assert "có thể gửi thẩm định" in page
-    assert re.search(
-        r"<button type=\"submit\" class=\"primary\" data-confirm=[^>]*>Gửi bản tự", page
-    )
+    # The button is live (no "còn thiếu"); its form asks first in the confirm dialog.
+    assert '<button type="submit" class="primary">Gửi bản tự đánh giá</button>' in page
+    assert 'id="submit-form"\n  data-confirm-title="Gửi bản tự đánh giá?"' in page
 
 
 # --- autosave of a row (JSON) ----------------------------------------------------------------
@@ -202,7 +202,7 @@ def test_an_autosave_never_overwrites_someone_elses_newer_value(
     assert response.status_code == 422
     body = response.json()
     assert body["conflicts"] == {str(score.pk): loaded + 1}
-    assert "Tiêu chí 1.1.2 vừa được Lê Thị Huệ sửa" in body["errors"][str(score.pk)][0]
+    assert "Tiêu chí 1.1.2: vừa được Lê Thị Huệ sửa" in body["errors"][str(score.pk)][0]
     assert score_of(current_p1, "1.1.2").self_value == D("1.00")
 
 
@@ -233,7 +233,7 @@ def test_an_autosave_on_a_read_only_page_is_refused(client, appraiser, current_p
 @pytest.mark.parametrize(
     ("typed", "said"),
     [
-        ("5", "Điểm 5,00 vượt quá điểm tối đa 1,00 của tiêu chí 1.1.2."),
+        ("5", "Tiêu chí 1.1.2: điểm 5,00 vượt quá điểm tối đa 1,00; hãy nhập từ 0 đến 1,00."),
         ("abc", "Tiêu chí 1.1.2: “abc” không phải là số"),
     ],
 )

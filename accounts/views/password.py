@@ -108,6 +108,31 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
+    def post(self, request, *args, **kwargs):
+        wait = throttle.change_wait(request.user)
+        if wait is not None:
+            form = self.get_form()
+            form.is_valid()  # the fields as typed, shown back; nothing is checked or changed
+            form.errors.clear()
+            form.add_error(
+                None,
+                "Đã nhập sai mật khẩu hiện tại nhiều lần; hãy thử lại sau khoảng "
+                f"{duration_vi(max(60, int(wait.total_seconds()) // 60 * 60 + 60))}.",
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if "old_password" in form.errors:
+            event_record(
+                kind=EventKind.SIGN_IN_FAILED,
+                user=self.request.user,
+                request=self.request,
+                typed=self.request.user.get_username(),
+                detail=throttle.CHANGE_FAILED_DETAIL,
+            )
+        return super().form_invalid(form)
+
     def form_valid(self, form):
         response = super().form_valid(form)
         event_record(kind=EventKind.PASSWORD_CHANGED, user=form.user, request=self.request)

@@ -163,6 +163,24 @@ def test_change_password_needs_the_old_one_and_is_recorded(client, huong):
     assert AccountEvent.objects.filter(user=huong, kind=EventKind.PASSWORD_CHANGED).count() == 1
 
 
+def test_guessing_the_current_password_on_the_change_page_is_made_to_wait(client, huong):
+    client.force_login(huong)
+    url = reverse("accounts:password_change")
+    wrong = {"old_password": "sai", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    for _ in range(5):
+        assert "Mật khẩu cũ không chính xác" in client.post(url, wrong).content.decode()
+    # The right one now waits too, and changes nothing: the guesses are what is refused.
+    right = {**wrong, "old_password": "mat-khau-cu-2025"}
+    refused = client.post(url, right)
+    assert refused.status_code == 429
+    assert "Đã nhập sai mật khẩu hiện tại nhiều lần; hãy thử lại sau khoảng 15 phút" in (
+        refused.content.decode()
+    )
+    huong.refresh_from_db()
+    assert huong.check_password("mat-khau-cu-2025")
+    assert AccountEvent.objects.filter(user=huong, kind=EventKind.SIGN_IN_FAILED).count() == 5
+
+
 def test_every_page_offers_the_change_password_link_in_the_user_menu(client, huong):
     client.force_login(huong)
     page = client.get(reverse("notices:index")).content.decode()
