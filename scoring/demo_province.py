@@ -288,6 +288,10 @@ def _self_loss(criterion, rng: random.Random, rounding: str):
         value = engine.suggested_score(method, maximum, criterion.params, rounding, b=b, a=a)
         share = engine.vn_number(Decimal(b) * 100 / Decimal(a))
         return value, b, a, f"Đạt {b}/{a} ({share}%)."
+    if method == engine.Method.DEDUCTION:
+        cases = rng.randint(1, 4)
+        value = engine.suggested_score(method, maximum, criterion.params, rounding, b=cases)
+        return value, cases, None, f"{cases} trường hợp chậm hạn trong năm."
     if method == engine.Method.LEVELS:
         levels = engine.level_choices(maximum, criterion.params)
         label, points = levels[1]

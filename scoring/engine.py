@@ -15,6 +15,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
+from itertools import pairwise
 from typing import Any, TypeVar
 
 CENT = Decimal("0.01")
@@ -38,9 +39,28 @@ class Method(StrEnum):
     RATIO = "ratio"
     RATIO_FLOOR = "ratio_floor"
     RATIO_TARGET = "ratio_target"
+    RATIO_STEPS = "ratio_steps"
+    DEDUCTION = "deduction"
 
 
-RATIO_METHODS = frozenset({Method.RATIO, Method.RATIO_FLOOR, Method.RATIO_TARGET})
+# What each method is called wherever a user picks or reads one (framework page, workbook).
+METHOD_LABELS = {
+    Method.JUDGEMENT: "Hội đồng đánh giá (0 đến điểm tối đa)",
+    Method.YES_NO: "Đạt / không đạt",
+    Method.LEVELS: "Theo mức",
+    Method.RATIO: "Theo tỷ lệ b/a",
+    Method.RATIO_FLOOR: "Theo tỷ lệ b/a, dưới ngưỡng được 0 điểm",
+    Method.RATIO_TARGET: "Theo tỷ lệ b/a so với chỉ tiêu",
+    Method.RATIO_STEPS: "Theo tỷ lệ b/a, theo bậc",
+    Method.DEDUCTION: "Trừ điểm theo số trường hợp",
+}
+# Methods that take the counts b of a and score their ratio.
+RATIO_METHODS = frozenset(
+    {Method.RATIO, Method.RATIO_FLOOR, Method.RATIO_TARGET, Method.RATIO_STEPS}
+)
+# Methods whose score follows from counts typed by the unit or the council: the ratios, and
+# deductions, which take one count (the number of cases, kept in b).
+COUNTED_METHODS = RATIO_METHODS | {Method.DEDUCTION}
 
 
 class ScoringError(ValueError):
@@ -114,8 +134,51 @@ def round_score(value: Decimal, rounding: Rounding | str) -> Decimal:
 # --- one criterion ------------------------------------------------------------------------
 
 
-def counts_problems(b: int | None, a: int | None) -> list[str]:
-    """What is wrong with the counts b of a that a ratio criterion needs (empty if nothing)."""
+def may_pass_whole(method: Method | str, params: Mapping[str, Any]) -> bool:
+    """Whether b may exceed a: only for a rule that itself speaks of 100 % or more (a target
+    of 100 %, a step at ≥ 100 %), such as budget revenue against the estimate. Elsewhere a
+    ratio is a share of a whole (files paid online of all files) and b > a is a mistake,
+    typically the two counts swapped."""
+    if method == Method.RATIO_TARGET:
+        target = _param_or_none(params, "target")
+        return target is not None and target >= 1
+    if method == Method.RATIO_STEPS:
+        try:
+            return any(at_least >= HUNDRED for at_least, _ in steps_of(params))
+        except ScoringError:
+            return False
+    return False
+
+
+def counts_problems(
+    b: int | None,
+    a: int | None,
+    *,
+    method: Method | str = Method.RATIO,
+    params: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """What is wrong with the counts a criterion of `method` (and `params`) is given.
+
+    Ratios need b of a, a > 0, and b ≤ a unless the rule passes 100 % (`may_pass_whole`); a
+    deduction needs the number of cases in b and no a; other methods take no counts at all.
+    """
+    method = Method(method)
+    if method == Method.DEDUCTION:
+        if b is None:
+            return ["Cần nhập số trường hợp."]
+        problems = []
+        if b < 0:
+            problems.append("Số trường hợp không được âm.")
+        if a is not None:
+            problems.append(
+                "Tiêu chí trừ điểm theo số trường hợp chỉ nhập số trường hợp, không nhập số a."
+            )
+        return problems
+    if method not in RATIO_METHODS:
+        return [
+            f"Phương pháp chấm “{METHOD_LABELS[method]}” không dùng số b, a; hãy chọn hoặc "
+            "nhập điểm."
+        ]
     if b is None or a is None:
         return ["Cần nhập đủ hai số b và a."]
     problems = []
@@ -123,7 +186,7 @@ def counts_problems(b: int | None, a: int | None) -> list[str]:
         problems.append("Số b và a không được âm.")
     if a == 0:
         problems.append("Số a (tổng số) phải lớn hơn 0.")
-    if b > a:
+    if b > a and not may_pass_whole(method, params or {}):
         problems.append(f"Số b ({b}) không được lớn hơn số a ({a}).")
     return problems
 
@@ -141,7 +204,10 @@ def ratio_score(
 
     3.12.2, 73 of 757 files against a 30 % target: 1 × (73/757)/0.30 = 0.3214… → 0.32.
     """
-    problems = counts_problems(b, a)
+    if target is not None:
+        problems = counts_problems(b, a, method=Method.RATIO_TARGET, params={"target": target})
+    else:
+        problems = counts_problems(b, a)
     if problems:
         raise ScoringError(" ".join(problems))
     if floor is not None and Decimal(b) < floor * a:
@@ -151,6 +217,58 @@ def ratio_score(
             raise ScoringError("Chỉ tiêu (mục tiêu tỷ lệ) phải lớn hơn 0.")
         return round_score(min(maximum, maximum * b / (a * target)), rounding)
     return round_score(maximum * b / a, rounding)
+
+
+def steps_of(params: Mapping[str, Any]) -> list[tuple[Decimal, Decimal]]:
+    """The steps of a stepped ratio as (at least this percent, points), as the framework
+    lists them (highest first once `params_problems` passed)."""
+    try:
+        steps = [
+            (Decimal(str(step["at_least"])), Decimal(str(step["points"])))
+            for step in params.get("steps") or []
+        ]
+    except (KeyError, TypeError, InvalidOperation) as exc:
+        raise ScoringError("Thiếu hoặc sai tham số “steps” của phương pháp chấm.") from exc
+    if not all(at_least.is_finite() and points.is_finite() for at_least, points in steps):
+        raise ScoringError("Thiếu hoặc sai tham số “steps” của phương pháp chấm.")
+    return steps
+
+
+def steps_score(
+    maximum: Decimal, b: int, a: int, params: Mapping[str, Any], *, rounding: Rounding | str
+) -> Decimal:
+    """The points of the highest step whose percentage b/a reaches (≥); 0 below every step.
+
+    b > a is allowed where a step is at ≥ 100 %: revenue at 105 % of the estimate reaches it.
+    """
+    problems = counts_problems(b, a, method=Method.RATIO_STEPS, params=params)
+    if problems:
+        raise ScoringError(" ".join(problems))
+    for at_least, points in steps_of(params):
+        # Compared without dividing, so that 9 of 10 is exactly 90 %, not 89,999…
+        if b * HUNDRED >= at_least * a:
+            return round_score(max(ZERO, min(points, maximum)), rounding)
+    return round_score(ZERO, rounding)
+
+
+def step_reached(b: int, a: int, params: Mapping[str, Any]) -> str:
+    """Which step the ratio b/a reaches, in words: "bậc ≥70%", or "dưới bậc thấp nhất"."""
+    for at_least, _ in steps_of(params):
+        if b * HUNDRED >= at_least * a:
+            return f"bậc ≥{vn_percent(at_least)}"
+    return "dưới bậc thấp nhất"
+
+
+def deduction_score(
+    maximum: Decimal, cases: int, per_case: Decimal, *, rounding: Rounding | str
+) -> Decimal:
+    """maximum − cases × per_case, never below 0: "trừ 0,25 điểm mỗi văn bản trễ hạn"."""
+    problems = counts_problems(cases, None, method=Method.DEDUCTION)
+    if problems:
+        raise ScoringError(" ".join(problems))
+    if per_case <= 0:
+        raise ScoringError("Số điểm trừ mỗi trường hợp phải lớn hơn 0.")
+    return round_score(max(ZERO, maximum - cases * per_case), rounding)
 
 
 def level_choices(maximum: Decimal, params: Mapping[str, Any]) -> list[tuple[str, Decimal]]:
@@ -177,6 +295,12 @@ def suggested_score(
     points out where the two differ (rounding in published tables is not uniform).
     """
     method = Method(method)
+    if method == Method.RATIO_STEPS:
+        return steps_score(maximum, b, a, params, rounding=rounding)
+    if method == Method.DEDUCTION:
+        if a is not None:
+            raise ScoringError(" ".join(counts_problems(b, a, method=method)))
+        return deduction_score(maximum, b, _param(params, "per_case"), rounding=rounding)
     if method in RATIO_METHODS:
         return ratio_score(
             maximum,
@@ -201,12 +325,28 @@ def _param(params: Mapping[str, Any], name: str) -> Decimal:
         raise ScoringError(f"Thiếu hoặc sai tham số “{name}” của phương pháp chấm.") from exc
 
 
-def params_problems(code: str, method: Method | str, params: Mapping[str, Any]) -> list[str]:
-    """What is missing or wrong in the parameters a leaf's method needs."""
+def params_problems(
+    code: str,
+    method: Method | str,
+    params: Mapping[str, Any],
+    *,
+    maximum: Decimal | None = None,
+) -> list[str]:
+    """What is missing or wrong in the parameters a leaf's method needs; with `maximum`, the
+    points of stepped ratios are checked against it too."""
     try:
         method = Method(method)
     except ValueError:
         return [f"Tiêu chí {code}: phương pháp chấm “{method}” không được hỗ trợ."]
+    if method == Method.RATIO_STEPS:
+        return _steps_problems(code, params, maximum)
+    if method == Method.DEDUCTION:
+        per_case = _param_or_none(params, "per_case")
+        if per_case is None or not per_case.is_finite() or per_case <= 0 or _past_cents(per_case):
+            return [
+                f"Tiêu chí {code}: số điểm trừ mỗi trường hợp (per_case) phải lớn hơn 0, tối "
+                "đa hai chữ số thập phân, ví dụ 0.25."
+            ]
     if method == Method.RATIO_FLOOR:
         floor = _param_or_none(params, "floor")
         if floor is None or not ZERO < floor <= 1:
@@ -233,6 +373,45 @@ def params_problems(code: str, method: Method | str, params: Mapping[str, Any]) 
     return []
 
 
+def _steps_problems(code: str, params: Mapping[str, Any], maximum: Decimal | None) -> list[str]:
+    try:
+        steps = steps_of(params)
+    except ScoringError:
+        steps = []
+    if not steps:
+        return [
+            f"Tiêu chí {code}: chấm theo bậc cần ít nhất một bậc, mỗi bậc có tỷ lệ tối thiểu "
+            "(%) và số điểm, ví dụ “≥90%: 1; ≥70%: 0,5”."
+        ]
+    problems = []
+    percents = [at_least for at_least, _ in steps]
+    if any(p < 0 for p in percents) or any(
+        later >= earlier for earlier, later in pairwise(percents)
+    ):
+        problems.append(
+            f"Tiêu chí {code}: các bậc phải xếp từ tỷ lệ cao xuống thấp, mỗi bậc thấp hơn bậc "
+            "trước và không âm."
+        )
+    for at_least, points in steps:
+        if points < 0 or _past_cents(points) or (maximum is not None and points > maximum):
+            top = f" đến {vn_number(maximum)} (điểm tối đa)" if maximum is not None else ""
+            problems.append(
+                f"Tiêu chí {code}: bậc ≥{vn_percent(at_least)} cho {vn_number(points)} điểm; "
+                f"điểm của một bậc phải từ 0{top}, tối đa hai chữ số thập phân."
+            )
+    return problems
+
+
+def _past_cents(value: Decimal) -> bool:
+    return value != value.quantize(CENT, rounding=ROUND_DOWN)
+
+
+def vn_percent(value: Decimal) -> str:
+    """A percentage without trailing zeros, with a decimal comma: 90 -> "90%", 72.5 -> "72,5%"."""
+    text = f"{Decimal(value).normalize():f}".replace(".", ",")
+    return f"{text}%"
+
+
 def _param_or_none(params: Mapping[str, Any], name: str) -> Decimal | None:
     try:
         return _param(params, name)
@@ -257,6 +436,17 @@ def rule_text(method: Method | str, maximum: Decimal, params: Mapping[str, Any])
         return f"Theo mức — {levels}."
     if method == Method.RATIO:
         return f"Điểm = {top} × b/a."
+    if method == Method.RATIO_STEPS:
+        steps = steps_of(params)
+        reached = "; ".join(
+            f"từ {vn_percent(at_least)} được {vn_number(points)}" for at_least, points in steps
+        )
+        lowest = steps[-1][0] if steps else ZERO
+        below = f"; dưới {vn_percent(lowest)} được 0" if lowest > 0 else ""
+        return f"Theo tỷ lệ b/a — {reached}{below}."
+    if method == Method.DEDUCTION:
+        per_case = _param(params, "per_case")
+        return f"Điểm = {top} − {vn_number(per_case)} × số trường hợp, không dưới 0."
     if method == Method.RATIO_FLOOR:
         floor = _param(params, "floor")
         return f"Điểm = {top} × b/a; tỷ lệ dưới {vn_number(floor * HUNDRED)}% được 0 điểm."
@@ -304,6 +494,21 @@ def value_problems(
             return [
                 f"Tiêu chí {code}: chấm theo mức, {label} chỉ là một trong {listed}; hãy chọn "
                 "một mức."
+            ]
+    if method == Method.RATIO_STEPS:
+        allowed = sorted({ZERO, *(min(p, maximum) for _, p in steps_of(params))}, reverse=True)
+        if value not in allowed:
+            listed = "; ".join(vn_number(p) for p in allowed)
+            return [
+                f"Tiêu chí {code}: chấm theo bậc, {label} chỉ là một trong {listed}; hãy nhập "
+                "số b và a để tính điểm."
+            ]
+    if method == Method.DEDUCTION:
+        per_case = _param(params, "per_case")
+        if value and (maximum - value) % per_case:
+            return [
+                f"Tiêu chí {code}: {label} {vn_number(value)} không phải {top} trừ một số lần "
+                f"{vn_number(per_case)} điểm; hãy nhập số trường hợp để tính điểm."
             ]
     return []
 

@@ -39,11 +39,14 @@ class Entry:
     errors: list[str] = field(default_factory=list)
 
     def effective_value(self, rounding: str) -> Decimal | None:
-        """The value as saved: the one typed, or for ratio criteria what the counts give."""
+        """The value as saved: the one typed, or for criteria scored from counts (ratios,
+        deductions) what the counts give."""
         criterion = self.score.criterion
-        if self.value is not None or criterion.method not in engine.RATIO_METHODS:
+        if self.value is not None or criterion.method not in engine.COUNTED_METHODS:
             return self.value
-        if self.b is None or self.a is None or engine.counts_problems(self.b, self.a):
+        if self.b is None or engine.counts_problems(
+            self.b, self.a, method=criterion.method, params=criterion.params or {}
+        ):
             return None
         return engine.suggested_score(
             criterion.method, criterion.maximum, criterion.params, rounding, b=self.b, a=self.a
@@ -91,14 +94,7 @@ def parse_entry(score: Score, data: QueryDict, mode: Mode) -> Entry:
             entry.value = engine.parse_number(value)
         except engine.ScoringError as exc:
             entry.errors.append(f"Tiêu chí {code}: {exc}")
-    entry.b = _int(raw.get("b", ""), "b", code, entry.errors)
-    entry.a = _int(raw.get("a", ""), "a", code, entry.errors)
-    if (entry.b is None) != (entry.a is None):
-        entry.errors.append(f"Tiêu chí {code}: cần nhập đủ cả hai số b và a.")
-    elif entry.b is not None:
-        entry.errors.extend(
-            f"Tiêu chí {code}: {p}" for p in engine.counts_problems(entry.b, entry.a)
-        )
+    _read_counts(entry, raw, code)
     if entry.value is not None and not entry.errors:
         criterion = score.criterion
         entry.errors.extend(
@@ -107,6 +103,27 @@ def parse_entry(score: Score, data: QueryDict, mode: Mode) -> Entry:
             )
         )
     return entry
+
+
+def _read_counts(entry: Entry, raw: dict[str, str], code: str) -> None:
+    """The counts b and a, checked against the criterion's method: a ratio needs both, a
+    deduction the number of cases alone, any other method none (refused, never kept)."""
+    criterion = entry.score.criterion
+    method = criterion.method
+    b_label = "trường hợp" if method == engine.Method.DEDUCTION else "b"
+    entry.b = _int(raw.get("b", ""), b_label, code, entry.errors)
+    entry.a = _int(raw.get("a", ""), "a", code, entry.errors)
+    if entry.b is None and entry.a is None:
+        return
+    if method in engine.RATIO_METHODS and (entry.b is None) != (entry.a is None):
+        entry.errors.append(f"Tiêu chí {code}: cần nhập đủ cả hai số b và a.")
+        return
+    entry.errors.extend(
+        f"Tiêu chí {code}: {p}"
+        for p in engine.counts_problems(
+            entry.b, entry.a, method=method or engine.Method.JUDGEMENT, params=criterion.params
+        )
+    )
 
 
 def parse_grid(scores: list[Score], data: QueryDict, mode: Mode) -> dict[int, Entry]:

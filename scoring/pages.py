@@ -61,6 +61,15 @@ class RowView:
     def is_ratio(self) -> bool:
         return self.criterion.method in engine.RATIO_METHODS
 
+    @property
+    def is_deduction(self) -> bool:
+        return self.criterion.method == engine.Method.DEDUCTION
+
+    @property
+    def is_counted(self) -> bool:
+        """The score follows from counts typed on the row (b and a, or a number of cases)."""
+        return self.criterion.method in engine.COUNTED_METHODS
+
     def _saved(self) -> tuple:
         s = self.score
         if self.mode == Mode.APPRAISE:
@@ -80,7 +89,7 @@ class RowView:
     @property
     def input_value(self) -> str:
         value, b, a, _ = self._saved()
-        if self.entry is None and self.is_ratio and b is not None and value is not None:
+        if self.entry is None and self.is_counted and b is not None and value is not None:
             # A value the counts give is shown as computed, not as a typed override.
             criterion = self.criterion
             rounding = self.score.assessment.framework.rounding
@@ -93,6 +102,17 @@ class RowView:
             if suggested == value:
                 return ""
         return self._typed("value", value)
+
+    @property
+    def step_note(self) -> str:
+        """For a stepped ratio with saved counts: the step they reach ("bậc ≥70%")."""
+        _, b, a, _ = self._saved()
+        if self.criterion.method != engine.Method.RATIO_STEPS or b is None or not a:
+            return ""
+        try:
+            return engine.step_reached(b, a, self.criterion.params)
+        except engine.ScoringError:
+            return ""
 
     @property
     def input_b(self) -> str:

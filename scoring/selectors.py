@@ -48,7 +48,9 @@ def framework_problems(framework: Framework, pending: Criterion | None = None) -
                 f"Tiêu chí {c.code}: có tiêu chí con nên không có phương pháp chấm riêng."
             )
         elif c.method:
-            problems.extend(engine.params_problems(c.code, c.method, c.params or {}))
+            problems.extend(
+                engine.params_problems(c.code, c.method, c.params or {}, maximum=c.maximum)
+            )
     nodes = [engine.Node(c.code, c.maximum, code_by_id.get(c.parent_id)) for c in criteria]
     if not framework.classification_bands.exists():
         problems.append("Bộ chỉ số chưa có mức xếp loại nào.")
@@ -112,7 +114,7 @@ class Sheet:
 
 def _counts_suggestion(score: Score, rounding: str) -> Decimal | None:
     criterion = score.criterion
-    if criterion.method not in engine.RATIO_METHODS or score.appraised_a is None:
+    if criterion.method not in engine.COUNTED_METHODS or score.appraised_b is None:
         return None
     try:
         suggested = engine.suggested_score(

@@ -306,11 +306,13 @@ def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
             continue
         value = None if entry.errors else entry.effective_value(rounding)
         values[row.criterion.code] = value
-        if row.criterion.method in engine.RATIO_METHODS:
+        if row.criterion.method in engine.COUNTED_METHODS:
             counted = None
             if not entry.errors and entry.value is not None and entry.b is not None:
                 counted = Entry(score=score, raw={}, b=entry.b, a=entry.a).effective_value(rounding)
-            computed.append((score.pk, entry, value, counted if counted != value else None))
+            computed.append(
+                (score.pk, entry, value, counted if counted != value else None, _step(entry))
+            )
         else:  # a value over the maximum, or no number: said as it is typed
             checks.append((score.pk, entry.errors[0] if entry.errors else ""))
     nodes = [engine.Node(r.criterion.code, r.maximum, _parent_code(r)) for r in sheet.rows]
@@ -322,6 +324,14 @@ def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "scoring/partials/preview.html",
         {"computed": computed, "checks": checks, "fields": fields, "total": total},
     )
+
+
+def _step(entry: Entry) -> str:
+    """The step a stepped ratio's typed counts reach, said beside the computed score."""
+    criterion = entry.score.criterion
+    if criterion.method != engine.Method.RATIO_STEPS or entry.errors or not entry.a:
+        return ""
+    return engine.step_reached(entry.b, entry.a, criterion.params)
 
 
 def _parent_code(row) -> str | None:

@@ -154,9 +154,14 @@ def test_the_database_itself_refuses_a_second_score_for_a_criterion(assessment):
         )
 
 
-def test_the_database_refuses_counts_with_b_above_a(assessment):
+@pytest.mark.parametrize(
+    "b, a", [(5, 0), (None, 4)], ids=["a total of zero", "a total without its count"]
+)
+def test_the_database_refuses_counts_no_method_takes(assessment, b, a):
+    # b > a is a method's rule (a ratio that may pass 100 %), held by the services; the
+    # database holds what no method allows.
     with pytest.raises(IntegrityError), transaction.atomic():
-        Score.objects.filter(pk=_score(assessment, "1.1").pk).update(appraised_b=5, appraised_a=4)
+        Score.objects.filter(pk=_score(assessment, "1.1").pk).update(appraised_b=b, appraised_a=a)
 
 
 def test_every_change_to_a_score_is_kept_with_who_and_the_old_value(assessment, chairperson):

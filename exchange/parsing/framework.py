@@ -26,6 +26,7 @@ from exchange.parsing.text import (
 from exchange.preview import Problem, error, warning
 
 CRITERIA_PATTERNS = (
+    ("params", (r"\btham so\b",)),
     ("guidance", (r"\bhuong dan\b",)),
     ("evidence", (r"\bkiem chung\b",)),
     ("department", (r"\bbo phan\b", r"\bphu trach\b")),
@@ -60,6 +61,12 @@ class FrameworkRow:
     method: str = ""  # as typed; mapped to a method by the plan
     threshold: Decimal | None = None  # floor or target, as a share (0.70)
     levels: list[dict] = field(default_factory=list)
+    # The "Tham số" cell as typed, and its name: read by the plan once the method is known
+    # (stepped ratio "≥90%: 1; ≥70%: 0,5", deduction "0,25 mỗi trường hợp").
+    params_text: str = ""
+    params_cell: str = ""
+    steps: list[dict] = field(default_factory=list)
+    per_case: Decimal | None = None
     guidance: str = ""
     evidence: str = ""
     department: str = ""
@@ -92,6 +99,41 @@ def parse_levels(text: str, where: str) -> list[dict]:
             raise CellError(f"Ô {where}: mức “{label.strip()}” thiếu tỷ lệ phần trăm.")
         levels.append({"label": label.strip(), "percent": f"{percent.normalize():f}"})
     return levels
+
+
+_STEP_MARK = re.compile(r"^(?:≥|>=|=>|từ|tu)\s*", re.IGNORECASE)
+_PER_CASE = re.compile(r"^\s*(?:trừ\s*)?([+-]?[\d.,]+)\s*(?:điểm)?\s*(?:/|mỗi|cho mỗi)?", re.I)
+
+
+def parse_steps(text: str, where: str) -> list[dict]:
+    """ "≥90%: 1; ≥70%: 0,5" (or one step a line) -> [{"at_least": "90", "points": "1"}, …]."""
+    steps = []
+    for part in re.split(r"[;\n]", text or ""):
+        part = part.strip()
+        if not part:
+            continue
+        share, sep, points = part.partition(":")
+        share = _STEP_MARK.sub("", share.strip()).replace("%", "").strip()
+        if not sep or not share or not points.strip():
+            raise CellError(
+                f"Ô {where}: bậc “{part}” cần ghi dạng “≥tỷ lệ %: số điểm”, ví dụ “≥90%: 1”."
+            )
+        at_least = cell_number(share, where)
+        value = cell_number(points.strip(), where)
+        steps.append({"at_least": f"{at_least.normalize():f}", "points": f"{value.normalize():f}"})
+    return steps
+
+
+def parse_per_case(text: str, where: str) -> Decimal | None:
+    """ "0,25 mỗi trường hợp", "trừ 0,25 điểm/trường hợp" or "0,25" -> Decimal("0.25")."""
+    if not (text or "").strip():
+        return None
+    match = _PER_CASE.match(text)
+    if not match:
+        raise CellError(
+            f"Ô {where}: “{text}” cần ghi số điểm trừ mỗi trường hợp, ví dụ “0,25 mỗi trường hợp”."
+        )
+    return cell_number(match.group(1).rstrip(".,"), where)
 
 
 def parse_framework(grids: list[Grid]) -> FrameworkSheet:
@@ -167,6 +209,9 @@ def _read_criteria(grid: Grid, header: Header, sheet: FrameworkSheet) -> None:
         entry.guidance = _text(grid, row, cols.get("guidance"))
         entry.evidence = _text(grid, row, cols.get("evidence"))
         entry.department = _text(grid, row, cols.get("department"))
+        if "params" in cols:
+            entry.params_text = _text(grid, row, cols["params"])
+            entry.params_cell = cell_name(row, cols["params"])
         try:
             entry.maximum = cell_number(
                 grid.cell(row, cols["maximum"]), cell_name(row, cols["maximum"])

@@ -190,7 +190,7 @@ def _check_counts(
     counts = counts_in(entry.note)
     if counts is None or entry.appraised is None:
         return None
-    if counts.b > counts.a:
+    if counts.b > counts.a and not engine.may_pass_whole(spec.method, spec.params or {}):
         line.problems.append(
             error(
                 f"Số liệu “{counts.text}” trong ghi chú: số b ({counts.b}) không được lớn hơn "

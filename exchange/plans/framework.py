@@ -13,7 +13,12 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from exchange.parsing.framework import FrameworkRow, FrameworkSheet
+from exchange.parsing.framework import (
+    FrameworkRow,
+    FrameworkSheet,
+    parse_per_case,
+    parse_steps,
+)
 from exchange.parsing.text import CellError, cell_count, cell_number, cell_text, fold
 from exchange.plans import number
 from exchange.preview import CREATE, REFUSED, UNCHANGED, Change, Preview, PreviewRow, error
@@ -202,8 +207,13 @@ def _criteria(sheet: FrameworkSheet, methods, preview: Preview) -> dict[str, Fra
             )
         else:
             row.method = method
-            message = engine.params_problems(code, method, _params(row))
-            line.problems.extend(error(m, row.row) for m in message)
+            try:
+                _read_params(row)
+            except CellError as exc:
+                line.problems.append(error(str(exc), row.row))
+            else:
+                message = engine.params_problems(code, method, _params(row), maximum=row.maximum)
+                line.problems.extend(error(m, row.row) for m in message)
         if line.has_error:
             line.action = REFUSED
         else:
@@ -212,7 +222,19 @@ def _criteria(sheet: FrameworkSheet, methods, preview: Preview) -> dict[str, Fra
     return by_code
 
 
+def _read_params(row: FrameworkRow) -> None:
+    """The "Tham số" cell read the way the row's method needs it."""
+    if row.method == engine.Method.RATIO_STEPS:
+        row.steps = parse_steps(row.params_text, row.params_cell)
+    elif row.method == engine.Method.DEDUCTION:
+        row.per_case = parse_per_case(row.params_text, row.params_cell)
+
+
 def _params(row: FrameworkRow) -> dict[str, Any]:
+    if row.method == engine.Method.RATIO_STEPS:
+        return {"steps": row.steps}
+    if row.method == engine.Method.DEDUCTION:
+        return {"per_case": row.per_case} if row.per_case is not None else {}
     if row.method == engine.Method.RATIO_FLOOR:
         return {"floor": row.threshold} if row.threshold is not None else {}
     if row.method == engine.Method.RATIO_TARGET:
@@ -274,7 +296,17 @@ def signature(data: Mapping[str, Any]) -> tuple:
 
     def params_key(params: Mapping[str, Any]) -> tuple:
         levels = tuple((lv["label"], _dec(lv["percent"])) for lv in params.get("levels") or [])
-        return (_dec(params.get("floor")), _dec(params.get("target")), levels)
+        steps = tuple(
+            (_dec(step.get("at_least")), _dec(step.get("points")))
+            for step in params.get("steps") or []
+        )
+        return (
+            _dec(params.get("floor")),
+            _dec(params.get("target")),
+            levels,
+            steps,
+            _dec(params.get("per_case")),
+        )
 
     def walk(items) -> tuple:
         return tuple(

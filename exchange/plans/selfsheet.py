@@ -1,8 +1,9 @@
 """What an uploaded offline self-assessment sheet would change. No Django.
 
 The sheet lists every criterion; only leaves are read (parents are sums). A blank value cell
-means "no value". For ratio criteria the counts b and a may stand alone: the value is then
-computed from them, as on the score sheet.
+means "no value". For ratio criteria the counts b and a may stand alone, and for deductions the
+number of cases (column "Số b"): the value is then computed from them, as on the score sheet.
+Counts given for a criterion of another method are refused.
 """
 
 from __future__ import annotations
@@ -119,11 +120,13 @@ def _values(entry: SelfRow, spec: CriterionSpec, state: ScoreState, rounding: st
     """The value and counts the row asks for, checked; for ratio criteria given only counts,
     the value they give."""
     row = entry.row
-    is_ratio = spec.method in engine.RATIO_METHODS
-    b, a = (entry.b, entry.a) if is_ratio else (state.self_b, state.self_a)
-    if not is_ratio and (entry.b is not None or entry.a is not None):
-        line.problems.append(
-            warning(f"Tiêu chí {spec.code}: không chấm theo tỷ lệ; số b, a bị bỏ qua.", row)
+    counted = spec.method in engine.COUNTED_METHODS
+    b, a = (entry.b, entry.a) if counted else (state.self_b, state.self_a)
+    if not counted and (entry.b is not None or entry.a is not None):
+        # Counts for a criterion that takes none would be kept with no score: refused.
+        line.problems.extend(
+            error(f"Tiêu chí {spec.code}: {m}", row)
+            for m in engine.counts_problems(entry.b, entry.a, method=spec.method)
         )
     value = entry.value
     if entry.value_text:
@@ -133,9 +136,9 @@ def _values(entry: SelfRow, spec: CriterionSpec, state: ScoreState, rounding: st
             return None, b, a
     if value is not None:
         line.problems.extend(error(m, row) for m in value_problems(spec, value, "Điểm tự đánh giá"))
-    if not is_ratio or (b is None and a is None):
+    if not counted or (b is None and a is None):
         return value, b, a
-    problems = engine.counts_problems(b, a)
+    problems = engine.counts_problems(b, a, method=spec.method, params=spec.params or {})
     line.problems.extend(error(f"Tiêu chí {spec.code}: {m}", row) for m in problems)
     if problems:
         return value, b, a
@@ -147,7 +150,7 @@ def _values(entry: SelfRow, spec: CriterionSpec, state: ScoreState, rounding: st
     if value != suggested:
         line.problems.append(
             warning(
-                f"Điểm tự đánh giá {number(value)} khác điểm tính từ số liệu {b}/{a}: "
+                f"Điểm tự đánh giá {number(value)} khác điểm tính từ số liệu {_counts(b, a)}: "
                 f"{number(suggested)} ({ROUNDING_WORDS.get(rounding, rounding)}). "
                 "Xóa ô điểm để dùng điểm tính từ số liệu.",
                 row,
@@ -200,4 +203,6 @@ def _check_may_change(entry: SelfRow, spec: CriterionSpec, state: ScoreState, li
 
 
 def _counts(b: int | None, a: int | None) -> str:
-    return "" if b is None or a is None else f"{b}/{a}"
+    if b is None:
+        return ""
+    return f"{b} trường hợp" if a is None else f"{b}/{a}"

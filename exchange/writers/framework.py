@@ -33,6 +33,7 @@ CRITERIA_COLUMNS = [
     "Phương pháp chấm",
     "Ngưỡng / chỉ tiêu (%)",
     "Các mức (tên: tỷ lệ %)",
+    "Tham số (bậc tỷ lệ; điểm trừ)",
     "Hướng dẫn chấm",
     "Tài liệu kiểm chứng",
     "Bộ phận phụ trách",
@@ -51,6 +52,24 @@ def levels_text(levels: list[dict]) -> str:
         f"{level['label']}: {percent_text(Decimal(str(level['percent'])) / 100)}"
         for level in levels
     )
+
+
+def params_text(method: str, params: Mapping[str, Any]) -> str:
+    """The "Tham số" cell: "≥90%: 1; ≥70%: 0,5" for a stepped ratio, "0,25 mỗi trường hợp"
+    for a deduction; empty for the other methods."""
+    if method == engine.Method.RATIO_STEPS:
+        return "; ".join(
+            f"≥{engine.vn_percent(at_least)}: {_plain(points)}"
+            for at_least, points in engine.steps_of(params)
+        )
+    if method == engine.Method.DEDUCTION and params.get("per_case") not in (None, ""):
+        return f"{_plain(Decimal(str(params['per_case'])))} mỗi trường hợp"
+    return ""
+
+
+def _plain(value: Decimal) -> str:
+    """Decimal("0.50") -> "0,5", Decimal("1") -> "1"."""
+    return f"{value.normalize():f}".replace(".", ",")
 
 
 def _walk(items: list[dict], depth: int = 0) -> Iterator[tuple[int, dict]]:
@@ -120,7 +139,7 @@ def _criteria_sheet(criteria, data: Mapping[str, Any], methods) -> int:
         criteria.cell(row=row, column=2).alignment = Alignment(
             wrap_text=True, vertical="top", indent=depth
         )
-    widths(criteria, (9, 52, 9, 30, 12, 34, 48, 36, 24))
+    widths(criteria, (9, 52, 9, 30, 12, 34, 26, 48, 36, 24))
     criteria.freeze_panes = "C2"
     fit_rows(criteria, 2)
     landscape(criteria, "1:1")
@@ -139,6 +158,7 @@ def _criterion_values(item: Mapping[str, Any], methods) -> list:
         "" if parent else methods.get(method, method),
         percent_text(threshold) if threshold not in (None, "") and not parent else "",
         levels_text(params.get("levels") or []) if method == engine.Method.LEVELS else "",
+        "" if parent else params_text(method, params),
         item.get("guidance", ""),
         item.get("evidence", ""),
         item.get("department", ""),

@@ -40,7 +40,7 @@ COLUMNS = [
     "Cách chấm",
     "Điểm tối đa",
     "Điểm tự đánh giá",
-    "Số b",
+    "Số b / số trường hợp",
     "Số a",
     "Giải thích của đơn vị",
     "Bộ phận phụ trách",
@@ -51,9 +51,10 @@ HEADER_ROW = 6
 VALUE, B, A, NOTE, VERSION, POINTS = 5, 6, 7, 8, 10, 11
 GUIDE = (
     "Nhập vào các ô nền vàng: điểm tự đánh giá (tiêu chí đạt/không đạt hoặc theo mức: chọn "
-    "trong danh sách); với tiêu chí tính theo tỷ lệ, số b và số a (để trống ô điểm thì ứng dụng "
-    "tự tính điểm từ b/a); giải thích khi chưa có tài liệu kiểm chứng. Không sửa các cột khác "
-    "và không xóa dòng. Tải tệp lên ở trang Trao đổi Excel."
+    "trong danh sách); với tiêu chí tính theo tỷ lệ, số b và số a; với tiêu chí trừ điểm theo số "
+    "trường hợp, số trường hợp ở cột Số b (để trống ô điểm thì ứng dụng tự tính điểm từ số "
+    "liệu); giải thích khi chưa có tài liệu kiểm chứng. Không sửa các cột khác và không xóa "
+    "dòng. Tải tệp lên ở trang Trao đổi Excel."
 )
 
 
@@ -94,6 +95,8 @@ def self_sheet_workbook(sheet: Sheet) -> bytes:
                 limits[f"{line.maximum:f}"].append(f"E{row}")
             if criterion.method in engine.RATIO_METHODS:
                 counts_cells.extend((f"F{row}", f"G{row}"))
+            elif criterion.method == engine.Method.DEDUCTION:
+                counts_cells.append(f"F{row}")
         row += 1
     # Parents show the sum of their children as Excel computes it; the upload ignores them.
     # The sums add the hidden "Điểm quy đổi" column: a leaf's points (a named value turned
@@ -178,6 +181,8 @@ def _write_row(ws, row: int, line, choices: list[tuple[str, Decimal]]) -> None:
     inputs = [VALUE, NOTE]
     if criterion.method in engine.RATIO_METHODS:
         inputs += [B, A]
+    elif criterion.method == engine.Method.DEDUCTION:
+        inputs.append(B)
     for col in inputs:
         cell = ws.cell(row=row, column=col)
         cell.fill = INPUT_FILL
@@ -208,7 +213,7 @@ def _validations(ws, limits: dict[str, list[str]], counts_cells: list[str]) -> N
             allow_blank=True,
             showErrorMessage=True,
             errorTitle="Số lượng không hợp lệ",
-            error="Số b và số a là số nguyên không âm; b không lớn hơn a.",
+            error="Số b, số a và số trường hợp là số nguyên không âm.",
         )
         for ref in counts_cells:
             rule.add(ref)

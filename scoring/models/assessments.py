@@ -191,9 +191,14 @@ def _within_maximum(field: str) -> models.Q:
 
 
 def _counts_consistent(b: str, a: str) -> models.Q:
+    """Counts the database can check without knowing the criterion's method: b ≥ 0, and a
+    either empty (a deduction's number of cases) or > 0. Whether b may exceed a depends on the
+    method (a ratio that may pass 100 %); Score.clean() and the services hold that rule."""
     both_empty = models.Q(**{f"{b}__isnull": True, f"{a}__isnull": True})
-    valid_pair = models.Q(**{f"{a}__gt": 0, f"{b}__lte": models.F(a), f"{b}__isnull": False})
-    return both_empty | valid_pair
+    counted = models.Q(**{f"{b}__isnull": False, f"{b}__gte": 0}) & (
+        models.Q(**{f"{a}__isnull": True}) | models.Q(**{f"{a}__gt": 0})
+    )
+    return both_empty | counted
 
 
 class Score(models.Model):
@@ -321,7 +326,9 @@ class Score(models.Model):
         for b_field, a_field in (("self_b", "self_a"), ("appraised_b", "appraised_a")):
             b, a = getattr(self, b_field), getattr(self, a_field)
             if b is not None or a is not None:
-                problems = engine.counts_problems(b, a)
+                problems = engine.counts_problems(
+                    b, a, method=criterion.method, params=criterion.params or {}
+                )
                 if problems:
                     errors[b_field] = problems
         if self.responsible_department_id and (

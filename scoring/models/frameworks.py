@@ -131,14 +131,7 @@ class Criterion(models.Model):
         "phương pháp chấm",
         max_length=20,
         blank=True,
-        choices=[
-            (engine.Method.JUDGEMENT, "Hội đồng đánh giá (0 đến điểm tối đa)"),
-            (engine.Method.YES_NO, "Đạt / không đạt"),
-            (engine.Method.LEVELS, "Theo mức"),
-            (engine.Method.RATIO, "Theo tỷ lệ b/a"),
-            (engine.Method.RATIO_FLOOR, "Theo tỷ lệ b/a, dưới ngưỡng được 0 điểm"),
-            (engine.Method.RATIO_TARGET, "Theo tỷ lệ b/a so với chỉ tiêu"),
-        ],
+        choices=list(engine.METHOD_LABELS.items()),
         help_text="Để trống với lĩnh vực và tiêu chí có tiêu chí con.",
     )
     params = models.JSONField(
@@ -146,7 +139,8 @@ class Criterion(models.Model):
         default=dict,
         blank=True,
         help_text='Ví dụ: {"floor": "0.70"}, {"target": "0.30"}, '
-        '{"levels": [{"label": "Tốt", "percent": "100"}, …]}',
+        '{"levels": [{"label": "Tốt", "percent": "100"}, …]}, '
+        '{"steps": [{"at_least": "90", "points": "1"}, …]}, {"per_case": "0.25"}',
     )
     guidance = models.TextField("hướng dẫn chấm", blank=True)
     evidence_required = models.TextField("tài liệu kiểm chứng", blank=True)
@@ -187,7 +181,9 @@ class Criterion(models.Model):
         if self.parent_id and self.parent.framework_id != self.framework_id:
             raise ValidationError({"parent": "Tiêu chí cha phải thuộc cùng bộ chỉ số."})
         if self.method:
-            problems = engine.params_problems(self.code, self.method, self.params or {})
+            problems = engine.params_problems(
+                self.code, self.method, self.params or {}, maximum=self.maximum
+            )
             if problems:
                 raise ValidationError({"params": problems})
 

@@ -59,7 +59,11 @@ def criteria_tree_problems(items: Sequence[Mapping[str, Any]], max_total: Decima
                 f"Tiêu chí {code}: có tiêu chí con nên không có phương pháp chấm riêng."
             )
         elif method:
-            problems.extend(engine.params_problems(code, method, entry.data.get("params") or {}))
+            problems.extend(
+                engine.params_problems(
+                    code, method, entry.data.get("params") or {}, maximum=maximum
+                )
+            )
     return problems + engine.tree_problems(nodes, max_total)
 
 

@@ -23,14 +23,16 @@ _SELF_CLOSED = "Không sửa được điểm tự đánh giá: bản tự đán
 def _resolve_value(
     score: Score, value: Decimal | None, b: int | None, a: int | None
 ) -> Decimal | None:
-    """The value to store: the one entered, or, for ratio criteria given only counts, theirs."""
+    """The value to store: the one entered, or, for criteria scored from counts (ratios,
+    deductions) given only counts, theirs. Counts a criterion's method does not take, or
+    cannot take as given (b > a for a share of a whole), are refused, never stored."""
     criterion = score.criterion
-    if (
-        value is None
-        and b is not None
-        and a is not None
-        and criterion.method in engine.RATIO_METHODS
-    ):
+    if b is None and a is None:
+        return value
+    problems = engine.counts_problems(b, a, method=criterion.method, params=criterion.params or {})
+    if problems:
+        raise ValidationError([f"Tiêu chí {criterion.code}: {p}" for p in problems])
+    if value is None:
         try:
             return engine.suggested_score(
                 criterion.method,
