@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings")
 os.environ["DEBUG"] = "false"  # DEBUG keeps every query in memory: not what production runs
+os.environ["OTP_REQUIRED"] = "false"  # the pages after the council's second factor
 
 import django  # noqa: E402
 
