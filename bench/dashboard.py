@@ -17,7 +17,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,8 +33,9 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from pages import measure  # noqa: E402
 
 from remediation.scale import PROVINCE_CODE, scale_exists  # noqa: E402
 from scoring.models import Assessment, Score, Unit  # noqa: E402
@@ -55,21 +55,6 @@ def pages() -> list[tuple[str, str, str, float | None]]:
         ("Việc khắc phục của 1 kỳ (xã)", "qmt.cchc", worktable, None),
         ("Việc của tôi (xã)", "qmt.motcua", reverse("remediation:my_tasks"), None),
     ]
-
-
-def measure(client: Client, url: str, runs: int, warmup: int) -> tuple[int, list[float]]:
-    for _ in range(warmup):
-        assert client.get(url).status_code == 200, url
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    queries = len(captured)  # read now: the next request clears the connection's query log
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, url
-    return queries, samples
 
 
 def main() -> None:

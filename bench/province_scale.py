@@ -168,24 +168,12 @@ def _pages(units: int, runs: int) -> bool:
 
 
 def _measure(user, url: str, runs: int) -> tuple[int, list[float]]:
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from pages import measure
 
     client = Client()
     client.force_login(user)
-    for _ in range(3):
-        assert client.get(url).status_code == 200, url
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    queries = len(captured)
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, url
-    return queries, samples
+    return measure(client, url, runs, warmup=3)
 
 
 if __name__ == "__main__":
