@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
+from cchc.dates import DayInput
+
 
 class ResetRequestForm(forms.Form):
     email = forms.EmailField(
@@ -84,9 +86,9 @@ class PersonForm(forms.Form):
 class PostEndForm(forms.Form):
     ended_on = forms.DateField(
         label="Làm việc đến hết ngày",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
         error_messages={
-            "required": "Hãy chọn ngày làm việc cuối cùng.",
+            "required": "Hãy ghi ngày làm việc cuối cùng (ngày/tháng/năm).",
             "invalid": "Ngày không hợp lệ (ví dụ: 31/12/2026).",
         },
     )
