@@ -290,6 +290,9 @@ else:
 # broker, as in development and tests, a job runs right away in the process that asks for it.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip()
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Render published documents on the worker into the shared cache, so that the first download
+# is as fast as a repeat (documents.prerender): needs both a worker and a shared cache.
+DOCUMENTS_PRERENDER = env_bool("DOCUMENTS_PRERENDER", bool(CELERY_BROKER_URL and CACHE_URL))
 CELERY_TASK_IGNORE_RESULT = True  # a job's state lives in its own row, not in a result store
 # A job is acknowledged only when it has finished: a worker process killed midway (OOM,
 # deploy, power) gives the job back to the queue, and the job's row counts the attempts.

@@ -6,3 +6,6 @@ class DocumentsConfig(AppConfig):
 
     name = "documents"
     verbose_name = "Văn bản"
+
+    def ready(self) -> None:
+        from documents import signals  # noqa: F401  (receivers: pre-render published results)

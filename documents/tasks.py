@@ -23,3 +23,24 @@ def build_bundle(self, pk: int) -> None:
 @worker_ready.connect
 def _requeue_stale_bundles(**kwargs) -> None:
     jobs.requeue_stale(DocumentBundle, build_bundle)
+
+
+@shared_task(bind=True, max_retries=3)
+def prerender_documents(self, assessment_ids: list[int]) -> int:
+    """Render the published documents of these assessments into the cache (see
+    `documents.prerender`); retried with a growing wait, and logged as an error when it
+    gives up (the documents are then rendered at their first download, as before)."""
+    from documents.prerender import log, published_documents
+
+    try:
+        return published_documents(assessment_ids)
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            log.error(
+                "Pre-rendering the documents of %d assessments failed; they will be rendered "
+                "when first downloaded",
+                len(assessment_ids),
+                exc_info=True,
+            )
+            raise
+        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc

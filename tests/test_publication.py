@@ -710,3 +710,89 @@ def test_a_province_users_scope_is_a_join_on_the_unit_tree_not_a_list_of_its_uni
     after, codes = scope()
     # Every unit below, at any depth, and the same statement: no id per unit in it.
     assert codes >= {f"X{i}" for i in range(4, 40)} and after == before
+
+
+# --- documents ready before anyone asks ----------------------------------------------------
+
+
+def _downloads(round_, unit_code: str) -> list[str]:
+    from django.urls import reverse
+
+    p = Assessment.objects.get(round=round_, unit__code=unit_code)
+    return [
+        reverse("documents:assessment_table", args=[p.pk, "bang-diem", "pdf"]),
+        reverse("documents:assessment_table", args=[p.pk, "phu-luc", "pdf"]),
+        reverse("documents:ranking", args=[round_.framework_id, round_.period_id, "pdf"]),
+    ]
+
+
+def test_a_published_groups_documents_are_rendered_before_anyone_asks(
+    client, round_, groups, secretary, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from documents.render import pdf
+
+    settings.DOCUMENTS_PRERENDER = True
+    _appraise({"P1": "2", "P2": "4", "P3": "2"})
+    renders = []
+    real_render = pdf.render_pdf
+    monkeypatch.setattr(
+        pdf,
+        "render_pdf",
+        lambda html, **kw: (
+            renders.append(html[html.find("<title>") : html.find("</title>")])
+            or real_render(html, **kw)
+        ),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(round_, groups["wards"], user=secretary)
+    # Each ward's score sheet and phụ lục, and the group's ranking: 3 × 2 + 1.
+    # Each ward's score sheet and phụ lục and the group's ranking; Phường 1 and 3 lost the same
+    # points on the same criterion, so their phụ lục is one document, rendered once.
+    assert len(renders) == 6
+    assert sum("BẢNG ĐIỂM" in title for title in renders) == 3
+    assert sum("KẾT QUẢ XẾP HẠNG" in title for title in renders) == 1
+    client.force_login(secretary)
+    monkeypatch.setattr(pdf, "render_pdf", lambda html, **kw: pytest.fail("rendered on download"))
+    for url in {url for code in ("P1", "P2", "P3") for url in _downloads(round_, code)}:
+        response = client.get(url)
+        assert response.status_code == 200 and response.content.startswith(b"%PDF"), url
+
+
+def test_without_a_worker_and_a_shared_cache_nothing_is_rendered_at_publication(
+    round_, groups, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from documents.render import pdf
+
+    settings.DOCUMENTS_PRERENDER = False  # the default without CELERY_BROKER_URL and CACHE_URL
+    _appraise({"P1": "2", "P2": "4", "P3": "2"})
+    renders = []
+    monkeypatch.setattr(pdf, "render_pdf", lambda html, **kw: renders.append(1))
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(round_, groups["wards"])
+    assert renders == []
+
+
+def test_a_render_that_fails_is_retried_then_reported_and_leaves_nothing_in_the_cache(
+    round_, groups, settings, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    from django.core.cache import cache
+
+    from documents.render import pdf
+
+    settings.DOCUMENTS_PRERENDER = True
+    cache.clear()
+    _appraise({"P1": "2", "P2": "4", "P3": "2"})
+    attempts = []
+
+    def broken(html, **kw):
+        attempts.append(1)
+        raise OSError("hết bộ nhớ")
+
+    monkeypatch.setattr(pdf, "render_pdf", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(round_, groups["wards"])
+    # The publication stands; the job was tried four times (three retries), then reported.
+    assert Assessment.objects.filter(round=round_, status=AssessmentStatus.PUBLISHED).count() == 3
+    assert len(attempts) == 4
+    assert "Pre-rendering the documents of 3 assessments failed" in caplog.text
+    assert not any(":pdf:" in key or key.startswith("pdf:") for key in cache._cache)
