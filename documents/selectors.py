@@ -49,3 +49,51 @@ def period_rankings(visible: QuerySet[Assessment], period: Period) -> list[Perio
         compared = before.get(a.unit_id) if a.result_change is not None else None
         ranking.rows.append((a, compared))
     return list(rankings.values())
+
+
+@dataclass
+class Register:
+    """A unit's register of outgoing documents (sổ văn bản đi) for one year."""
+
+    units: list  # the issuing units the user may read the register of
+    unit: object | None
+    years: list[int]
+    year: int | None
+    letters: list = field(default_factory=list)
+
+
+def register(user, *, unit_id: int | None, year: int | None) -> Register:
+    """The letters a unit issued in a year, in the order of their numbers, as the văn thư
+    keeps them: units among those the user may see that have issued something, latest year
+    first (4 queries). An unknown unit or year is LookupError (404 for the page)."""
+    from documents.models import Letter, LetterStatus
+    from scoring.access import in_scope_q
+    from scoring.models import Unit
+
+    issued = Letter.objects.filter(status=LetterStatus.ISSUED)
+    scope = in_scope_q(user)
+    units = Unit.objects.filter(pk__in=issued.values("issuing_unit_id"))
+    if scope is not None:
+        units = units.filter(scope)
+    units = list(units.order_by("name"))
+    if unit_id is None:
+        unit = units[0] if units else None
+    else:
+        unit = next((u for u in units if u.pk == unit_id), None)
+        if unit is None:
+            raise LookupError(unit_id)
+    if unit is None:
+        return Register(units=[], unit=None, years=[], year=None)
+    years = sorted(
+        set(issued.filter(issuing_unit=unit).values_list("number_year", flat=True)), reverse=True
+    )
+    if year is None:
+        year = years[0]
+    elif year not in years:
+        raise LookupError(year)
+    letters = list(
+        issued.filter(issuing_unit=unit, number_year=year)
+        .select_related("assessment__unit", "assessment__period")
+        .order_by("number")
+    )
+    return Register(units=units, unit=unit, years=years, year=year, letters=letters)

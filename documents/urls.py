@@ -23,6 +23,8 @@ register_converter(TableFormatConverter, "tablefmt")
 app_name = "documents"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("so-van-ban-di/", views.register, name="register"),
+    path("so-van-ban-di.xlsx", views.register, {"fmt": "xlsx"}, name="register_xlsx"),
     path("danh-gia/<int:pk>/", views.assessment_documents, name="assessment"),
     path(
         "danh-gia/<int:pk>/<slug:table>.<tablefmt:fmt>",

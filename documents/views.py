@@ -24,6 +24,7 @@ from documents.content import letter_content
 from documents.directions import group_items
 from documents.forms import BodyForm, IssueForm, LetterCreateForm, LetterHeaderForm
 from documents.models import BundleStatus, LetterStatus, ParagraphKind
+from documents.register import number_and_symbol, register_xlsx, signer
 from documents.render import docx, pdf, xlsx
 from documents.tables import lost_criteria_table, ranking_table, score_sheet_table
 from documents.tasks import build_bundle
@@ -69,6 +70,29 @@ def index(request: HttpRequest) -> HttpResponse:
             "rankings": selectors.period_rankings(visible, period) if period else [],
         },
     )
+
+
+@login_required
+def register(request: HttpRequest, fmt: str = "html") -> HttpResponse:
+    """The register of outgoing documents (sổ văn bản đi): one unit's issued letters of one
+    year in the order of their numbers (`?don_vi=&nam=`), as a page or an .xlsx."""
+    choice = {}
+    for name, key in (("unit_id", "don_vi"), ("year", "nam")):
+        raw = request.GET.get(key, "").strip()
+        if raw and not (raw.isdigit() and len(raw) < 10):
+            raise Http404("Không có sổ văn bản này.")
+        choice[name] = int(raw) if raw else None
+    try:
+        data = selectors.register(request.user, **choice)
+    except LookupError:
+        raise Http404("Không có sổ văn bản này.") from None
+    if fmt == "xlsx":
+        if data.unit is None:
+            raise Http404("Chưa có văn bản nào được ban hành.")
+        name = f"so-van-ban-di-{data.unit.code.lower()}-{data.year}.xlsx"
+        return _download(register_xlsx(data), name)
+    rows = [(letter, number_and_symbol(letter), signer(letter)) for letter in data.letters]
+    return render(request, "documents/register.html", {"register": data, "rows": rows})
 
 
 @login_required

@@ -793,6 +793,12 @@ MATRIX: dict[str, Row] = {
         get=(LOGIN, SEES, SEES, BLIND, SEES, BLIND, SEES)),
     "documents:assessment": Row(P1_2023,
         get=(LOGIN, OK, OK, NF, OK, NF, OK)),
+    # Nothing is issued in this world: an empty register for everyone, no workbook (whose
+    # scope tests/test_documents_register.py checks with issued letters).
+    "documents:register": Row(
+        get=(LOGIN, OK, OK, OK, OK, OK, OK)),
+    "documents:register_xlsx": Row(
+        get=(LOGIN, NF, NF, NF, NF, NF, NF)),
     "documents:assessment_table": Row(
         lambda w: {"pk": w.p1_2023.pk, "table": "phu-luc", "fmt": "xlsx"},
         get=(LOGIN, OK, OK, NF, OK, NF, OK)),
