@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.dispatch import receiver
 
 from documents.prerender import prerender_after_commit
@@ -11,6 +12,8 @@ from scoring.signals import assessment_moved, group_published
 
 @receiver(group_published)
 def render_a_published_group(sender, *, round, group, **kwargs) -> None:
+    if not settings.DOCUMENTS_PRERENDER:
+        return  # not even the query for the ids
     ids = Assessment.objects.filter(
         round=round, ranking_group=group, status=AssessmentStatus.PUBLISHED
     ).values_list("pk", flat=True)
