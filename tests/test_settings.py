@@ -158,15 +158,19 @@ def test_the_deploy_check_passes_with_the_documented_production_environment():
     assert run.returncode == 0, run.stdout + run.stderr
 
 
-def test_the_deploy_check_warns_when_no_worker_queue_is_configured():
-    env = {**os.environ, "DEBUG": "false", "CELERY_BROKER_URL": ""}
-    run = subprocess.run(
+def _deploy_check(**env: str) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy` in a fresh process with DEBUG off and `env` on top."""
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "DEBUG": "false", **env},
         capture_output=True,
         text=True,
     )
+
+
+def test_the_deploy_check_warns_when_no_worker_queue_is_configured():
+    run = _deploy_check(CELERY_BROKER_URL="")
     assert "cchc.W001" in run.stdout + run.stderr
     assert "CELERY_BROKER_URL chưa được đặt" in run.stdout + run.stderr
 
@@ -214,14 +218,7 @@ def test_passwords_are_hashed_with_argon2_and_old_pbkdf2_hashes_upgrade_at_sign_
 
 
 def test_the_deploy_check_warns_when_two_factor_sign_in_is_not_required():
-    env = {**os.environ, "DEBUG": "false", "OTP_REQUIRED": "false"}
-    run = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    run = _deploy_check(OTP_REQUIRED="false")
     assert "accounts.W001" in run.stdout + run.stderr
 
 

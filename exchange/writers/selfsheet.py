@@ -202,9 +202,7 @@ def _validations(ws, limits: dict[str, list[str]], counts_cells: list[str]) -> N
             errorTitle="Điểm không hợp lệ",
             error=f"Điểm tự đánh giá phải từ 0 đến {engine.vn_number(Decimal(maximum))}.",
         )
-        for ref in cells:
-            rule.add(ref)
-        ws.add_data_validation(rule)
+        _validate(ws, rule, cells)
     if counts_cells:
         rule = DataValidation(
             type="whole",
@@ -215,9 +213,14 @@ def _validations(ws, limits: dict[str, list[str]], counts_cells: list[str]) -> N
             errorTitle="Số lượng không hợp lệ",
             error="Số b, số a và số trường hợp là số nguyên không âm.",
         )
-        for ref in counts_cells:
-            rule.add(ref)
-        ws.add_data_validation(rule)
+        _validate(ws, rule, counts_cells)
+
+
+def _validate(ws, rule: DataValidation, cells) -> None:
+    """Apply `rule` to every cell reference in `cells` and keep it on the sheet."""
+    for ref in cells:
+        rule.add(ref)
+    ws.add_data_validation(rule)
 
 
 # Excel keeps a drop-down list written in the rule itself to 255 characters, without commas
@@ -247,9 +250,7 @@ def _choice_lists(workbook, ws, lists: dict[tuple[str, ...], list[str]]) -> None
             errorTitle="Chọn trong danh sách",
             error=f"Chọn một trong: {', '.join(labels)}.",
         )
-        for ref in cells:
-            rule.add(ref)
-        ws.add_data_validation(rule)
+        _validate(ws, rule, cells)
 
 
 def _meta(workbook, sheet: Sheet) -> None:
