@@ -23,8 +23,29 @@ class LetterKind(models.TextChoices):
 
 
 class LetterStatus(models.TextChoices):
+    """draft → submitted (trình ký) → approved (or back to draft with a comment) → issued."""
+
     DRAFT = "draft", "Dự thảo"
+    SUBMITTED = "submitted", "Đang trình ký"
+    APPROVED = "approved", "Đã duyệt ký"
     ISSUED = "issued", "Đã ban hành"
+
+
+class SigningForm(models.TextChoices):
+    """How the signer signs (Nghị định 30, Điều 13): in their own name, or for another."""
+
+    DIRECT = "", "Ký trực tiếp"
+    KT = "KT", "KT. (ký thay người đứng đầu)"
+    TM = "TM", "TM. (thay mặt tập thể)"
+    Q = "Q", "Q. (quyền)"
+    TL = "TL", "TL. (thừa lệnh)"
+    TUQ = "TUQ", "TUQ. (thừa ủy quyền)"
+
+
+class SignatureKind(models.TextChoices):
+    NONE = "", "Chưa ký số"
+    SYSTEM = "system", "Ký số bằng chứng thư của cơ quan"
+    UPLOADED = "uploaded", "Bản ký số tải lên (đã kiểm tra)"
 
 
 class Grouping(models.TextChoices):
@@ -93,7 +114,26 @@ class Letter(models.Model):
         blank=True,
         related_name="+",
     )
+    signing_form = models.CharField(
+        "hình thức ký", max_length=3, choices=SigningForm.choices, default="", blank=True
+    )
+    submitted_at = models.DateTimeField("thời điểm trình ký", null=True, blank=True, editable=False)
+    approved_at = models.DateTimeField("thời điểm duyệt ký", null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người duyệt ký",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     number = models.PositiveIntegerField("số văn bản", null=True, blank=True, editable=False)
+    # The register's series: numbers run per unit, per year and per kind of symbol (the
+    # symbol's first part, "BC" of BC-UBND; "" for công văn, whose symbol names the office).
+    number_series = models.CharField(
+        "sổ đăng ký", max_length=20, blank=True, default="", editable=False
+    )
     number_year = models.PositiveSmallIntegerField(
         "năm của số văn bản", null=True, blank=True, editable=False
     )
@@ -113,6 +153,19 @@ class Letter(models.Model):
     pdf = models.FileField(
         "tệp PDF đã ban hành", upload_to=_issued_pdf_path, max_length=300, blank=True
     )
+    # SHA-256 of the PDF as rendered at issue, before any signature: an externally signed
+    # upload must carry exactly these bytes as its signed revision.
+    content_sha256 = models.CharField("mã băm nội dung", max_length=64, blank=True, editable=False)
+    signature_kind = models.CharField(
+        "chữ ký số",
+        max_length=10,
+        choices=SignatureKind.choices,
+        default=SignatureKind.NONE,
+        blank=True,
+        editable=False,
+    )
+    signature_signer = models.CharField("người ký số", max_length=300, blank=True, editable=False)
+    signature_time = models.DateTimeField("thời điểm ký số", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="người soạn",
@@ -132,10 +185,11 @@ class Letter(models.Model):
         constraints = [
             # One yearly number series per issuing unit (Nghị định 30: "hệ thống số chung").
             models.UniqueConstraint(
-                fields=["issuing_unit", "number_year", "number"], name="letter_number_unique"
+                fields=["issuing_unit", "number_year", "number_series", "number"],
+                name="letter_number_unique",
             ),
             models.CheckConstraint(
-                condition=models.Q(status=LetterStatus.DRAFT)
+                condition=~models.Q(status=LetterStatus.ISSUED)
                 | models.Q(
                     number__isnull=False,
                     number_year__isnull=False,
@@ -154,6 +208,42 @@ class Letter(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == LetterStatus.DRAFT
+
+
+class LetterAction(models.TextChoices):
+    CREATED = "created", "Soạn dự thảo"
+    SUBMITTED = "submitted", "Trình ký"
+    APPROVED = "approved", "Duyệt ký"
+    RETURNED = "returned", "Trả lại để sửa"
+    WITHDRAWN = "withdrawn", "Rút lại để sửa"
+    ISSUED = "issued", "Ban hành"
+    SIGNED = "signed", "Ký số"
+    SIGNED_UPLOADED = "signed_uploaded", "Tải lên bản đã ký số"
+
+
+class LetterEvent(models.Model):
+    """One step of a letter's way to issue, who took it and what they wrote."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("bước", max_length=20, choices=LetterAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thực hiện",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    comment = models.TextField("ý kiến", blank=True)
+    at = models.DateTimeField("thời điểm", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "bước xử lý văn bản"
+        verbose_name_plural = "các bước xử lý văn bản"
+        ordering = ["letter", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} – {self.letter}"
 
 
 class ParagraphKind(models.TextChoices):

@@ -41,6 +41,9 @@ class Method(StrEnum):
     RATIO_TARGET = "ratio_target"
     RATIO_STEPS = "ratio_steps"
     DEDUCTION = "deduction"
+    # A measured percentage (survey result, an outside index) turned into points.
+    PERCENT = "percent"
+    PERCENT_STEPS = "percent_steps"
 
 
 # What each method is called wherever a user picks or reads one (framework page, workbook).
@@ -53,6 +56,8 @@ METHOD_LABELS = {
     Method.RATIO_TARGET: "Theo tỷ lệ b/a so với chỉ tiêu",
     Method.RATIO_STEPS: "Theo tỷ lệ b/a, theo bậc",
     Method.DEDUCTION: "Trừ điểm theo số trường hợp",
+    Method.PERCENT: "Theo kết quả % (điểm = điểm tối đa × % / 100)",
+    Method.PERCENT_STEPS: "Theo kết quả %, theo bậc",
 }
 # Methods that take the counts b of a and score their ratio.
 RATIO_METHODS = frozenset(

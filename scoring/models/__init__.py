@@ -7,7 +7,14 @@ from scoring.models.assessments import (
     PeriodKind,
     Score,
 )
-from scoring.models.frameworks import ClassificationBand, Criterion, Framework
+from scoring.models.frameworks import (
+    ClassificationBand,
+    Criterion,
+    CriterionKind,
+    Framework,
+    Source,
+    WhenNone,
+)
 from scoring.models.rounds import (
     AppraisalPart,
     DeadlineExtension,
@@ -15,6 +22,7 @@ from scoring.models.rounds import (
     GroupPublication,
     RankingGroup,
     Round,
+    RoundFrameworkChange,
     RoundStatus,
 )
 from scoring.models.units import Department, Official, Role, Unit, UnitKind, UnitLevel
@@ -25,6 +33,7 @@ __all__ = [
     "AssessmentStatus",
     "ClassificationBand",
     "Criterion",
+    "CriterionKind",
     "DeadlineExtension",
     "DeadlineKind",
     "Department",
@@ -38,9 +47,12 @@ __all__ = [
     "RankingGroup",
     "Role",
     "Round",
+    "RoundFrameworkChange",
     "RoundStatus",
     "Score",
+    "Source",
     "Unit",
     "UnitKind",
     "UnitLevel",
+    "WhenNone",
 ]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from scoring import engine
-from scoring.models.frameworks import SCORE_DIGITS, Criterion, Framework
+from scoring.models.frameworks import MEASURE_DIGITS, SCORE_DIGITS, Criterion, Framework
 from scoring.models.units import Department, Unit
 
 
@@ -108,6 +108,14 @@ class Assessment(models.Model):
     result_total = models.DecimalField("tổng điểm", **SCORE_DIGITS, null=True, blank=True)
     result_percentage = models.DecimalField("tỷ lệ (%)", **SCORE_DIGITS, null=True, blank=True)
     result_classification = models.CharField("xếp loại", max_length=50, blank=True)
+    result_rescaled = models.DecimalField(
+        "điểm quy đổi",
+        **SCORE_DIGITS,
+        null=True,
+        blank=True,
+        help_text="Tổng điểm quy đổi về tổng điểm tối đa khi có tiêu chí không đánh giá; "
+        "tỷ lệ, xếp loại và xếp hạng theo điểm này.",
+    )
     result_rank = models.PositiveIntegerField("xếp hạng", null=True, blank=True)
     result_rank_of = models.PositiveIntegerField("trong số", null=True, blank=True)
     result_change = models.DecimalField(
@@ -185,8 +193,11 @@ AGREED_WITHOUT_NOTE = "Đồng ý với điểm tự đánh giá của đơn v�
 
 
 def _within_maximum(field: str) -> models.Q:
-    return models.Q(**{f"{field}__isnull": True}) | models.Q(
-        **{f"{field}__gte": 0, f"{field}__lte": models.F("maximum")}
+    """Between 0 and the maximum; a penalty item's maximum is negative, its value ≤ 0."""
+    return (
+        models.Q(**{f"{field}__isnull": True})
+        | models.Q(**{f"{field}__gte": 0, f"{field}__lte": models.F("maximum")})
+        | models.Q(**{"maximum__lt": 0, f"{field}__lte": 0, f"{field}__gte": models.F("maximum")})
     )
 
 
@@ -219,6 +230,10 @@ class Score(models.Model):
     self_value = models.DecimalField("điểm tự đánh giá", **SCORE_DIGITS, null=True, blank=True)
     self_b = models.PositiveIntegerField("số b (tự đánh giá)", null=True, blank=True)
     self_a = models.PositiveIntegerField("số a (tự đánh giá)", null=True, blank=True)
+    self_measure = models.DecimalField(
+        "kết quả đo (tự đánh giá)", **MEASURE_DIGITS, null=True, blank=True
+    )
+    self_not_assessed = models.BooleanField("đơn vị báo không phát sinh", default=False)
     self_note = models.TextField(
         "giải thích của đơn vị",
         blank=True,
@@ -227,6 +242,14 @@ class Score(models.Model):
     appraised_value = models.DecimalField("điểm thẩm định", **SCORE_DIGITS, null=True, blank=True)
     appraised_b = models.PositiveIntegerField("số b (thẩm định)", null=True, blank=True)
     appraised_a = models.PositiveIntegerField("số a (thẩm định)", null=True, blank=True)
+    appraised_measure = models.DecimalField(
+        "kết quả đo (thẩm định)",
+        **MEASURE_DIGITS,
+        null=True,
+        blank=True,
+        help_text="Kết quả điều tra (%), chỉ số từ nguồn bên ngoài: điểm tính từ số này.",
+    )
+    appraised_not_assessed = models.BooleanField("hội đồng xác định không đánh giá", default=False)
     appraisal_comment = models.TextField("ý kiến hội đồng thẩm định", blank=True)
     round1_value = models.DecimalField(
         "điểm thẩm định vòng 1", **SCORE_DIGITS, null=True, blank=True
@@ -269,9 +292,6 @@ class Score(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "criterion"], name="score_one_per_criterion"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(maximum__gte=0), name="score_max_not_negative"
             ),
             models.CheckConstraint(
                 condition=_within_maximum("self_value"), name="score_self_in_range"

@@ -9,6 +9,34 @@ from scoring import engine
 from scoring.models.units import Unit, UnitLevel
 
 SCORE_DIGITS = {"max_digits": 6, "decimal_places": 2}
+# A measured value a score is computed from: a survey percentage (87,3512 %), an outside index.
+MEASURE_DIGITS = {"max_digits": 9, "decimal_places": 4}
+
+
+class Source(models.TextChoices):
+    """Who gives a leaf criterion its value."""
+
+    SELF = "self", "Đơn vị tự đánh giá, hội đồng thẩm định"
+    SURVEY = "survey", "Điều tra xã hội học (hội đồng nhập cho cả đợt)"
+    EXTERNAL = "external", "Nguồn bên ngoài (nhập cho cả đợt, ví dụ Bộ chỉ số phục vụ)"
+
+
+class WhenNone(models.TextChoices):
+    """What a criterion gets when nothing arose to measure (không phát sinh, a = 0)."""
+
+    REFUSE = "refuse", "Không chấp nhận (phải có số liệu)"
+    FULL = "full", "Đạt điểm tối đa"
+    NOT_ASSESSED = "not_assessed", "Không đánh giá (quy đổi điểm)"
+
+
+class CriterionKind(models.TextChoices):
+    """A scored criterion, or an item of the bonus and penalty content (điểm thưởng, điểm trừ):
+    items stand outside the framework's total, each capped by its own maximum (negative for a
+    penalty), and the content by the framework's bonus and penalty caps."""
+
+    SCORED = "", "Tiêu chí chấm điểm"
+    BONUS = "bonus", "Điểm thưởng"
+    PENALTY = "penalty", "Điểm trừ"
 
 
 class Framework(models.Model):
@@ -50,6 +78,11 @@ class Framework(models.Model):
     )
     bonus_cap = models.DecimalField("điểm thưởng tối đa", **SCORE_DIGITS, default=Decimal("0"))
     penalty_cap = models.DecimalField("điểm trừ tối đa", **SCORE_DIGITS, default=Decimal("0"))
+    rescales = models.BooleanField(
+        "quy đổi điểm",
+        default=False,
+        help_text="Khi có tiêu chí không đánh giá, kết quả được quy đổi về tổng điểm tối đa.",
+    )
     is_active = models.BooleanField("đang áp dụng", default=False, editable=False)
 
     class Meta:
@@ -142,6 +175,20 @@ class Criterion(models.Model):
         '{"levels": [{"label": "Tốt", "percent": "100"}, …]}, '
         '{"steps": [{"at_least": "90", "points": "1"}, …]}, {"per_case": "0.25"}',
     )
+    source = models.CharField(
+        "nguồn điểm", max_length=10, choices=Source.choices, default=Source.SELF
+    )
+    when_none = models.CharField(
+        "khi không phát sinh", max_length=15, choices=WhenNone.choices, default=WhenNone.REFUSE
+    )
+    kind = models.CharField(
+        "loại",
+        max_length=10,
+        choices=CriterionKind.choices,
+        default=CriterionKind.SCORED,
+        blank=True,
+        help_text="Điểm thưởng, điểm trừ: mục ngoài tổng điểm; điểm trừ có điểm tối đa âm.",
+    )
     guidance = models.TextField("hướng dẫn chấm", blank=True)
     evidence_required = models.TextField("tài liệu kiểm chứng", blank=True)
     default_department = models.CharField(
@@ -157,8 +204,10 @@ class Criterion(models.Model):
         ordering = ["framework", "sort_key"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "code"], name="criterion_unique_code"),
+            # Only a penalty item has a negative maximum (the most it can take away).
             models.CheckConstraint(
-                condition=models.Q(maximum__gte=0), name="criterion_max_not_negative"
+                condition=models.Q(maximum__gte=0) | models.Q(kind=CriterionKind.PENALTY),
+                name="criterion_max_not_negative",
             ),
         ]
 

@@ -250,3 +250,43 @@ class AppraisalPart(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.appraiser})"
+
+
+class RoundFrameworkChange(models.Model):
+    """An open round moved to a framework issued in its place (a new decision within the year).
+
+    Scores whose criterion keeps its code and method were carried over; `not_carried` lists the
+    rest as {"code", "title", "reason"} so that the council sees what must be entered again.
+    """
+
+    round = models.ForeignKey(
+        Round,
+        verbose_name="đợt đánh giá",
+        on_delete=models.CASCADE,
+        related_name="framework_changes",
+    )
+    old_framework = models.ForeignKey(
+        Framework, verbose_name="bộ chỉ số cũ", on_delete=models.PROTECT, related_name="+"
+    )
+    new_framework = models.ForeignKey(
+        Framework, verbose_name="bộ chỉ số mới", on_delete=models.PROTECT, related_name="+"
+    )
+    carried = models.PositiveIntegerField("số điểm chuyển sang", default=0)
+    not_carried = models.JSONField("không chuyển được", default=list, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thực hiện",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField("thời điểm", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "thay bộ chỉ số của đợt"
+        verbose_name_plural = "thay bộ chỉ số của đợt"
+        ordering = ["round", "-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.old_framework} → {self.new_framework}"
