@@ -197,6 +197,8 @@ class _Plan:
     removed: list[tuple[Score, Criterion | None]] = field(default_factory=list)  # with home
     created: list[Score] = field(default_factory=list)
     over_caps: dict[int, dict[str, Decimal]] = field(default_factory=dict)
+    part_links: list[tuple[int, int]] = field(default_factory=list)  # part → new criterion
+    has_parts: bool = False
 
 
 def _text(value: Any) -> Any:
@@ -354,6 +356,7 @@ def _plan(
                 )
         _plan_caps(assessment, new, plan, report)
     _describe_codes(scores, leaf_by_code, new_by_code, leaves, report)
+    _plan_parts(round_, new_by_code, plan, report)
     report.assessments = len(assessments)
     report.carried = len(plan.carried)
     report.created = len(plan.created)
@@ -512,29 +515,20 @@ def _delete_removed(plan: _Plan, *, user, when, reason: str) -> None:
             )
 
 
-def _remap_parts(round_: Round, new: Framework, report: FrameworkChangeReport) -> None:
-    """The round's appraisal parts cover the same codes in the new framework; a code that is
-    gone is listed as not carried."""
-    through = AppraisalPart.criteria.through
+def _plan_parts(round_: Round, new_by_code: dict, plan: _Plan, report) -> None:
+    """The round's appraisal parts will cover the same codes in the new framework; a code that
+    is gone is listed as not carried."""
     links = list(
-        through.objects.filter(appraisalpart__round=round_).values_list(
+        AppraisalPart.criteria.through.objects.filter(appraisalpart__round=round_).values_list(
             "appraisalpart_id", "appraisalpart__name", "criterion__code"
         )
     )
-    if not links:
-        return
-    by_code = dict(Criterion.objects.filter(framework=new).values_list("code", "pk"))
-    through.objects.filter(appraisalpart__round=round_).delete()
-    through.objects.bulk_create(
-        [
-            through(appraisalpart_id=part, criterion_id=by_code[code])
-            for part, _, code in links
-            if code in by_code
-        ],
-        ignore_conflicts=True,
-    )
+    plan.part_links = [
+        (part, new_by_code[code].pk) for part, _, code in links if code in new_by_code
+    ]
+    plan.has_parts = bool(links)
     for _, name, code in links:
-        if code not in by_code:
+        if code not in new_by_code:
             report.not_carried.append(
                 {
                     "unit": "",
@@ -544,6 +538,17 @@ def _remap_parts(round_: Round, new: Framework, report: FrameworkChangeReport) -
                     f"phân công lại phần việc “{name}”.",
                 }
             )
+
+
+def _remap_parts(round_: Round, plan: _Plan) -> None:
+    if not plan.has_parts:
+        return
+    through = AppraisalPart.criteria.through
+    through.objects.filter(appraisalpart__round=round_).delete()
+    through.objects.bulk_create(
+        [through(appraisalpart_id=part, criterion_id=c) for part, c in plan.part_links],
+        ignore_conflicts=True,
+    )
 
 
 def _apply(
@@ -572,7 +577,7 @@ def _apply(
         if over:
             Assessment.objects.filter(pk__in=over).update(**{name: 0})
     _history_copy(Assessment, ids, kind="~", user=user, reason=reason, when=when)
-    _remap_parts(round_, new, report)
+    _remap_parts(round_, plan)
     round_.framework = new
     round_._history_user = user
     round_._change_reason = reason[:100]
@@ -589,21 +594,15 @@ def round_change_framework(
     nothing. Refused, with nothing changed, for a closed or published round, a framework not
     active, of another level or year, or the round's own."""
     user = _user_or_none(user)
-    locked = (
-        Round.objects.select_for_update(of=("self",))
-        .select_related("framework", "period", "council_unit")
-        .get(pk=round.pk)
-    )
+    # A dry run (the page's preview) reads without locking: it holds no one's edits back.
+    rounds = Round.objects if dry_run else Round.objects.select_for_update(of=("self",))
+    locked = rounds.select_related("framework", "period", "council_unit").get(pk=round.pk)
     framework = Framework.objects.get(pk=framework.pk)
     refusal = _refusal(locked, framework)
     if refusal:
         raise ValidationError(refusal)
-    assessments = list(
-        Assessment.objects.select_for_update(of=("self",))
-        .filter(round=locked)
-        .select_related("unit")
-        .order_by("unit__name")
-    )
+    rows = Assessment.objects if dry_run else Assessment.objects.select_for_update(of=("self",))
+    assessments = list(rows.filter(round=locked).select_related("unit").order_by("unit__name"))
     report = FrameworkChangeReport(
         round=locked, old_framework=locked.framework, new_framework=framework, dry_run=dry_run
     )

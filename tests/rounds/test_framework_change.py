@@ -218,6 +218,9 @@ def test_appraisal_parts_follow_the_codes(round_, new_framework, appraiser):
     gone = Criterion.objects.get(framework=round_.framework, code="1.7")
     part = AppraisalPart.objects.create(round=round_, name="Văn phòng", appraiser=appraiser)
     part.criteria.set([field_1, gone])
+    dry = _change(round_, new_framework, dry_run=True)
+    assert _entry(dry, "1.7", unit="")["title"] == "Phân công thẩm định “Văn phòng”"
+    assert set(part.criteria.all()) == {field_1, gone}
     report = _change(round_, new_framework)
     assert [c.code for c in part.criteria.all()] == ["1"]
     assert part.criteria.get().framework == new_framework
