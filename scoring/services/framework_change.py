@@ -233,7 +233,10 @@ def _misfit(score: Score, new: Criterion) -> str | None:
             continue
         problems = engine.counts_problems(b, a, method=new.method, params=params)
         if problems:
-            return f"Tiêu chí {new.code}: số liệu b = {b}, a = {a} không hợp lệ: {problems[0]}"
+            return (
+                f"Tiêu chí {new.code}: số liệu b = {b}, a = {a} không dùng được theo bộ chỉ số "
+                f"mới ({problems[0].rstrip('.')}); hãy nhập lại."
+            )
     flagged = score.self_not_assessed or score.appraised_not_assessed
     if flagged and new.when_none == WhenNone.REFUSE:
         return (
@@ -252,7 +255,10 @@ def _why_not(score: Score, new: Criterion | None, new_by_code: dict) -> str | No
                 f"Tiêu chí {code}: trong bộ chỉ số mới đã chia thành tiêu chí con; hãy chấm "
                 "lại các tiêu chí con."
             )
-        return f"Tiêu chí {code}: bộ chỉ số mới không còn tiêu chí này; hãy xem lại tài liệu."
+        return (
+            f"Tiêu chí {code}: bộ chỉ số mới không còn tiêu chí này; hãy nhập lại vào tiêu chí "
+            "tương ứng của bộ chỉ số mới."
+        )
     if new.method != old.method:
         return (
             f"Tiêu chí {code}: phương pháp chấm đổi từ “{old.get_method_display()}” sang "
@@ -322,6 +328,7 @@ def _plan(
     units = {a.pk: a.unit for a in assessments}
     plan = _Plan()
     kept: dict[int, set[int]] = defaultdict(set)  # assessment → new criteria its rows now hold
+    homes: dict[str, Criterion | None] = {}  # a removed code → where its files go
     for score in scores:
         target = leaf_by_code.get(score.criterion.code)
         reason = _why_not(score, target, new_by_code)
@@ -330,7 +337,10 @@ def _plan(
             (plan.reset if reason else plan.carried).append((score, target))
             home = target
         else:
-            home = _home(score.criterion.code, new_by_code, leaves)
+            code = score.criterion.code
+            if code not in homes:
+                homes[code] = _home(code, new_by_code, leaves)
+            home = homes[code]
             plan.removed.append((score, home))
         n = files.get(score.pk, 0)
         if reason and _entered(score, n):

@@ -344,3 +344,17 @@ def test_the_change_costs_the_same_queries_for_3_units_as_for_7(
 
 
 EXPECTED_QUERIES = 34
+
+
+def test_bonus_points_over_the_new_cap_are_listed_and_cleared(round_, p1):
+    Assessment.objects.filter(pk=p1.pk).update(bonus=D("2"), bonus_note="Sáng kiến cấp tỉnh")
+    stricter = make_replacement(name="Bộ chỉ số điểm thưởng thấp (thử)", bonus_cap="1.00")
+    report = _change(round_, stricter)
+    entry = _entry(report, "Điểm thưởng")
+    assert (
+        entry["reason"] == "Điểm thưởng 2,00 vượt mức tối đa 1,00 của bộ chỉ số mới; hãy nhập lại."
+    )
+    assert (entry["bonus"], entry["title"]) == ("2.00", "Sáng kiến cấp tỉnh")
+    p1.refresh_from_db()
+    assert p1.bonus == 0 and p1.framework == stricter
+    assert p1.history.latest("history_id").bonus == 0
