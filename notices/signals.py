@@ -7,11 +7,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notices.models import NoticeKind
-from notices.recipients import UNIT_LEADS, council_of, unit_people
+from notices.recipients import COUNCIL, UNIT_LEADS, council_of, unit_people
 from notices.services import News, notify, notify_many
 from scoring.engine import vn_number as number
 from scoring.models import Assessment, AssessmentStatus
-from scoring.signals import assessment_moved, group_published, round_opened
+from scoring.signals import (
+    assessment_moved,
+    group_published,
+    round_framework_changed,
+    round_opened,
+)
 
 
 def _when(moment) -> str:
@@ -103,3 +108,41 @@ def tell_about_a_publication(sender, *, round, group, again, user, **kwargs) -> 
         )
         for a in assessments
     )
+
+
+@receiver(round_framework_changed)
+def tell_about_a_framework_change(sender, *, round, change, assessments, user, **kwargs) -> None:
+    """Each unit's leads and the round's council hear that the round moved to another
+    framework, and how many entries must be made again (a fixed number of queries)."""
+    lost: dict[int, int] = {}
+    for entry in change.not_carried:
+        if entry.get("assessment"):
+            lost[entry["assessment"]] = lost.get(entry["assessment"], 0) + 1
+    what = f"Đợt “{round}” chuyển sang bộ chỉ số “{change.new_framework}”"
+    people = unit_people([a.unit for a in assessments])
+    news = [
+        News(
+            users=people[a.unit_id],
+            kind=NoticeKind.OPENED,
+            text=f"{what}: điểm của {a.unit} được giữ theo mã tiêu chí; "
+            + (
+                f"{lost[a.pk]} mục không chuyển được, hãy nhập lại."
+                if lost.get(a.pk)
+                else "không có mục nào phải nhập lại."
+            ),
+            url=_page(a),
+            assessment=a,
+        )
+        for a in assessments
+    ]
+    council = unit_people([round.council_unit], roles=COUNCIL)[round.council_unit_id]
+    news.append(
+        News(
+            users=council,
+            kind=NoticeKind.OPENED,
+            text=f"{what}: {change.carried} điểm tiêu chí chuyển sang, "
+            f"{len(change.not_carried)} mục không chuyển được.",
+            url=reverse("rounds:detail", args=[round.pk]),
+        )
+    )
+    notify_many(news)

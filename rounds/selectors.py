@@ -115,6 +115,62 @@ def round_status_history(round_: Round) -> list:
     return changes
 
 
+def round_framework_changes(round_: Round) -> list:
+    """Every move of the round to another framework, newest first, each with its not-carried
+    list as table rows (one query)."""
+    changes = list(
+        round_.framework_changes.select_related("old_framework", "new_framework", "changed_by")
+    )
+    for change in changes:
+        change.rows = not_carried_rows(change)
+    return changes
+
+
+def not_carried_rows(change) -> list[dict]:
+    """The change's not-carried list as table rows: the old values in one short text."""
+    rows = []
+    labels = {
+        "self_value": "tự đánh giá",
+        "self_b": "b",
+        "self_a": "a",
+        "appraised_value": "thẩm định",
+        "appraised_b": "b thẩm định",
+        "appraised_a": "a thẩm định",
+        "round1_value": "vòng 1",
+        "self_measure": "kết quả đo",
+        "appraised_measure": "kết quả đo thẩm định",
+        "bonus": "điểm thưởng",
+        "penalty": "điểm trừ",
+    }
+    for entry in change.not_carried:
+        values = []
+        for name, label in labels.items():
+            value = entry.get(name)
+            if value not in (None, ""):
+                shown = str(value).replace(".", ",")
+                values.append(f"{label} {shown}")
+        texts = [
+            entry.get(name)
+            for name in ("self_note", "appraisal_comment", "response")
+            if entry.get(name)
+        ]
+        if entry.get("files"):
+            texts.append(
+                f"{entry['files']} tệp tài liệu, giữ tại tiêu chí {entry['files_kept_at']}"
+            )
+        rows.append(
+            {
+                "unit": entry.get("unit", ""),
+                "code": entry.get("code", ""),
+                "title": entry.get("title", ""),
+                "reason": entry.get("reason", ""),
+                "values": "; ".join(values),
+                "texts": " · ".join(texts),
+            }
+        )
+    return rows
+
+
 # --- the board --------------------------------------------------------------------------------
 
 

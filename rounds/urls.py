@@ -54,3 +54,20 @@ urlpatterns += [
     ),
 ]
 # --- end of group publication ----------------------------------------------------------------
+# --- a framework issued in place of the round's (rounds/views/framework_change.py) ----------
+from rounds.views import framework_change  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/doi-bo-chi-so/", framework_change.framework_change, name="framework_change"),
+    path(
+        "<int:pk>/doi-bo-chi-so/thuc-hien/",
+        framework_change.framework_change_confirm,
+        name="framework_change_confirm",
+    ),
+    path(
+        "<int:pk>/doi-bo-chi-so/<int:change_pk>.xlsx",
+        framework_change.framework_change_xlsx,
+        name="framework_change_xlsx",
+    ),
+]
+# --- end of framework change ---------------------------------------------------------------

@@ -13,3 +13,6 @@ round_opened = Signal()
 # A ranking group of a round was published (again=False) or re-published (again=True):
 # round, group (its assessments now published, results frozen), again, user.
 group_published = Signal()
+# An open round moved to another framework: round, change (RoundFrameworkChange), assessments
+# (the round's, now on the new framework), user.
+round_framework_changed = Signal()

@@ -69,6 +69,7 @@ from scoring.models import (
     RankingGroup,
     Role,
     Round,
+    RoundFrameworkChange,
     Unit,
 )
 from tests.factories import UnitFactory
@@ -336,6 +337,24 @@ class World:
             groups=[group],
         )
 
+    # --- a framework issued in place of the round's (issue 16, item 8) ---
+    @cached_property
+    def replacement_framework(self):
+        """A commune framework in force for 2026 besides the round's: the round may move to it."""
+        from tests.rounds.replacement import make_replacement
+
+        return make_replacement(name="Bộ chỉ số thay thế 2026 (thử)", year_from=2026)
+
+    @cached_property
+    def framework_change(self):
+        """A recorded move of the town's round, with one entry not carried."""
+        return RoundFrameworkChange.objects.create(
+            round=self.council_round,
+            old_framework=self.framework,
+            new_framework=self.replacement_framework,
+            not_carried=[{"unit": "Phường 1", "code": "1.7", "title": "x", "reason": "y"}],
+        )
+
     # --- accounts (issue 17) ---
     @cached_property
     def newcomer(self) -> Official:
@@ -366,6 +385,7 @@ OBJECTS += ("council_round", "p1_in_round")  # rounds (issue 13)
 OBJECTS += ("publication_round",)  # group publication
 OBJECTS += ("secretary", "parted_appraiser")  # the council's two other people
 OBJECTS += ("newcomer", "invitation_batch")  # accounts (issue 17)
+OBJECTS += ("replacement_framework", "framework_change")  # framework replaced (issue 16)
 
 
 # --- what a cell expects ---------------------------------------------------------------------
@@ -875,6 +895,17 @@ MATRIX: dict[str, Row] = {
         data=lambda w: {"action": "gia-han", "chon": [w.p1_in_round.pk], **_extension(w)},
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
         post=(LOGIN, NF, NF, NF, NF, NF, done(to("rounds:board", ROUND)))),
+    # A framework issued in place of the round's: preview, confirm, the not-carried list.
+    "rounds:framework_change": Row(ROUND,
+        query=lambda w: f"?bo_chi_so={w.replacement_framework.pk}",
+        get=(LOGIN, NF, NF, NF, NF, NF, OK)),
+    "rounds:framework_change_confirm": Row(ROUND,
+        data=lambda w: {"bo_chi_so": w.replacement_framework.pk},
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, NF, NF, NF, NF, NF, done(ROUND_PAGE))),
+    "rounds:framework_change_xlsx": Row(
+        lambda w: {"pk": w.council_round.pk, "change_pk": w.framework_change.pk},
+        get=(LOGIN, NF, NF, NF, NF, NF, OK)),
     # A unit's progress by department: its own officials and those above it.
     "rounds:unit_progress": Row(lambda w: {"assessment_pk": w.p1_2026.pk},
         get=(LOGIN, OK, OK, NF, OK, NF, OK)),

@@ -125,6 +125,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "groups": selectors.round_groups(round_),
         "assessments": selectors.round_assessments(round_),
         "history": selectors.round_status_history(round_),
+        "framework_changes": selectors.round_framework_changes(round_),
         "excluded": list(round_.excluded_units.all()),
         "status_form": StatusForm(),
     }

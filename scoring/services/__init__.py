@@ -25,6 +25,11 @@ from scoring.services.evidence import (
     evidence_link,
     evidence_unlink,
 )
+from scoring.services.framework_change import (
+    FrameworkChangeReport,
+    eligible_frameworks,
+    round_change_framework,
+)
 from scoring.services.frameworks import criteria_tree_problems, framework_activate, framework_create
 from scoring.services.grid import GridRefused, score_grid_save
 from scoring.services.locks import assessment_lock, ranking_lock
@@ -43,6 +48,7 @@ from scoring.services.scores import ConcurrentEdit, score_set_appraised, score_s
 
 __all__ = [
     "ConcurrentEdit",
+    "FrameworkChangeReport",
     "GridRefused",
     "OpenReport",
     "appraisal_missing",
@@ -57,6 +63,7 @@ __all__ = [
     "assessment_submit",
     "criteria_tree_problems",
     "deadline_extend",
+    "eligible_frameworks",
     "evidence_add",
     "evidence_add_many",
     "evidence_delete",
@@ -70,6 +77,7 @@ __all__ = [
     "part_delete",
     "part_update",
     "ranking_lock",
+    "round_change_framework",
     "round_close",
     "round_create",
     "round_open",
