@@ -241,7 +241,9 @@ def letter_update(*, letter: Letter, fields: Mapping[str, Any], user=None) -> Le
     """Change a draft's header and signature fields; regroup its directions if asked.
 
     Choosing another signer or signing form writes the printed signing block anew from them
-    (authority, title, name), so that what prints is what the signer will be asked to sign.
+    (authority, title, name), so that what prints is what the signer will be asked to sign;
+    another signer alone brings the form they sign in (KT. for a deputy, TM. for the
+    chairperson).
     """
     _refuse_unless_draft(letter)
     # Compare with the stored values: a bound ModelForm has already set them on the instance.
@@ -251,10 +253,15 @@ def letter_update(*, letter: Letter, fields: Mapping[str, Any], user=None) -> Le
         if name not in HEADER_FIELDS:
             raise ValueError(f"{name} is not a letter field one may edit")
         setattr(letter, name, value)
+    new_signer = letter.signer_id != stored["signer_id"]
     if letter.signer_id is not None and (
-        letter.signer_id != stored["signer_id"] or letter.signing_form != stored["signing_form"]
+        new_signer or letter.signing_form != stored["signing_form"]
     ):
         _check_signer(letter)
+        if new_signer and letter.signing_form == stored["signing_form"]:
+            # Another signer with the form left as it was: the form that signer signs in
+            # (a deputy KT., the chairperson TM.), not the previous signer's.
+            letter.signing_form = drafting.default_form(letter.signer)
         for name, value in drafting.signing_block(letter.signer, letter.signing_form).items():
             setattr(letter, name, value)
     letter.full_clean()

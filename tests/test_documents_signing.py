@@ -172,6 +172,7 @@ def test_the_deputy_named_as_signer_approves_and_the_other_leader_cannot(
         assessment=phuong1_2023, kind=LetterKind.BAO_CAO, user=coordinator
     )
     services.letter_update(letter=letter, fields={"signer": post})
+    assert (letter.signer_name, letter.signing_form) == ("Đặng Văn Phó", SigningForm.KT)
     approval.letter_submit(letter=letter, user=coordinator)
     client.force_login(chairperson)
     assert client.post(_url("letter_approve", letter)).status_code == 403
