@@ -56,3 +56,9 @@ def series_label(series: str) -> str:
     if series == CONG_VAN:
         return "Công văn"
     return f"{KIND_CODES.get(series, series)} ({series})"
+
+
+def series_in_text(series: str) -> str:
+    """The series in running text: "công văn", "báo cáo (BC)"."""
+    label = series_label(series)
+    return label[0].lower() + label[1:]

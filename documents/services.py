@@ -39,7 +39,7 @@ from documents.models import (
 )
 from documents.prerender import prerender_draft_after_commit
 from documents.render import pdf, xlsx
-from documents.series import CONG_VAN, series_label, series_of
+from documents.series import CONG_VAN, series_in_text, series_of
 from documents.signals import letter_moved
 from documents.tables import lost_criteria_table, ranking_table
 from remediation.models import Task
@@ -478,7 +478,7 @@ def letter_issue(
         issuing_unit=letter.issuing_unit, number_year=when.year, number_series=series, number=number
     ).exists():
         raise ValidationError(
-            f"Số {number:02d} năm {when.year} ({series_label(series).lower()}) của "
+            f"Số {number:02d} năm {when.year} trong sổ {series_in_text(series)} của "
             f"{letter.issuing_unit} đã được dùng; số tiếp theo còn trống là "
             f"{next_number(letter.issuing_unit, when.year, series):02d}."
         )

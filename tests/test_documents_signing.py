@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from documents import approval, services
 from documents.models import Letter, LetterAction, LetterKind, LetterStatus, SigningForm
+from documents.series import series_of
 from notices.models import Notice, NoticeKind
 from scoring.models import Assessment, Official, Role
 from tests.documents_helpers import approved
@@ -392,6 +393,17 @@ def test_the_composer_offers_only_the_units_chairperson_and_deputies(
 # --- the register's series ----------------------------------------------------------------------
 
 
+def test_a_symbol_names_its_series():
+    assert [series_of(s) for s in ("BC-UBND", "qđ-ubnd", "CTr-UBND", "UBND-VP", "UBND", "")] == [
+        "BC",
+        "QĐ",
+        "CTr",
+        "",
+        "",
+        "",
+    ]
+
+
 def test_a_bao_cao_and_a_cong_van_each_start_at_one_in_a_year(phuong1_2023):
     def issue(kind, when):
         letter = services.letter_create(assessment=phuong1_2023, kind=kind)
@@ -411,7 +423,9 @@ def test_a_bao_cao_and_a_cong_van_each_start_at_one_in_a_year(phuong1_2023):
     assert str(second_bao_cao) == "Báo cáo số 02/BC-UBND"
     # A number the văn thư gives is checked within its series only.
     third = approved(services.letter_create(assessment=phuong1_2023, kind=LetterKind.BAO_CAO))
-    with pytest.raises(ValidationError, match=r"Số 02 năm 2024 \(báo cáo \(bc\)\) .* là 03"):
+    with pytest.raises(
+        ValidationError, match=r"Số 02 năm 2024 trong sổ báo cáo \(BC\) của Phường 1 .* là 03"
+    ):
         services.letter_issue(letter=third, number=2, when=date(2024, 3, 1))
     assert services.letter_issue(letter=third, number=5, when=date(2024, 3, 1)).number == 5
 
