@@ -445,3 +445,11 @@ def test_the_register_shows_and_filters_by_series(client, chairperson, phuong1_2
     assert client.get(reverse("documents:register"), {"so": "QĐ"}).status_code == 404
     response = client.get(reverse("documents:register_xlsx"), {"so": "BC"})
     assert "so-van-ban-di-txqt-p1-2024-bc.xlsx" in response["Content-Disposition"]
+
+
+def test_the_admin_shows_a_letters_history_read_only(admin_client, coordinator, submitted):
+    response = admin_client.get(reverse("admin:documents_letter_change", args=[submitted.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Trình ký" in page and "Nguyễn Thị Thu Hà" in page
+    assert 'name="events-0-comment"' not in page  # nothing to edit
