@@ -331,6 +331,19 @@ def test_the_queue_lists_exactly_the_letters_awaiting_the_signer(
     assert "Văn bản chờ ký</a>" not in page.split("</nav>", 1)[0]  # no link: she signs nothing
 
 
+def test_the_queue_costs_the_same_queries_however_many_letters_wait(
+    client, phuong1_2023, coordinator, chairperson, django_assert_max_num_queries
+):
+    for kind in (LetterKind.CONG_VAN, LetterKind.BAO_CAO, LetterKind.CHI_THI):
+        letter = services.letter_create(assessment=phuong1_2023, kind=kind, user=coordinator)
+        approval.letter_submit(letter=letter, user=coordinator)
+    client.force_login(chairperson)
+    # Session, user, her posts, the letters, the menu's count.
+    with django_assert_max_num_queries(5):
+        page = client.get(reverse("documents:signing_queue")).content.decode()
+    assert page.split('id="awaiting"', 1)[1].count("<tr>") == 4
+
+
 def test_a_signer_with_nothing_waiting_has_the_link_without_a_count(client, chairperson):
     client.force_login(chairperson)
     page = client.get(reverse("documents:signing_queue")).content.decode()
