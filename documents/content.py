@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from documents import formatting
 from documents.directions import group_items, item_text
-from documents.models import Grouping, Letter, LetterKind, ParagraphKind
+from documents.models import Grouping, Letter, LetterKind, LetterStatus, ParagraphKind
 from documents.tables import Table, is_draft, lost_criteria_table, unit_authority
 from scoring.selectors import Sheet, assessment_sheet
 
@@ -101,7 +101,7 @@ def build_content(letter: Letter, sheet: Sheet | None = None) -> LetterContent:
         signing_authority=formatting.lines(letter.signing_authority.upper()),
         signer_title=letter.signer_title.upper(),
         signer_name=letter.signer_name,
-        issued=not letter.is_draft,
+        issued=letter.status == LetterStatus.ISSUED,
         appendix=appendix,
         title=_title(letter),
         provisional=is_draft(assessment),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from documents import formatting
 from documents.directions import general_request, target_label
-from documents.models import Grouping, LetterKind, ParagraphKind
+from documents.models import Grouping, LetterKind, ParagraphKind, SigningForm
 from documents.tables import period_label
 from scoring.engine import vn_number
 from scoring.models import Assessment, Official, Role
@@ -80,24 +80,91 @@ def results_text(sheet: Sheet, ranking: list[RankingRow], *, cite_decision: bool
     return text
 
 
+def signer_posts(unit):
+    """Who may sign the unit's letters: its current chairperson and deputies (a queryset)."""
+    return (
+        Official.objects.current()
+        .filter(unit=unit, role=Role.CHAIRPERSON, user__is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
+
+
+def signers(unit) -> list[Official]:
+    return list(signer_posts(unit))
+
+
+def is_deputy(official: Official) -> bool:
+    return "phó" in official.title.lower()
+
+
+def signing_block(official: Official, form: str) -> dict:
+    """The printed signing block of `official` signing in `form` (Nghị định 30, Điều 13 and
+    Phụ lục I): for the committee (TM.), for the chairperson (KT. by a deputy), as acting
+    chairperson (Q.), by order or by authority (TL., TUQ.), or directly."""
+    title = "PHÓ CHỦ TỊCH" if is_deputy(official) else "CHỦ TỊCH"
+    authority = {
+        SigningForm.DIRECT: "",
+        SigningForm.TM: "TM. ỦY BAN NHÂN DÂN",
+        SigningForm.KT: "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH",
+        SigningForm.Q: "TM. ỦY BAN NHÂN DÂN",
+        SigningForm.TL: "TL. CHỦ TỊCH",
+        SigningForm.TUQ: "TUQ. CHỦ TỊCH",
+    }[form]
+    if form == SigningForm.Q:
+        title = "Q. CHỦ TỊCH"
+    return {
+        "signing_authority": authority,
+        "signer_title": title,
+        "signer_name": str(official.user),
+    }
+
+
+def default_form(official: Official) -> str:
+    """A deputy signs for the chairperson (KT.), the chairperson for the committee (TM.)."""
+    return SigningForm.KT if is_deputy(official) else SigningForm.TM
+
+
+def signing_form_problem(form: str, authority: str, title: str) -> str:
+    """What is wrong with a signing block that does not show its form, or "".
+
+    The last line of the block that starts with a form ("TM.", "KT.", …) is the form the
+    signer signs in; a direct signature has no such line."""
+    lines = [line.strip().upper() for line in [*authority.splitlines(), title] if line.strip()]
+    shown = ""
+    for line in lines:
+        for code in SigningForm.values:
+            if code and line.startswith(f"{code}."):
+                shown = code
+    if shown == form:
+        return ""
+    label = SigningForm(form).label
+    if not form:
+        return (
+            f"Hình thức ký là {label.lower()} nhưng khối chữ ký có dòng “{shown}. …”; hãy "
+            "xóa dòng đó ở thẩm quyền ký hoặc chọn hình thức ký tương ứng."
+        )
+    return (
+        f"Hình thức ký là {label} nhưng khối chữ ký không kết thúc bằng dòng “{form}. …”; "
+        "hãy sửa thẩm quyền ký hoặc chọn lại hình thức ký."
+    )
+
+
 def signer_defaults(assessment: Assessment, user=None) -> dict:
     """The chairperson who signs: the user if they chair the unit, else its first chairperson."""
-    chairs = list(
-        Official.objects.filter(
-            unit=assessment.unit, role=Role.CHAIRPERSON, is_active=True
-        ).select_related("user")
-    )
+    chairs = signers(assessment.unit)
     signer = next((o for o in chairs if user is not None and o.user_id == user.pk), None)
     signer = signer or (chairs[0] if chairs else None)
-    deputy = signer is not None and "phó" in signer.title.lower()
-    return {
-        "signer": signer,
-        "signer_name": str(signer.user) if signer else "",
-        "signer_title": "PHÓ CHỦ TỊCH" if deputy else "CHỦ TỊCH",
-        "signing_authority": "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH"
-        if deputy
-        else "TM. ỦY BAN NHÂN DÂN",
-    }
+    if signer is None:
+        return {
+            "signer": None,
+            "signing_form": SigningForm.TM,
+            "signer_name": "",
+            "signer_title": "CHỦ TỊCH",
+            "signing_authority": "TM. ỦY BAN NHÂN DÂN",
+        }
+    form = default_form(signer)
+    return {"signer": signer, "signing_form": form, **signing_block(signer, form)}
 
 
 @dataclass(frozen=True)

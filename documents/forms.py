@@ -9,6 +9,7 @@ from django.core.validators import MaxLengthValidator
 
 from cchc.dates import DayInput, parse_day
 from cchc.text import CONTROL_CHARACTERS, control_character_problem
+from documents.drafting import signer_posts
 from documents.formatting import grouped
 from documents.models import Letter, LetterKind
 
@@ -36,6 +37,8 @@ class LetterHeaderForm(forms.ModelForm):
             "with_appendix",
             "receivers",
             "signing_authority",
+            "signer",
+            "signing_form",
             "signer_title",
             "signer_name",
         ]
@@ -60,6 +63,15 @@ class LetterHeaderForm(forms.ModelForm):
             limit = grouped(HEADER_TEXT_MAX)
             message = f"Tối đa {limit} ký tự (đang có %(show_value)s); hãy rút gọn."
             field.validators.append(MaxLengthValidator(HEADER_TEXT_MAX, message))
+        # The signer is one of the unit's current chairperson and deputies.
+        signer = self.fields["signer"]
+        signer.queryset = signer_posts(self.instance.issuing_unit)
+        signer.label_from_instance = lambda o: f"{o.user} – {o.title or o.get_role_display()}"
+        signer.empty_label = "(chọn người ký)"
+        signer.help_text = (
+            "Người duyệt ký văn bản. Đổi người ký hoặc hình thức ký thì khối chữ ký được viết "
+            "lại theo lựa chọn."
+        )
 
 
 class BodyForm:
@@ -132,6 +144,15 @@ class BodyForm:
                 "hãy ghi dạng ngày/tháng/năm, ví dụ 31/10/2024."
             )
             return None
+
+
+class CommentForm(forms.Form):
+    """The comment of a step of trình ký: optional when submitting or approving, required
+    when the signer sends the letter back (the view says so)."""
+
+    comment = forms.CharField(
+        label="Ý kiến", required=False, max_length=2_000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class IssueForm(forms.Form):

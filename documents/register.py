@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font
 
 from cchc.spreadsheet import write
 from documents.selectors import Register
+from documents.series import series_label
 
 COLUMNS = [
     ("Số, ký hiệu văn bản", 18),
@@ -18,7 +19,21 @@ COLUMNS = [
     ("Người ký", 24),
     ("Nơi nhận văn bản", 36),
     ("Đơn vị, kỳ đánh giá", 28),
+    ("Sổ đăng ký", 18),
 ]
+# The series in a URL: its code ("BC", "QĐ"), and this word for công văn, whose code is "".
+CONG_VAN_PARAM = "cong-van"
+
+
+def series_param(series: str) -> str:
+    return series or CONG_VAN_PARAM
+
+
+def series_from_param(raw: str) -> str | None:
+    """The series a `?so=` value names; None for every series (no value)."""
+    if not raw:
+        return None
+    return "" if raw == CONG_VAN_PARAM else raw
 
 
 def number_and_symbol(letter) -> str:
@@ -42,6 +57,7 @@ def row(letter) -> list:
         signer(letter),
         receivers(letter),
         f"{letter.assessment.unit} – {letter.assessment.period}",
+        series_label(letter.number_series),
     ]
 
 
@@ -50,7 +66,8 @@ def register_xlsx(data: Register) -> bytes:
     sheet = book.active
     sheet.title = f"Sổ văn bản đi {data.year}"
     write(sheet, 1, 1, f"SỔ ĐĂNG KÝ VĂN BẢN ĐI NĂM {data.year}").font = Font(bold=True, size=13)
-    write(sheet, 2, 1, str(data.unit))
+    scope = f" – sổ {series_label(data.series)}" if data.series is not None else ""
+    write(sheet, 2, 1, f"{data.unit}{scope}")
     write(sheet, 3, 1, f"Số liệu đến {timezone.localtime():%H:%M ngày %d/%m/%Y}")
     for col, (label, width) in enumerate(COLUMNS, start=1):
         write(sheet, 5, col, label).font = Font(bold=True)

@@ -53,19 +53,22 @@ def period_rankings(visible: QuerySet[Assessment], period: Period) -> list[Perio
 
 @dataclass
 class Register:
-    """A unit's register of outgoing documents (sổ văn bản đi) for one year."""
+    """A unit's register of outgoing documents (sổ văn bản đi) for one year: every series
+    (kind of symbol, `documents.series`), or one of them."""
 
     units: list  # the issuing units the user may read the register of
     unit: object | None
     years: list[int]
     year: int | None
     letters: list = field(default_factory=list)
+    series_list: list[str] = field(default_factory=list)  # the series used that year
+    series: str | None = None  # None: every series
 
 
-def register(user, *, unit_id: int | None, year: int | None) -> Register:
-    """The letters a unit issued in a year, in the order of their numbers, as the văn thư
-    keeps them: units among those the user may see that have issued something, latest year
-    first (4 queries). An unknown unit or year is LookupError (404 for the page)."""
+def register(user, *, unit_id: int | None, year: int | None, series: str | None = None) -> Register:
+    """The letters a unit issued in a year, by series and in the order of their numbers, as
+    the văn thư keeps them: units among those the user may see that have issued something,
+    latest year first (5 queries). An unknown unit, year or series is LookupError (404)."""
     from documents.models import Letter, LetterStatus
     from scoring.access import in_scope_q
     from scoring.models import Unit
@@ -91,9 +94,52 @@ def register(user, *, unit_id: int | None, year: int | None) -> Register:
         year = years[0]
     elif year not in years:
         raise LookupError(year)
+    of_year = issued.filter(issuing_unit=unit, number_year=year)
+    series_list = sorted(set(of_year.values_list("number_series", flat=True)))
+    if series is not None:
+        if series not in series_list:
+            raise LookupError(series)
+        of_year = of_year.filter(number_series=series)
     letters = list(
-        issued.filter(issuing_unit=unit, number_year=year)
-        .select_related("assessment__unit", "assessment__period")
-        .order_by("number")
+        of_year.select_related("assessment__unit", "assessment__period").order_by(
+            "number_series", "number"
+        )
     )
-    return Register(units=units, unit=unit, years=years, year=year, letters=letters)
+    return Register(
+        units=units,
+        unit=unit,
+        years=years,
+        year=year,
+        letters=letters,
+        series_list=series_list,
+        series=series,
+    )
+
+
+def awaiting_signature(user) -> list:
+    """The submitted letters whose named signer is one of the user's current posts, oldest
+    submission first (1 query; none without a post)."""
+    from documents.models import Letter, LetterStatus
+    from scoring.access import officials_of
+
+    posts = [o.pk for o in officials_of(user)]
+    if not posts:
+        return []
+    return list(
+        Letter.objects.filter(status=LetterStatus.SUBMITTED, signer_id__in=posts)
+        .select_related("assessment__unit", "assessment__period", "issuing_unit", "created_by")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def awaiting_signature_count(user) -> int | None:
+    """How many letters wait for the user's signature; None for someone who signs nothing
+    (no chairperson post), so the menu costs them no query."""
+    from documents.models import Letter, LetterStatus
+    from scoring.access import officials_of
+    from scoring.models import Role
+
+    posts = [o.pk for o in officials_of(user) if o.role == Role.CHAIRPERSON]
+    if not posts:
+        return None
+    return Letter.objects.filter(status=LetterStatus.SUBMITTED, signer_id__in=posts).count()

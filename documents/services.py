@@ -29,13 +29,18 @@ from documents.formatting import grouped
 from documents.models import (
     DocumentBundle,
     Letter,
+    LetterAction,
     LetterDirection,
+    LetterEvent,
     LetterKind,
     LetterParagraph,
     LetterStatus,
     ParagraphKind,
 )
+from documents.prerender import prerender_draft_after_commit
 from documents.render import pdf, xlsx
+from documents.series import CONG_VAN, series_in_text, series_of
+from documents.signals import letter_moved
 from documents.tables import lost_criteria_table, ranking_table
 from remediation.models import Task
 from scoring.models import Assessment, Framework, Official, Period, Unit
@@ -67,10 +72,24 @@ HEADER_FIELDS = (
     "signing_authority",
     "signer_title",
     "signer_name",
+    "signer",
+    "signing_form",
 )
 
 
-def _refuse_issued(letter: Letter) -> None:
+def _refuse_unless_draft(letter: Letter) -> None:
+    """Only a draft is edited: a submitted or approved letter is what the signer sees or saw
+    (editing it would bypass them), an issued one is what was sent out."""
+    if letter.status == LetterStatus.SUBMITTED:
+        raise ValidationError(
+            f"{letter} đang trình ký nên không sửa được; hãy rút lại dự thảo để sửa rồi "
+            "trình ký lại."
+        )
+    if letter.status == LetterStatus.APPROVED:
+        raise ValidationError(
+            f"{letter} đã được duyệt ký nên không sửa được; hãy rút lại dự thảo (bỏ duyệt ký) "
+            "để sửa rồi trình ký lại."
+        )
     if not letter.is_draft:
         raise ValidationError(
             f"{letter} đã ban hành nên không sửa được; hãy soạn văn bản mới nếu cần thay đổi."
@@ -156,6 +175,8 @@ def letter_create(*, assessment: Assessment, kind: str, user=None) -> Letter:
         for i, (k, text) in enumerate(draft.paragraphs, start=1)
     )
     _set_directions(letter, lost_criteria_directions(assessment, sheet))
+    LetterEvent.objects.create(letter=letter, action=LetterAction.CREATED, actor=letter.created_by)
+    prerender_draft_after_commit(letter.pk)
     return letter
 
 
@@ -191,8 +212,9 @@ def letter_set_directions(*, letter: Letter, items: Sequence[dirs.DirectionItem]
 
     The seam for remediation tasks: whatever turns tasks into DirectionItems calls this.
     """
-    _refuse_issued(letter)
+    _refuse_unless_draft(letter)
     _set_directions(letter, items)
+    prerender_draft_after_commit(letter.pk)
     return letter
 
 
@@ -216,20 +238,46 @@ def _as_item(direction: LetterDirection) -> dirs.DirectionItem:
 
 @transaction.atomic
 def letter_update(*, letter: Letter, fields: Mapping[str, Any], user=None) -> Letter:
-    """Change a draft's header and signature fields; regroup its directions if asked."""
-    _refuse_issued(letter)
-    # Compare with the stored choice: a bound ModelForm has already set it on the instance.
-    stored = Letter.objects.values_list("grouping", flat=True).get(pk=letter.pk)
-    regroup = fields.get("grouping", stored) != stored
+    """Change a draft's header and signature fields; regroup its directions if asked.
+
+    Choosing another signer or signing form writes the printed signing block anew from them
+    (authority, title, name), so that what prints is what the signer will be asked to sign;
+    another signer alone brings the form they sign in (KT. for a deputy, TM. for the
+    chairperson).
+    """
+    _refuse_unless_draft(letter)
+    # Compare with the stored values: a bound ModelForm has already set them on the instance.
+    stored = Letter.objects.values("grouping", "signer_id", "signing_form").get(pk=letter.pk)
+    regroup = fields.get("grouping", stored["grouping"]) != stored["grouping"]
     for name, value in fields.items():
         if name not in HEADER_FIELDS:
             raise ValueError(f"{name} is not a letter field one may edit")
         setattr(letter, name, value)
+    new_signer = letter.signer_id != stored["signer_id"]
+    if letter.signer_id is not None and (
+        new_signer or letter.signing_form != stored["signing_form"]
+    ):
+        _check_signer(letter)
+        if new_signer and letter.signing_form == stored["signing_form"]:
+            # Another signer with the form left as it was: the form that signer signs in
+            # (a deputy KT., the chairperson TM.), not the previous signer's.
+            letter.signing_form = drafting.default_form(letter.signer)
+        for name, value in drafting.signing_block(letter.signer, letter.signing_form).items():
+            setattr(letter, name, value)
     letter.full_clean()
     letter.save()
     if regroup:
         _set_directions(letter, [_as_item(d) for d in letter.directions.all()])
     return letter
+
+
+def _check_signer(letter: Letter) -> None:
+    """The signer must be a current chairperson or deputy of the issuing unit."""
+    if letter.signer_id not in {o.pk for o in drafting.signers(letter.issuing_unit)}:
+        raise ValidationError(
+            f"Người ký {letter.signer.user if letter.signer else ''} không phải Chủ tịch hoặc "
+            f"Phó Chủ tịch đương nhiệm của {letter.issuing_unit}; hãy chọn người ký khác."
+        )
 
 
 @transaction.atomic
@@ -246,7 +294,7 @@ def letter_save_body(
     fields (reason, action, deadline); `group_names` maps a group's old heading to its new one.
     Ids that belong to another letter are ignored.
     """
-    _refuse_issued(letter)
+    _refuse_unless_draft(letter)
     _refuse_too_long(letter, paragraphs, directions)
     for paragraph in letter.paragraphs.filter(pk__in=list(paragraphs)):
         paragraph.text = paragraphs[paragraph.pk].strip()
@@ -264,6 +312,7 @@ def letter_save_body(
         if new and new != old:
             letter.directions.filter(group=old).update(group=new[:300])
     Letter.objects.filter(pk=letter.pk).update(updated_at=timezone.now())
+    prerender_draft_after_commit(letter.pk)
     return letter
 
 
@@ -318,7 +367,7 @@ def letter_paragraph_add(
     text: str = "",
 ) -> LetterParagraph:
     """Insert a free paragraph (or heading) after `after`, or at the start of the body."""
-    _refuse_issued(letter)
+    _refuse_unless_draft(letter)
     if kind not in (ParagraphKind.TEXT, ParagraphKind.HEADING):
         raise ValidationError("Chỉ thêm được đoạn văn hoặc đề mục.")
     ordered = list(letter.paragraphs.all())
@@ -342,7 +391,7 @@ def letter_paragraph_add(
 def letter_paragraph_move(*, paragraph: LetterParagraph, offset: int) -> None:
     """Move a paragraph up (offset −1) or down (+1) in its letter's body."""
     letter = paragraph.letter
-    _refuse_issued(letter)
+    _refuse_unless_draft(letter)
     ordered = list(letter.paragraphs.all())
     index = ordered.index(paragraph)
     target = max(0, min(len(ordered) - 1, index + offset))
@@ -353,7 +402,7 @@ def letter_paragraph_move(*, paragraph: LetterParagraph, offset: int) -> None:
 @transaction.atomic
 def letter_paragraph_delete(*, paragraph: LetterParagraph) -> None:
     letter = paragraph.letter
-    _refuse_issued(letter)
+    _refuse_unless_draft(letter)
     if paragraph.kind == ParagraphKind.DIRECTIONS:
         raise ValidationError(
             "Không xóa được phần các nhiệm vụ; hãy xóa từng nhiệm vụ nếu không cần."
@@ -364,14 +413,14 @@ def letter_paragraph_delete(*, paragraph: LetterParagraph) -> None:
 
 @transaction.atomic
 def letter_direction_delete(*, direction: LetterDirection) -> None:
-    _refuse_issued(direction.letter)
+    _refuse_unless_draft(direction.letter)
     direction.delete()
 
 
 @transaction.atomic
 def letter_refresh_results(*, letter: Letter) -> Letter:
     """Rewrite the results paragraphs from the current numbers (after a score changed)."""
-    _refuse_issued(letter)
+    _refuse_unless_draft(letter)
     sheet = assessment_sheet(letter.assessment)
     ranking = period_results(letter.assessment.framework, letter.assessment.period)
     draft = drafting.draft_for(letter.kind, sheet, ranking)
@@ -387,16 +436,17 @@ def letter_refresh_results(*, letter: Letter) -> Letter:
 @transaction.atomic
 def letter_redraft_directions(*, letter: Letter) -> Letter:
     """Draft the directions again from the current lost criteria (edits to them are lost)."""
-    _refuse_issued(letter)
+    _refuse_unless_draft(letter)
     _set_directions(letter, lost_criteria_directions(letter.assessment))
     return letter
 
 
-def next_number(unit: Unit, year: int) -> int:
-    """The next free number of a unit's yearly series: one more than the highest issued."""
-    taken = Letter.objects.filter(issuing_unit=unit, number_year=year).values_list(
-        "number", flat=True
-    )
+def next_number(unit: Unit, year: int, series: str = CONG_VAN) -> int:
+    """The next free number of a unit's register for the year and the series (the kind of
+    symbol, `documents.series`): one more than the highest issued."""
+    taken = Letter.objects.filter(
+        issuing_unit=unit, number_year=year, number_series=series
+    ).values_list("number", flat=True)
     return max(taken, default=0) + 1
 
 
@@ -404,9 +454,10 @@ def next_number(unit: Unit, year: int) -> int:
 def letter_issue(
     *, letter: Letter, user=None, number: int | None = None, when: date | None = None
 ) -> Letter:
-    """Issue a draft: give it a number, date it, freeze its content and store its PDF.
+    """Issue an approved letter: give it a number, date it, freeze its content, store its PDF.
 
-    The number is the next free one of the issuing unit's series for the year, unless the
+    Only a letter its signer approved is issued (`documents.approval`). The number is the next
+    free one of the issuing unit's register for the year and the symbol's series, unless the
     office gives one (taken from the văn thư's register); a number already used is refused.
     """
     letter = (
@@ -416,23 +467,30 @@ def letter_issue(
         )
         .get(pk=letter.pk)
     )
-    _refuse_issued(letter)
+    _refuse_unless_approved(letter)
     when = when or letter.date or timezone.localdate()
+    series = series_of(letter.symbol)
     # Lock the unit so that two letters issued at the same moment cannot take one number.
     Unit.objects.select_for_update().filter(pk=letter.issuing_unit_id).first()
     if number is None:
-        number = next_number(letter.issuing_unit, when.year)
+        number = next_number(letter.issuing_unit, when.year, series)
     elif Letter.objects.filter(
-        issuing_unit=letter.issuing_unit, number_year=when.year, number=number
+        issuing_unit=letter.issuing_unit, number_year=when.year, number_series=series, number=number
     ).exists():
         raise ValidationError(
-            f"Số {number:02d} năm {when.year} của {letter.issuing_unit} đã được dùng; số tiếp "
-            f"theo còn trống là {next_number(letter.issuing_unit, when.year):02d}."
+            f"Số {number:02d} năm {when.year} trong sổ {series_in_text(series)} của "
+            f"{letter.issuing_unit} đã được dùng; số tiếp theo còn trống là "
+            f"{next_number(letter.issuing_unit, when.year, series):02d}."
         )
     letter.number, letter.number_year, letter.date = number, when.year, when
+    letter.number_series = series
     letter.status = LetterStatus.ISSUED
     letter.issued_at = timezone.now()
     letter.issued_by = user if getattr(user, "is_authenticated", False) else None
+    LetterEvent.objects.create(letter=letter, action=LetterAction.ISSUED, actor=letter.issued_by)
+    letter_moved.send(
+        Letter, letter=letter, action=LetterAction.ISSUED, user=letter.issued_by, comment=""
+    )
     content = build_content(letter)
     letter.issued_content = content.to_json()
     letter.full_clean()
@@ -447,9 +505,26 @@ def letter_issue(
     return letter
 
 
+def _refuse_unless_approved(letter: Letter) -> None:
+    if letter.status == LetterStatus.APPROVED:
+        return
+    if letter.status == LetterStatus.ISSUED:
+        raise ValidationError(f"{letter} đã ban hành rồi; hãy mở văn bản đã ban hành để tải về.")
+    signer = letter.signer_name or "người ký"
+    if letter.status == LetterStatus.SUBMITTED:
+        raise ValidationError(
+            f"Văn bản đang chờ {signer} duyệt ký nên chưa ban hành được; hãy chờ người ký "
+            "duyệt, rồi ban hành."
+        )
+    raise ValidationError(
+        f"Văn bản còn là dự thảo, {signer} chưa duyệt ký nên chưa ban hành được; hãy trình "
+        "ký, chờ người ký duyệt, rồi ban hành."
+    )
+
+
 @transaction.atomic
 def letter_delete(*, letter: Letter) -> None:
-    _refuse_issued(letter)
+    _refuse_unless_draft(letter)
     letter.delete()
 
 

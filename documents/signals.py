@@ -1,13 +1,19 @@
-"""What the documents area does when results are published: render them ahead of time."""
+"""The documents area's signal, and what it does when results are published: render them
+ahead of time."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from documents.prerender import prerender_after_commit
 from scoring.models import Assessment, AssessmentStatus
 from scoring.signals import assessment_moved, group_published
+
+# A letter took a step of trình ký (`documents.approval`, `documents.services.letter_issue`):
+# letter, action (a LetterAction), user, comment. Sent inside the step's transaction, like the
+# signals of scoring.signals, for the notices (notices.signals).
+letter_moved = Signal()
 
 
 @receiver(group_published)

@@ -44,3 +44,23 @@ def prerender_documents(self, assessment_ids: list[int]) -> int:
             )
             raise
         raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+
+
+@shared_task(bind=True, max_retries=3)
+def prerender_letter(self, letter_id: int) -> bool:
+    """Render a saved draft letter's PDF preview into the cache (`documents.prerender`);
+    retried like `prerender_documents`, then logged (the preview is rendered when opened)."""
+    from documents.prerender import draft_letter, log
+
+    try:
+        return draft_letter(letter_id)
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            log.error(
+                "Pre-rendering the preview of letter %s failed; it will be rendered when "
+                "first downloaded",
+                letter_id,
+                exc_info=True,
+            )
+            raise
+        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc

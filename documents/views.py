@@ -19,13 +19,20 @@ from django.views.decorators.http import require_POST
 
 from cchc import jobs
 from cchc.text import shorten
-from documents import access, selectors, services
+from documents import access, approval, selectors, services
 from documents.content import letter_content
 from documents.directions import group_items
-from documents.forms import BodyForm, IssueForm, LetterCreateForm, LetterHeaderForm
+from documents.forms import BodyForm, CommentForm, IssueForm, LetterCreateForm, LetterHeaderForm
 from documents.models import BundleStatus, LetterStatus, ParagraphKind
-from documents.register import number_and_symbol, register_xlsx, signer
+from documents.register import (
+    number_and_symbol,
+    register_xlsx,
+    series_from_param,
+    series_param,
+    signer,
+)
 from documents.render import docx, pdf, xlsx
+from documents.series import series_label, series_of
 from documents.tables import lost_criteria_table, ranking_table, score_sheet_table
 from documents.tasks import build_bundle
 from scoring.access import get_assessment_for_user, visible_assessments
@@ -75,13 +82,15 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def register(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     """The register of outgoing documents (sổ văn bản đi): one unit's issued letters of one
-    year in the order of their numbers (`?don_vi=&nam=`), as a page or an .xlsx."""
+    year by series and in the order of their numbers (`?don_vi=&nam=&so=`, `so` a series:
+    "BC", "cong-van", …; every series without it), as a page or an .xlsx."""
     choice = {}
     for name, key in (("unit_id", "don_vi"), ("year", "nam")):
         raw = request.GET.get(key, "").strip()
         if raw and not (raw.isdigit() and len(raw) < 10):
             raise Http404("Không có sổ văn bản này.")
         choice[name] = int(raw) if raw else None
+    choice["series"] = series_from_param(request.GET.get("so", "").strip()[:20])
     try:
         data = selectors.register(request.user, **choice)
     except LookupError:
@@ -89,10 +98,24 @@ def register(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     if fmt == "xlsx":
         if data.unit is None:
             raise Http404("Chưa có văn bản nào được ban hành.")
-        name = f"so-van-ban-di-{data.unit.code.lower()}-{data.year}.xlsx"
+        part = f"-{series_param(data.series).lower()}" if data.series is not None else ""
+        name = f"so-van-ban-di-{data.unit.code.lower()}-{data.year}{part}.xlsx"
         return _download(register_xlsx(data), name)
-    rows = [(letter, number_and_symbol(letter), signer(letter)) for letter in data.letters]
-    return render(request, "documents/register.html", {"register": data, "rows": rows})
+    rows = [
+        (letter, number_and_symbol(letter), signer(letter), series_label(letter.number_series))
+        for letter in data.letters
+    ]
+    series = [(series_param(s), series_label(s), s == data.series) for s in data.series_list]
+    return render(
+        request,
+        "documents/register.html",
+        {
+            "register": data,
+            "rows": rows,
+            "series_options": series,
+            "series_param": series_param(data.series) if data.series is not None else "",
+        },
+    )
 
 
 @login_required
@@ -100,14 +123,15 @@ def assessment_documents(request: HttpRequest, pk: int) -> HttpResponse:
     """An assessment's phụ lục downloads, its letters (issued and drafts) and the composer."""
     assessment = get_assessment_for_user(request.user, pk)
     letters = list(assessment.letters.select_related("issuing_unit"))
+    issued = [letter for letter in letters if letter.status == LetterStatus.ISSUED]
     return render(
         request,
         "documents/assessment_documents.html",
         {
             "assessment": assessment,
             "results": assessment_sheet(assessment).results,
-            "issued": [letter for letter in letters if not letter.is_draft],
-            "drafts": [letter for letter in letters if letter.is_draft],
+            "issued": issued,
+            "drafts": [letter for letter in letters if letter not in issued],
             "may_compose": access.may_compose(request.user, assessment),
             "create_form": LetterCreateForm(),
         },
@@ -191,10 +215,10 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _letter_page(request, letter, issue_form=None, errors=(), status=200) -> HttpResponse:
-    may_edit = access.may_edit_letter(request.user, letter)
-    if may_edit and issue_form is None:
+    may_issue = letter.status == LetterStatus.APPROVED and access.may_issue(request.user, letter)
+    if may_issue and issue_form is None:
         when = letter.date or timezone.localdate()
-        proposed = services.next_number(letter.issuing_unit, when.year)
+        proposed = services.next_number(letter.issuing_unit, when.year, series_of(letter.symbol))
         issue_form = IssueForm(initial={"number": proposed, "date": when})
     return render(
         request,
@@ -202,9 +226,14 @@ def _letter_page(request, letter, issue_form=None, errors=(), status=200) -> Htt
         {
             "letter": letter,
             "c": letter_content(letter),
-            "may_edit": may_edit,
+            "may_edit": access.may_edit_letter(request.user, letter),
+            "may_sign": access.may_sign(request.user, letter),
+            "may_withdraw": access.may_withdraw(request.user, letter),
+            "may_issue": may_issue,
             "issue_form": issue_form,
             "errors": errors,
+            "events": letter.events.select_related("actor"),
+            "submission_problems": approval.submission_problems(letter) if letter.is_draft else [],
         },
         status=status,
     )
@@ -303,8 +332,10 @@ def _paragraph_step(letter, verb: str, target: int | None) -> str:
 @login_required
 @require_POST
 def letter_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue an approved letter (the office or the signer); anything else is refused with the
+    reason and nothing changes."""
     letter = access.get_letter_for_user(request.user, pk)
-    if not access.may_edit_letter(request.user, letter):
+    if not access.may_issue(request.user, letter):
         raise PermissionDenied("Văn bản này không ban hành được.")
     form = IssueForm(request.POST)
     if not form.is_valid():
@@ -323,6 +354,84 @@ def letter_issue(request: HttpRequest, pk: int) -> HttpResponse:
         request, f"Đã ban hành {letter}; tệp PDF đã được lưu và nội dung được giữ nguyên."
     )
     return redirect("documents:letter_detail", pk=letter.pk)
+
+
+def _signing_step(request: HttpRequest, pk: int, allowed, step, done: str) -> HttpResponse:
+    """A step of trình ký from the letter page: 403 for whoever may not take it, the reason
+    as an error message when the letter's state refuses it (nothing changes)."""
+    letter = access.get_letter_for_user(request.user, pk)
+    if not allowed(request.user, letter):
+        raise PermissionDenied("Bạn không thực hiện được bước này với văn bản này.")
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Ý kiến: {' '.join(form.errors['comment'])}")
+        return redirect("documents:letter_detail", pk=letter.pk)
+    try:
+        step(letter=letter, user=request.user, comment=form.cleaned_data["comment"])
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("documents:letter_detail", pk=letter.pk)
+
+
+@login_required
+@require_POST
+def letter_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _signing_step(
+        request,
+        pk,
+        access.may_edit_letter,
+        approval.letter_submit,
+        "Đã trình ký; người ký được thông báo và thấy văn bản trong mục Văn bản chờ ký.",
+    )
+
+
+@login_required
+@require_POST
+def letter_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _signing_step(
+        request,
+        pk,
+        access.may_sign,
+        approval.letter_approve,
+        "Đã duyệt ký; văn phòng được thông báo để ban hành văn bản.",
+    )
+
+
+@login_required
+@require_POST
+def letter_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _signing_step(
+        request,
+        pk,
+        access.may_sign,
+        approval.letter_return,
+        "Đã trả lại dự thảo kèm ý kiến; người soạn được thông báo để sửa.",
+    )
+
+
+@login_required
+@require_POST
+def letter_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _signing_step(
+        request,
+        pk,
+        access.may_withdraw,
+        approval.letter_withdraw,
+        "Đã rút lại thành dự thảo; sửa xong hãy trình ký lại.",
+    )
+
+
+@login_required
+def signing_queue(request: HttpRequest) -> HttpResponse:
+    """Văn bản chờ ký: the submitted letters whose named signer is the user, oldest first."""
+    return render(
+        request,
+        "documents/signing_queue.html",
+        {"letters": selectors.awaiting_signature(request.user)},
+    )
 
 
 @login_required

@@ -11,6 +11,11 @@ class NoticeKind(models.TextChoices):
     ROUND_2 = "round_2", "Thẩm định vòng 2"
     PUBLISHED = "published", "Công bố kết quả"
     DEADLINE = "deadline", "Sắp đến hạn"
+    LETTER_SUBMITTED = "letter_submitted", "Văn bản trình ký"
+    LETTER_APPROVED = "letter_approved", "Văn bản được duyệt ký"
+    LETTER_RETURNED = "letter_returned", "Văn bản bị trả lại"
+    LETTER_WITHDRAWN = "letter_withdrawn", "Văn bản được rút lại"
+    LETTER_ISSUED = "letter_issued", "Văn bản đã ban hành"
 
 
 class Notice(models.Model):

@@ -41,3 +41,15 @@ def unit_people(units: list[Unit], roles=UNIT_LEADS) -> dict[int, list]:
 def council_of(unit: Unit) -> list:
     """The appraisers and secretary of the unit directly above `unit` (its council)."""
     return _users([unit.parent_id], COUNCIL) if unit.parent_id else []
+
+
+def letter_office(letter) -> list:
+    """Who drafts a letter's unit's documents: the letter's drafter and the issuing unit's
+    CCHC coordinators (one query)."""
+    people = [letter.created_by] if letter.created_by_id else []
+    for user in unit_people([letter.issuing_unit], roles=(Role.COORDINATOR,))[
+        letter.issuing_unit_id
+    ]:
+        if user not in people:
+            people.append(user)
+    return people

@@ -1,4 +1,5 @@
-"""Notices for what happens in the cycle (see scoring.signals)."""
+"""Notices for what happens in the cycle (see scoring.signals) and to letters on their way
+to the signer (documents.signals.letter_moved)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.text import shorten
+from documents.models import LetterAction
+from documents.signals import letter_moved
 from notices.models import NoticeKind
-from notices.recipients import COUNCIL, UNIT_LEADS, council_of, unit_people
+from notices.recipients import COUNCIL, UNIT_LEADS, council_of, letter_office, unit_people
 from notices.services import News, notify, notify_many
 from scoring.engine import vn_number as number
 from scoring.models import Assessment, AssessmentStatus
@@ -146,3 +150,41 @@ def tell_about_a_framework_change(sender, *, round, change, assessments, user, *
         )
     )
     notify_many(news)
+
+
+def _letter_page(letter) -> str:
+    return reverse("documents:letter_detail", args=[letter.pk])
+
+
+@receiver(letter_moved)
+def tell_about_a_letter(sender, *, letter, action, user, comment, **kwargs) -> None:
+    """Each step of trình ký tells the next person: a submission its signer; an approval, a
+    return, an issue the drafter and the unit's coordinators; a withdrawal the signer, whose
+    queue it leaves. Whoever took the step is not told of it."""
+    signer = letter.signer.user if letter.signer_id else None
+    subject = shorten(letter.subject, 120)
+    said = f" Ý kiến: “{shorten(comment, 200)}”." if comment else ""
+    if action == LetterAction.SUBMITTED:
+        users, kind = [signer], NoticeKind.LETTER_SUBMITTED
+        text = f"{user or 'Văn phòng'} trình ký {letter.get_kind_display().lower()} “{subject}”."
+    elif action == LetterAction.WITHDRAWN:
+        users, kind = [signer], NoticeKind.LETTER_WITHDRAWN
+        text = f"{user or 'Văn phòng'} đã rút lại văn bản trình ký “{subject}” để sửa."
+    elif action == LetterAction.APPROVED:
+        users, kind = letter_office(letter), NoticeKind.LETTER_APPROVED
+        text = f"{user} đã duyệt ký “{subject}”: văn bản có thể ban hành."
+    elif action == LetterAction.RETURNED:
+        users, kind = letter_office(letter), NoticeKind.LETTER_RETURNED
+        text = f"{user} đã trả lại dự thảo “{subject}” để sửa."
+    elif action == LetterAction.ISSUED:
+        users, kind = [*letter_office(letter), signer], NoticeKind.LETTER_ISSUED
+        text = f"Đã ban hành {letter}: “{subject}”."
+    else:
+        return
+    notify(
+        users=[u for u in users if u is not None and u != user],
+        kind=kind,
+        text=text + said,
+        url=_letter_page(letter),
+        assessment=letter.assessment,
+    )

@@ -71,3 +71,13 @@ def rolled_back(django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+def approved(letter, *, by=None):
+    """The letter submitted for signature and approved by its named signer (trình ký), ready
+    for `documents.services.letter_issue`, which issues nothing else. `by` submits it (the
+    drafter by default)."""
+    from documents import approval
+
+    letter = approval.letter_submit(letter=letter, user=by or letter.created_by)
+    return approval.letter_approve(letter=letter, user=letter.signer.user)

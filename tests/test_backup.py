@@ -51,6 +51,7 @@ from scoring.models import (
     RankingGroup,
     Unit,
 )
+from tests.documents_helpers import approved
 from tests.exchange.helpers import appraisal, appraising_assessment
 from tests.exchange.workbooks import seed002_xlsx
 from tests.helpers import PDF_BYTES, pdf, score_of
@@ -189,7 +190,7 @@ def _fill_documents(published: Assessment) -> None:
     issued = documents_services.letter_create(
         assessment=published, kind=LetterKind.CONG_VAN, user=office
     )
-    documents_services.letter_issue(letter=issued, user=office)
+    documents_services.letter_issue(letter=approved(issued), user=office)
     draft = documents_services.letter_create(
         assessment=published, kind=LetterKind.CONG_VAN, user=office
     )

@@ -12,6 +12,7 @@ from documents import services
 from documents.content import letter_content
 from documents.models import LetterKind
 from documents.render.docx import letter_docx
+from tests.documents_helpers import approved
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def document(phuong1_2023, chairperson, settings, tmp_path):
     letter = services.letter_create(
         assessment=phuong1_2023, kind=LetterKind.BAO_CAO, user=chairperson
     )
-    letter = services.letter_issue(letter=letter, number=20, when=date(2024, 2, 27))
+    letter = services.letter_issue(letter=approved(letter), number=20, when=date(2024, 2, 27))
     return Document(io.BytesIO(letter_docx(letter_content(letter))))
 
 

@@ -12,7 +12,7 @@ from documents.content import letter_content
 from documents.directions import DirectionItem
 from documents.models import Grouping, Letter, LetterKind, ParagraphKind
 from scoring.models import Assessment, Score
-from tests.documents_helpers import flat, pages_text
+from tests.documents_helpers import approved, flat, pages_text
 
 pytestmark = pytest.mark.django_db
 
@@ -159,31 +159,31 @@ def test_directions_can_come_from_elsewhere_through_the_seam(letter):
 
 
 def test_issuing_takes_the_next_number_of_the_units_series_for_the_year(phuong1_2023, letter):
-    issued = services.letter_issue(letter=letter, when=date(2024, 2, 27))
+    issued = services.letter_issue(letter=approved(letter), when=date(2024, 2, 27))
     assert (issued.number, issued.number_year, issued.status) == (1, 2024, "issued")
-    second = services.letter_create(assessment=phuong1_2023, kind=LetterKind.BAO_CAO)
-    second = services.letter_issue(letter=second, when=date(2024, 3, 1))
+    second = services.letter_create(assessment=phuong1_2023, kind=LetterKind.CONG_VAN)
+    second = services.letter_issue(letter=approved(second), when=date(2024, 3, 1))
     assert second.number == 2
     next_year = services.letter_create(assessment=phuong1_2023, kind=LetterKind.CHI_THI)
-    assert services.letter_issue(letter=next_year, when=date(2025, 1, 6)).number == 1
+    assert services.letter_issue(letter=approved(next_year), when=date(2025, 1, 6)).number == 1
     other_unit = Assessment.objects.get(unit__code="TXQT-P2", period__year=2023)
     other = services.letter_create(assessment=other_unit, kind=LetterKind.CONG_VAN)
-    assert services.letter_issue(letter=other, when=date(2024, 2, 28)).number == 1
+    assert services.letter_issue(letter=approved(other), when=date(2024, 2, 28)).number == 1
 
 
 def test_a_number_taken_from_the_register_is_used_and_a_used_one_refused(phuong1_2023, letter):
-    issued = services.letter_issue(letter=letter, number=105, when=date(2024, 2, 28))
+    issued = services.letter_issue(letter=approved(letter), number=105, when=date(2024, 2, 28))
     assert str(issued) == "Công văn số 105/UBND-VP"
     assert letter_content(issued).number == "105/UBND-VP"
-    again = services.letter_create(assessment=phuong1_2023, kind=LetterKind.BAO_CAO)
+    again = approved(services.letter_create(assessment=phuong1_2023, kind=LetterKind.CONG_VAN))
     with pytest.raises(ValidationError, match=r"Số 105 năm 2024 .* số tiếp theo còn trống là 106"):
         services.letter_issue(letter=again, number=105, when=date(2024, 3, 1))
     again.refresh_from_db()
-    assert again.is_draft and again.number is None
+    assert again.status == "approved" and again.number is None
 
 
 def test_an_issued_letter_stores_its_pdf_and_cannot_be_edited(letter):
-    issued = services.letter_issue(letter=letter, when=date(2024, 2, 28))
+    issued = services.letter_issue(letter=approved(letter), when=date(2024, 2, 28))
     text = flat(" ".join(pages_text(issued.pdf.read())))
     assert "Số: 01/UBND-VP" in text and "Phường 1, ngày 28 tháng 02 năm 2024" in text
     with pytest.raises(ValidationError, match="đã ban hành nên không sửa được"):
@@ -193,7 +193,7 @@ def test_an_issued_letter_stores_its_pdf_and_cannot_be_edited(letter):
 
 
 def test_later_score_edits_do_not_change_an_issued_letter(phuong1_2023, letter):
-    issued = services.letter_issue(letter=letter, when=date(2024, 2, 28))
+    issued = services.letter_issue(letter=approved(letter), when=date(2024, 2, 28))
     stored_pdf = issued.pdf.read()
     score = phuong1_2023.scores.select_related("criterion", "assessment__framework").get(
         criterion__code="1.5.3"
@@ -231,7 +231,7 @@ def test_refreshing_the_results_paragraph_takes_the_latest_numbers(phuong1_2023,
 def test_a_letter_without_appendix_carries_no_phu_luc(letter):
     services.letter_update(letter=letter, fields={"with_appendix": False})
     assert letter_content(letter).appendix is None
-    issued = services.letter_issue(letter=letter, when=date(2024, 2, 28))
+    issued = services.letter_issue(letter=approved(letter), when=date(2024, 2, 28))
     assert not any("PHỤ LỤC" in text for text in pages_text(issued.pdf.read()))
 
 

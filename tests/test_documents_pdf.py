@@ -29,6 +29,7 @@ from scoring.selectors import assessment_sheet, period_results
 from tests.documents_helpers import (
     A4,
     MM,
+    approved,
     embedded_font_families,
     flat,
     page_sizes,
@@ -55,7 +56,7 @@ def report(django_db_setup, django_db_blocker, tmp_path_factory):
         assessment = Assessment.objects.get(unit__code="TXQT-P1", period__year=2023)
         signer = get_user_model().objects.get(username="chutich.p1")
         letter = services.letter_create(assessment=assessment, kind=LetterKind.BAO_CAO, user=signer)
-        letter = services.letter_issue(letter=letter, number=20, when=date(2024, 2, 27))
+        letter = services.letter_issue(letter=approved(letter), number=20, when=date(2024, 2, 27))
         return pdf.letter_pdf(letter_content(letter))
 
 

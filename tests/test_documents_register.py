@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from documents import services
 from documents.models import LetterKind
 from scoring.models import Assessment
+from tests.documents_helpers import approved
 
 REGISTER = reverse("documents:register")
 
@@ -31,12 +32,14 @@ def issued(phuong1_2023, chairperson):
     second = services.letter_create(
         assessment=phuong1_2023, kind=LetterKind.CONG_VAN, user=chairperson
     )
-    services.letter_issue(letter=second, when=date(2024, 2, 28))  # issued first: number 01
-    services.letter_issue(letter=first, when=date(2024, 3, 5))
+    services.letter_issue(
+        letter=approved(second), when=date(2024, 2, 28)
+    )  # issued first: number 01
+    services.letter_issue(letter=approved(first), when=date(2024, 3, 5))
     services.letter_create(assessment=phuong1_2023, kind=LetterKind.CONG_VAN, user=chairperson)
     p2 = Assessment.objects.get(unit__code="TXQT-P2", period__year=2023)
     other = services.letter_create(assessment=p2, kind=LetterKind.CONG_VAN, user=None)
-    services.letter_issue(letter=other, when=date(2024, 1, 10))
+    services.letter_issue(letter=approved(other), when=date(2024, 1, 10))
     return first, second, other
 
 

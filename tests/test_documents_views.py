@@ -1,7 +1,8 @@
 """The documents pages: anonymous → login, outsider → 404, allowed → the page or the file.
 
 The walk a chairperson of Phường 1 takes from the browser: draft a letter from the 2023
-result, edit it, issue it, find it under the assessment, download it as PDF, Word and Excel.
+result, edit it, submit it for signature and approve it (she signs it), issue it, find it
+under the assessment, download it as PDF, Word and Excel.
 """
 
 import io
@@ -15,8 +16,15 @@ from django.urls import reverse
 from docx import Document
 
 from documents import services
-from documents.models import BundleStatus, DocumentBundle, Letter, LetterKind, ParagraphKind
-from tests.documents_helpers import flat, pages_text
+from documents.models import (
+    BundleStatus,
+    DocumentBundle,
+    Letter,
+    LetterKind,
+    LetterStatus,
+    ParagraphKind,
+)
+from tests.documents_helpers import approved, flat, pages_text
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +127,9 @@ def test_a_chairperson_drafts_edits_and_issues_a_letter_from_the_browser(
     form = _editor_form(letter)
     form[f"p-{added.pk}"] = "Đoạn văn do văn phòng thêm vào."
     client.post(reverse("documents:letter_edit", args=[letter.pk]), form)
+    # She drafted it and signs it: she submits it to herself and approves it (trình ký).
+    client.post(reverse("documents:letter_submit", args=[letter.pk]))
+    client.post(reverse("documents:letter_approve", args=[letter.pk]))
     response = client.post(
         reverse("documents:letter_issue", args=[letter.pk]),
         {"number": "105", "date": "2024-02-28"},
@@ -158,10 +169,12 @@ def _editor_form(letter: Letter) -> dict:
             "grouping",
             "receivers",
             "signing_authority",
+            "signing_form",
             "signer_title",
             "signer_name",
         )
     }
+    form["h-signer"] = letter.signer_id or ""
     form["h-with_appendix"] = "on"
     for paragraph in letter.paragraphs.all():
         if paragraph.kind != ParagraphKind.DIRECTIONS:
@@ -225,7 +238,8 @@ def test_the_documents_pages_cost_a_fixed_number_of_queries(
     client.force_login(chairperson)
     with django_assert_max_num_queries(11):
         client.get(reverse("documents:assessment", args=[phuong1_2023.pk]))
-    with django_assert_max_num_queries(11):
+    # 12 since trình ký: the signer's choices, and her menu's count of letters awaiting her.
+    with django_assert_max_num_queries(12):
         client.get(reverse("documents:letter_edit", args=[draft.pk]))
     with django_assert_max_num_queries(13):
         client.get(reverse("documents:letter_detail", args=[draft.pk]))
@@ -273,8 +287,8 @@ def test_a_ward_chairperson_bundles_only_her_own_ward(client, chairperson, phuon
 def test_issuing_with_a_number_already_used_says_which_is_free(
     client, chairperson, phuong1_2023, draft
 ):
-    services.letter_issue(letter=draft, number=7, when=date(2024, 3, 1))
-    second = services.letter_create(assessment=phuong1_2023, kind=LetterKind.BAO_CAO)
+    services.letter_issue(letter=approved(draft), number=7, when=date(2024, 3, 1))
+    second = approved(services.letter_create(assessment=phuong1_2023, kind=LetterKind.CONG_VAN))
     client.force_login(chairperson)
     response = client.post(
         reverse("documents:letter_issue", args=[second.pk]), {"number": "7", "date": "2024-03-02"}
@@ -282,7 +296,7 @@ def test_issuing_with_a_number_already_used_says_which_is_free(
     assert response.status_code == 400
     assert "số tiếp theo còn trống là 08" in response.content.decode()
     second.refresh_from_db()
-    assert second.is_draft
+    assert second.status == LetterStatus.APPROVED and second.number is None
 
 
 def test_the_admin_lists_letters_and_bundles_for_looking_up(admin_client, draft):
@@ -411,6 +425,10 @@ def test_the_letter_page_says_what_deleting_and_issuing_will_do_before_it_is_don
     page = client.get(reverse("documents:letter_detail", args=[draft.pk])).content.decode()
     assert 'data-confirm-title="Xóa dự thảo?"' in page
     assert "sẽ bị xóa hẳn, không khôi phục được" in page
+    assert 'data-confirm-title="Trình ký văn bản?"' in page
+    assert 'data-confirm-title="Ban hành văn bản?"' not in page  # not before her approval
+    approved(draft)
+    page = client.get(reverse("documents:letter_detail", args=[draft.pk])).content.decode()
     assert 'data-confirm-title="Ban hành văn bản?"' in page
     assert "Văn bản được cấp số {number}/UBND-VP, ghi ngày {date}" in page
     assert '<dialog id="confirm-dialog"' in page
@@ -430,6 +448,7 @@ def test_deleting_a_draft_says_which_draft_was_deleted(client, chairperson, phuo
 
 
 def test_issuing_says_the_number_once(client, chairperson, draft):
+    approved(draft)
     client.force_login(chairperson)
     response = client.post(
         reverse("documents:letter_issue", args=[draft.pk]),

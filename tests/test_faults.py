@@ -30,6 +30,7 @@ from remediation import services as remediation_services
 from remediation.models import TaskFile
 from scoring.demo import load_demo
 from scoring.models import Evidence
+from tests.documents_helpers import approved
 from tests.helpers import pdf, postgres_test_url, score_of
 
 
@@ -100,11 +101,13 @@ def test_excel_upload_to_a_broken_storage_keeps_no_record_and_says_why(db, clien
     assert _stored_files(broken_storage) == []
 
 
-def test_issuing_a_letter_onto_a_broken_storage_leaves_it_a_draft(
+def test_issuing_a_letter_onto_a_broken_storage_leaves_it_unissued(
     client, chairperson, phuong1_2023, broken_storage
 ):
-    letter = documents_services.letter_create(
-        assessment=phuong1_2023, kind=LetterKind.CONG_VAN, user=chairperson
+    letter = approved(
+        documents_services.letter_create(
+            assessment=phuong1_2023, kind=LetterKind.CONG_VAN, user=chairperson
+        )
     )
     client.force_login(chairperson)
     response = client.post(
@@ -113,7 +116,12 @@ def test_issuing_a_letter_onto_a_broken_storage_leaves_it_a_draft(
     )
     assert STORAGE_FAILED in response.content.decode()
     letter.refresh_from_db()
-    assert (letter.status, letter.number, bool(letter.pdf)) == (LetterStatus.DRAFT, None, False)
+    assert (letter.status, letter.number, bool(letter.pdf)) == (
+        LetterStatus.APPROVED,
+        None,
+        False,
+    )
+    assert not letter.events.filter(action="issued").exists()
     assert _stored_files(broken_storage) == []
 
 

@@ -53,6 +53,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
+from documents import approval
 from documents import services as documents_services
 from documents.forms import LetterHeaderForm
 from documents.models import BundleStatus, LetterKind
@@ -72,6 +73,7 @@ from scoring.models import (
     RoundFrameworkChange,
     Unit,
 )
+from tests.documents_helpers import approved
 from tests.factories import UnitFactory
 from tests.helpers import pdf, score_of
 
@@ -222,6 +224,22 @@ class World:
         return documents_services.letter_create(
             assessment=self.p1_2023, kind=LetterKind.CONG_VAN, user=self.user("office")
         )
+
+    @cached_property
+    def submitted_letter(self):
+        """A draft báo cáo the coordinator submitted to Lê Thị Huệ for signature."""
+        letter = documents_services.letter_create(
+            assessment=self.p1_2023, kind=LetterKind.BAO_CAO, user=self.user("office")
+        )
+        return approval.letter_submit(letter=letter, user=self.user("office"))
+
+    @cached_property
+    def approved_letter(self):
+        """A chỉ thị submitted and approved by its signer, Lê Thị Huệ: ready to issue."""
+        letter = documents_services.letter_create(
+            assessment=self.p1_2023, kind=LetterKind.CHI_THI, user=self.user("office")
+        )
+        return approved(letter)
 
     @cached_property
     def sheet(self) -> exports.Export:
@@ -379,7 +397,8 @@ class World:
 
 OBJECTS = (
     "appraiser_away", "p1_2026", "p1_2023", "score", "evidence", "task", "draft_task",
-    "second_draft_task", "task_file", "commitment", "letter", "sheet", "record", "bundle",
+    "second_draft_task", "task_file", "commitment", "letter", "submitted_letter",
+    "approved_letter", "sheet", "record", "bundle",
 )  # fmt: skip
 OBJECTS += ("council_round", "p1_in_round")  # rounds (issue 13)
 OBJECTS += ("publication_round",)  # group publication
@@ -511,6 +530,14 @@ def LETTER(w):
     return {"pk": w.letter.pk}
 
 
+def SUBMITTED_LETTER(w):
+    return {"pk": w.submitted_letter.pk}
+
+
+def APPROVED_LETTER(w):
+    return {"pk": w.approved_letter.pk}
+
+
 def RECORD(w):
     return {"pk": w.record.pk}
 
@@ -562,7 +589,10 @@ def _upload(name: str, content: bytes) -> SimpleUploadedFile:
 
 def _letter_header(w):
     """The composer's header fields posted back unchanged (the body keeps what is not posted)."""
-    return {f"h-{name}": getattr(w.letter, name) or "" for name in LetterHeaderForm.Meta.fields}
+    return {
+        f"h-{name}": getattr(w.letter, "signer_id" if name == "signer" else name) or ""
+        for name in LetterHeaderForm.Meta.fields
+    }
 
 
 def _task_form(w):
@@ -595,6 +625,8 @@ RECORD_PAGE = to("exchange:record", RECORD)
 EXCEL = to("exchange:index")
 DOCUMENTS_2023 = to("documents:assessment", P1_2023)
 ISSUED = to("documents:letter_detail", LETTER)
+ISSUED_APPROVED = to("documents:letter_detail", APPROVED_LETTER)
+SUBMITTED_PAGE = to("documents:letter_detail", SUBMITTED_LETTER)
 SAVED = to("documents:letter_edit", LETTER, "?da-luu=1")
 TO_LOGIN = to("login")
 
@@ -841,10 +873,30 @@ MATRIX: dict[str, Row] = {
     "documents:letter_edit": Row(LETTER, data=_letter_header,
         get=(LOGIN, DENIED, OK, NF, DENIED, NF, OK),
         post=(LOGIN, DENIED, goes(SAVED), NF, DENIED, NF, goes(SAVED))),
-    # Issued with the proposed number and today's date when the form is left as it is.
-    "documents:letter_issue": Row(LETTER,
+    # Issued with the proposed number and today's date when the form is left as it is: an
+    # approved letter, by the office (a draft or a submitted letter is refused with the reason,
+    # 400: tests/test_documents_signing.py).
+    "documents:letter_issue": Row(APPROVED_LETTER,
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-        post=(LOGIN, DENIED, goes(ISSUED), NF, DENIED, NF, goes(ISSUED))),
+        post=(LOGIN, DENIED, goes(ISSUED_APPROVED), NF, DENIED, NF, goes(ISSUED_APPROVED))),
+    # Trình ký: the office submits a draft and withdraws it; only the named signer (Lê Thị
+    # Huệ, no persona of the matrix: tests/test_documents_signing.py) approves or sends back,
+    # so the coordinator and even the administrator are refused.
+    "documents:letter_submit": Row(LETTER,
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, DENIED, done(ISSUED), NF, DENIED, NF, done(ISSUED))),
+    "documents:letter_approve": Row(SUBMITTED_LETTER,
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, DENIED, DENIED, NF, DENIED, NF, DENIED)),
+    "documents:letter_return": Row(SUBMITTED_LETTER, data=lambda w: {"comment": "Sửa lại."},
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, DENIED, DENIED, NF, DENIED, NF, DENIED)),
+    "documents:letter_withdraw": Row(SUBMITTED_LETTER,
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, DENIED, done(SUBMITTED_PAGE), NF, DENIED, NF, done(SUBMITTED_PAGE))),
+    # Everyone's own queue: empty for all of these, who sign nothing in this world.
+    "documents:signing_queue": Row(
+        get=(LOGIN, OK, OK, OK, OK, OK, OK)),
     "documents:letter_delete": Row(LETTER,
         get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
         post=(LOGIN, DENIED, goes(DOCUMENTS_2023), NF, DENIED, NF, goes(DOCUMENTS_2023))),
