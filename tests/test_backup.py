@@ -49,6 +49,7 @@ from scoring.models import (
     Official,
     Period,
     RankingGroup,
+    RoundFrameworkChange,
     Unit,
 )
 from tests.documents_helpers import approved
@@ -265,6 +266,14 @@ def _fill_rounds(published: Assessment) -> None:
     part.criteria.add(published.framework.criteria.get(code="2"))
     GroupPublication.objects.create(
         round=round_, group=wards, decision="Quyết định số 1/QĐ-UBND", decided_on="2028-01-15"
+    )
+    RoundFrameworkChange.objects.create(
+        round=round_,
+        old_framework=published.framework,
+        new_framework=published.framework,
+        carried=3,
+        not_carried=[{"code": "1.1", "title": "Kế hoạch", "reason": "Đổi phương pháp chấm"}],
+        changed_by=_user("thamdinh.txqt"),
     )
 
 
