@@ -30,6 +30,7 @@ def framework_spec(framework: Framework) -> FrameworkSpec:
                 params=c.params or {},
                 parent_code=code_by_id.get(c.parent_id),
                 is_leaf=c.id not in parent_ids,
+                source=c.source,
             )
             for c in criteria
         },
@@ -83,6 +84,8 @@ def framework_data(framework: Framework) -> dict[str, Any]:
         else:
             node["method"] = c.method
             node["params"] = c.params or {}
+            if c.source != "self":
+                node["source"] = c.source
         nodes[c.id] = node
         parent = nodes.get(c.parent_id) if c.parent_id else None
         (parent["children"] if parent is not None else roots).append(node)

@@ -154,7 +154,10 @@ def _readiness(assessment, sheet, shown: set[int]) -> dict:
     """For the self-assessment: how many criteria are entered, and what keeps the unit from
     submitting, each item linking to its row (on this page, or on the unfiltered one)."""
     gaps = services.self_assessment_gaps(assessment)
-    total = sheet.results.leaf_count
+    # Survey and outside criteria are the council's: not counted as the unit's to enter.
+    total = sum(
+        1 for row in sheet.rows if row.is_leaf and row.score and row.criterion.is_self_assessed
+    )
     entered = total - sum(1 for gap in gaps if gap.kind == "value")
     items = [
         {"gap": gap, "href": ("" if gap.score_id in shown else f"?loc={FILTER_ALL}")}
