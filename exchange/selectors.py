@@ -9,8 +9,10 @@ from django.db.models import Max, QuerySet
 from exchange.models import ImportRecord
 from exchange.plans import CriterionSpec, FrameworkSpec, ScoreState
 from exchange.plans.framework import signature
+from exchange.plans.survey import SurveyRound, SurveyScore, SurveyUnit
 from scoring import access
-from scoring.models import Assessment, Framework
+from scoring.models import Assessment, Framework, Round, Unit
+from scoring.survey import survey_columns, survey_lines
 
 
 def framework_spec(framework: Framework) -> FrameworkSpec:
@@ -61,6 +63,50 @@ def score_states(assessment: Assessment, user=None) -> dict[str, ScoreState]:
             may_edit_self=user is None or access.may_enter_self_for(user, score),
         )
     return states
+
+
+def survey_round(round_: Round, unit_codes: set[str]) -> SurveyRound:
+    """A round's survey and outside criteria and units as the survey plan sees them, and which
+    of `unit_codes` (those of a file) name a unit outside the round (4 queries)."""
+    framework = round_.framework
+    columns = survey_columns(framework)
+    survey = SurveyRound(
+        round_id=round_.pk,
+        name=round_.name,
+        framework_name=framework.name,
+        rounding=framework.rounding,
+        columns={
+            c.code: CriterionSpec(
+                code=c.code,
+                title=c.title,
+                maximum=c.maximum,
+                method=c.method,
+                params=c.params or {},
+                parent_code=None,
+                is_leaf=True,
+                source=c.source,
+            )
+            for c in columns
+        },
+    )
+    for line in survey_lines(round_, columns):
+        unit = line.assessment.unit
+        survey.units[unit.code] = SurveyUnit(
+            code=unit.code,
+            name=unit.name,
+            published=not line.editable,
+            scores={
+                s.criterion.code: SurveyScore(
+                    s.pk, s.version, s.appraised_measure, s.appraised_value
+                )
+                for s in line.cells
+                if s is not None
+            },
+        )
+    outside = set(unit_codes) - set(survey.units)
+    if outside:
+        survey.elsewhere = dict(Unit.objects.filter(code__in=outside).values_list("code", "name"))
+    return survey
 
 
 def framework_data(framework: Framework) -> dict[str, Any]:

@@ -54,3 +54,12 @@ urlpatterns += [
     ),
 ]
 # --- end of group publication ----------------------------------------------------------------
+# --- survey and outside results of a round (rounds/views/survey.py) ---------------------------
+from rounds.views import survey  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/ket-qua-dieu-tra/", survey.survey_grid, name="survey"),
+    path("<int:pk>/ket-qua-dieu-tra.xlsx", survey.survey_download, name="survey_download"),
+    path("<int:pk>/ket-qua-dieu-tra/nhap/", survey.survey_upload, name="survey_upload"),
+]
+# --- end of survey and outside results ----------------------------------------------------------

@@ -122,6 +122,12 @@ def score_set_self(
     _lock(score, expected_version, "self_value")
     if not score.assessment.self_entry_open():
         raise ValidationError(_SELF_CLOSED)
+    if not score.criterion.is_self_assessed:
+        raise ValidationError(
+            f"Tiêu chí {score.criterion.code}: hội đồng nhập kết quả cho cả đợt "
+            f"({score.criterion.get_source_display().lower()}); đơn vị không tự chấm, hãy "
+            "để trống."
+        )
     score.self_b, score.self_a = b, a
     score.self_value = _resolve_value(score, value, b, a)
     if note is not None:
