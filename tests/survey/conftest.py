@@ -74,7 +74,9 @@ def _user(username: str, unit: Unit, role: str, full_name: str):
 def make_round(province: Unit, framework, units: int) -> Round:
     """Open the 2026 round of `units` communes of `province` (the first of them exists)."""
     for i in range(Unit.objects.filter(parent=province).count() + 1, units + 1):
-        UnitFactory(code=f"KS-X{i}", name=f"Xã Khảo Sát {i:03d}", kind="xa", parent=province)
+        UnitFactory(
+            code=f"{province.code}-X{i}", name=f"Xã Khảo Sát {i:03d}", kind="xa", parent=province
+        )
     group, _ = RankingGroup.objects.get_or_create(
         council_unit=province, name="Xã", defaults={"kinds": ["xa"]}
     )
