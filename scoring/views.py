@@ -309,7 +309,9 @@ def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
             continue
         value = None if entry.errors else entry.effective_value(rounding)
         values[row.criterion.code] = value
-        if row.criterion.method in engine.COUNTED_METHODS:
+        if row.criterion.is_measured and mode == Mode.APPRAISE:
+            computed.append((score.pk, entry, value, None, ""))  # the result's points
+        elif row.criterion.method in engine.COUNTED_METHODS:
             counted = None
             if not entry.errors and entry.value is not None and entry.b is not None:
                 counted = Entry(score=score, raw={}, b=entry.b, a=entry.a).effective_value(rounding)

@@ -198,3 +198,18 @@ def test_the_unit_cannot_give_itself_a_survey_score_through_the_service(x1, unit
     with pytest.raises(ValidationError) as refused:
         fill_self_assessment(x1, unit_coordinator)
     assert refused.value.messages[0].startswith("Tiêu chí 3.1: hội đồng nhập kết quả")
+
+
+def test_the_live_preview_shows_the_points_a_typed_result_gives(
+    client, x1, unit_coordinator, council_appraiser
+):
+    _self_only(x1, unit_coordinator)
+    services.assessment_submit(assessment=x1, user=unit_coordinator)
+    client.force_login(council_appraiser)
+    score = score_of(x1, "3.2")
+    data = {f"{score.pk}-version": "0", f"{score.pk}-measure": "65"}
+    fragment = client.post(reverse("scoring:preview", args=[x1.pk]), data).content.decode()
+    assert f'<output id="calc-{score.pk}" hx-swap-oob="true" aria-live="polite">1,50' in fragment
+    data[f"{score.pk}-measure"] = "120"
+    fragment = client.post(reverse("scoring:preview", args=[x1.pk]), data).content.decode()
+    assert "Tiêu chí 3.2: kết quả 120% nằm ngoài 0–100%" in fragment
