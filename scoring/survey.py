@@ -5,8 +5,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scoring import engine
-from scoring.models import Assessment, AssessmentStatus, Criterion, Framework, Round, Score, Source
+from scoring import access, engine
+from scoring.models import (
+    Assessment,
+    AssessmentStatus,
+    Criterion,
+    Framework,
+    Role,
+    Round,
+    RoundStatus,
+    Score,
+    Source,
+)
+
+
+def rounds_with_survey(user) -> list[Round]:
+    """Open rounds with survey or outside criteria of the councils where the user runs rounds
+    or appraises: where the appraisal queue leads to the round-wide results page (1 query)."""
+    rounds = (
+        Round.objects.filter(
+            status=RoundStatus.OPEN,
+            framework__criteria__source__in=[Source.SURVEY, Source.EXTERNAL],
+        )
+        .distinct()
+        .order_by("name")
+    )
+    if not user.is_superuser:
+        roles = (*access.ROUND_ROLES, Role.APPRAISER)
+        rounds = rounds.filter(council_unit_id__in=access.own_unit_ids(user, roles))
+    return list(rounds[:20])
 
 
 def survey_columns(framework: Framework) -> list[Criterion]:

@@ -33,6 +33,7 @@ from scoring.selectors import (
     sheet_filter_counts,
     sheet_filter_matches,
 )
+from scoring.survey import rounds_with_survey
 
 # Columns of the assessment table after "Mã", by mode: a parent row spans them all.
 COLUMNS_AFTER_CODE = {Mode.SELF: 5, Mode.APPRAISE: 6, Mode.RESPOND: 6, Mode.READ: 7}
@@ -70,7 +71,12 @@ def appraisal_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scoring/appraisal_queue.html",
-        {"parts": parts, "waiting": waiting, "others": others},
+        {
+            "parts": parts,
+            "waiting": waiting,
+            "others": others,
+            "survey_rounds": rounds_with_survey(request.user),
+        },
     )
 
 

@@ -97,10 +97,8 @@ def survey_grid(request: HttpRequest, pk: int) -> HttpResponse:
             del entries[score_pk]
         context = _context(round_, entries=entries, errors=refused.errors, failed_row=assessment.pk)
         return render(request, "rounds/survey_grid.html", context, status=422)
-    if saved:
-        messages.success(request, f"{assessment.unit}: đã lưu {saved} kết quả.")
-    else:
-        messages.info(request, f"{assessment.unit}: không có thay đổi nào.")
+    said = f"đã lưu {saved} kết quả." if saved else "không có thay đổi nào."
+    messages.success(request, f"{assessment.unit}: {said}")
     return redirect(reverse("rounds:survey", args=[pk]) + f"#unit-{assessment.pk}")
 
 

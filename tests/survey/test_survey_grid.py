@@ -116,3 +116,27 @@ def test_the_grid_costs_the_same_queries_for_3_units_as_for_7(
     assert page.content.decode().count('-measure"') == 21
     assert len(large) == len(small)
     assert len(survey_columns(framework)) == 3
+
+
+def test_the_board_counts_self_assessment_over_the_units_own_criteria(
+    client, round_, x1, secretary, unit_coordinator
+):
+    for score in x1.scores.select_related("criterion", "assessment__framework"):
+        if score.criterion.is_self_assessed:
+            services.score_set_self(score=score, value=score.maximum, note="Đã làm")
+    client.force_login(secretary)
+    csv = client.get(reverse("rounds:board_csv", args=[round_.pk])).content.decode("utf-8-sig")
+    line = next(line for line in csv.splitlines() if "Xã Khảo Sát 001" in line)
+    assert "3/3 (100%)" in line
+    progress = client.get(reverse("rounds:unit_progress", args=[x1.pk])).content.decode()
+    assert "Mức độ hài lòng về thủ tục hành chính" not in progress
+
+
+def test_the_appraisal_queue_leads_the_councils_appraiser_to_the_round_wide_results(
+    client, round_, council_appraiser, appraiser
+):
+    client.force_login(council_appraiser)
+    page = client.get(reverse("scoring:queue")).content.decode()
+    assert f'href="{_url(round_)}"' in page
+    client.force_login(appraiser)  # another council's
+    assert f'href="{_url(round_)}"' not in client.get(reverse("scoring:queue")).content.decode()
