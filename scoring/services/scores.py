@@ -184,7 +184,8 @@ def measure_reason(criterion: Criterion, measure: Decimal) -> str:
     return f"{label}: {engine.vn_percent(measure)}."
 
 
-def _written_for_it(comment: str) -> bool:
+def is_measure_reason(comment: str) -> bool:
+    """Whether the council's reason is the one written for a result ("Kết quả …: 87,35%.")."""
     return comment.startswith(tuple(f"{label}: " for label in MEASURE_REASONS.values()))
 
 
@@ -234,7 +235,7 @@ def score_set_measure(
     score.appraised_b = score.appraised_a = None
     if comment is not None:
         score.appraisal_comment = comment.strip()
-    if not score.appraisal_comment or _written_for_it(score.appraisal_comment):
+    if not score.appraisal_comment or is_measure_reason(score.appraisal_comment):
         lost = value is not None and value < score.maximum
         score.appraisal_comment = measure_reason(criterion, measure) if lost else ""
     return _save_score(score, user, reason)

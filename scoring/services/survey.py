@@ -20,7 +20,7 @@ from django.utils import timezone
 from scoring import engine
 from scoring.models import AppraisalPart, Assessment, AssessmentStatus, Round, Score
 from scoring.parts import parts_leaf_ids
-from scoring.services.scores import _written_for_it, measure_reason
+from scoring.services.scores import is_measure_reason, measure_reason
 
 MAX_LISTED = 15
 
@@ -83,7 +83,7 @@ def _apply(score: Score, measure: Decimal | None, rounding: str) -> None:
         )
     score.appraised_measure, score.appraised_value = measure, value
     score.appraised_b = score.appraised_a = None
-    if not score.appraisal_comment or _written_for_it(score.appraisal_comment):
+    if not score.appraisal_comment or is_measure_reason(score.appraisal_comment):
         lost = value is not None and value < score.maximum
         score.appraisal_comment = measure_reason(criterion, measure) if lost else ""
 

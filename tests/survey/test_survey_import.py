@@ -204,6 +204,7 @@ def test_the_page_upload_preview_and_confirm(client, round_, secretary):
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
     assert "KS-X2" in page and "75,5%; 1,51 điểm" in page and "49,99%; 1,00 điểm" in page
+    assert f'href="{reverse("rounds:survey", args=[round_.pk])}"' in page  # back to the round
     with run_jobs():
         client.post(response.url + "xac-nhan/")
     x2 = round_.assessments.get(unit__code="KS-X2")
