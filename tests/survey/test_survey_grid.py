@@ -140,3 +140,9 @@ def test_the_appraisal_queue_leads_the_councils_appraiser_to_the_round_wide_resu
     assert f'href="{_url(round_)}"' in page
     client.force_login(appraiser)  # another council's
     assert f'href="{_url(round_)}"' not in client.get(reverse("scoring:queue")).content.decode()
+
+
+def test_the_round_page_links_to_its_survey_results(client, round_, secretary):
+    client.force_login(secretary)
+    page = client.get(reverse("rounds:detail", args=[round_.pk])).content.decode()
+    assert f'href="{_url(round_)}"' in page
