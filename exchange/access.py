@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from exchange.models import ImportKind, ImportRecord
+from rounds.access import may_enter_survey
 from scoring import access
 from scoring.models import Assessment, AssessmentStatus, Framework, Role
 
@@ -70,8 +71,13 @@ def appraisal_upload_refusal(assessment: Assessment) -> str | None:
     )
 
 
-def may_import(user, kind: str, assessment: Assessment | None = None) -> bool:
-    """Whether the user may upload (and confirm) this kind of import at all."""
+def may_import(
+    user, kind: str, assessment: Assessment | None = None, options: dict | None = None
+) -> bool:
+    """Whether the user may upload (and confirm) this kind of import at all; a round's survey
+    sheet names its round in `options` ("round_id")."""
+    if kind == ImportKind.SURVEY:
+        return may_enter_survey(user, (options or {}).get("round_id"))
     if kind == ImportKind.APPRAISAL:
         return assessment is not None and access.may_appraise(user, assessment)
     if kind == ImportKind.SELF_ASSESSMENT:
@@ -89,7 +95,7 @@ def get_record_for_user(user, pk: int) -> ImportRecord:
         raise Http404("Không tìm thấy lần nhập.") from None
     if not user.is_superuser and record.uploaded_by_id != user.id:
         raise Http404("Không tìm thấy lần nhập.")
-    if not may_import(user, record.kind, record.assessment):
+    if not may_import(user, record.kind, record.assessment, record.options):
         raise Http404("Không tìm thấy lần nhập.")
     return record
 

@@ -11,8 +11,10 @@ from exchange.writers.appendix import appendix_workbook
 from exchange.writers.framework import framework_workbook
 from exchange.writers.lists import dataset_workbook
 from exchange.writers.selfsheet import self_sheet_workbook
-from scoring.models import Assessment, Criterion, Framework, UnitLevel
+from exchange.writers.survey import SheetColumn, SheetUnit, survey_workbook
+from scoring.models import Assessment, Criterion, Framework, Round, UnitLevel
 from scoring.selectors import assessment_sheet
+from scoring.survey import survey_columns, survey_lines
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -62,6 +64,32 @@ def export_appraisal(assessment: Assessment, *, lost_only: bool) -> Export:
     kind = "bi-tru-diem" if lost_only else "ket-qua-tham-dinh"
     name = f"phu-luc-{kind}-{_slug(assessment.unit.code)}-{_period_slug(assessment)}.xlsx"
     return Export(name, content)
+
+
+def export_survey(round_: Round) -> Export:
+    """The round's survey sheet: its units, its survey and outside criteria, the results so
+    far (3 queries)."""
+    columns = survey_columns(round_.framework)
+    units = [
+        SheetUnit(
+            code=line.assessment.unit.code,
+            name=line.assessment.unit.name,
+            group=str(line.assessment.ranking_group or ""),
+            measures={
+                c.code: s.appraised_measure
+                for c, s in zip(columns, line.cells, strict=True)
+                if s is not None
+            },
+        )
+        for line in survey_lines(round_, columns)
+    ]
+    content = survey_workbook(
+        round_id=round_.pk,
+        round_name=round_.name,
+        columns=[SheetColumn(c.code, c.title, c.rule_text()) for c in columns],
+        units=units,
+    )
+    return Export(f"ket-qua-dieu-tra-dot-{round_.pk}.xlsx", content)
 
 
 def export_units(allowed_units: set[int] | None) -> Export:

@@ -17,13 +17,20 @@ from exchange.parsing.appendix import find_appendix
 from exchange.parsing.framework import parse_framework
 from exchange.parsing.grid import FileProblem, read_workbook
 from exchange.parsing.selfsheet import parse_self_sheet
+from exchange.parsing.survey import parse_survey_sheet
 from exchange.plans.appraisal import plan_appraisal
 from exchange.plans.framework import plan_framework
 from exchange.plans.selfsheet import plan_self
+from exchange.plans.survey import plan_survey
 from exchange.preview import Preview, error
 from exchange.resources import RESOURCES
-from exchange.selectors import framework_signatures, framework_spec, score_states
-from scoring.models import Assessment
+from exchange.selectors import (
+    framework_signatures,
+    framework_spec,
+    score_states,
+    survey_round,
+)
+from scoring.models import Assessment, Round
 
 LIST_KEYS = {ImportKind.UNITS: "Mã đơn vị", ImportKind.OFFICIALS: "Tên đăng nhập"}
 
@@ -48,6 +55,8 @@ def plan_import(
         return _appraisal(grids, assessment, options)
     if kind == ImportKind.SELF_ASSESSMENT:
         return _self_assessment(grids, assessment, user)
+    if kind == ImportKind.SURVEY:
+        return _survey(grids, options)
     if kind == ImportKind.FRAMEWORK:
         return plan_framework(
             parse_framework(grids), existing=framework_signatures(), **choice_labels()
@@ -90,6 +99,14 @@ def _self_assessment(grids, assessment: Assessment, user) -> Preview:
     if refusal:
         preview.problems.insert(0, error(refusal))
     return preview
+
+
+def _survey(grids, options: dict) -> Preview:
+    round_ = Round.objects.select_related("framework").filter(pk=options.get("round_id")).first()
+    if round_ is None:
+        return Preview(problems=[error("Đợt đánh giá của tệp không còn; hãy tải lên lại.")])
+    sheet = parse_survey_sheet(grids)
+    return plan_survey(sheet, survey_round(round_, {row.unit_code for row in sheet.rows}))
 
 
 def list_resource(kind: str, user):

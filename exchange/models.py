@@ -16,6 +16,8 @@ class ImportKind(models.TextChoices):
     APPRAISAL = "appraisal", "Bảng kết quả thẩm định (phụ lục)"
     UNITS = "units", "Danh sách đơn vị"
     OFFICIALS = "officials", "Danh sách cán bộ, công chức"
+    # A round's survey and outside results of every unit (round id in the record's options).
+    SURVEY = "survey", "Bảng kết quả điều tra, nguồn bên ngoài của đợt"
 
 
 class ImportStatus(models.TextChoices):

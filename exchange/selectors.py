@@ -9,8 +9,10 @@ from django.db.models import Max, QuerySet
 from exchange.models import ImportRecord
 from exchange.plans import CriterionSpec, FrameworkSpec, ScoreState
 from exchange.plans.framework import signature
+from exchange.plans.survey import SurveyRound, SurveyScore, SurveyUnit
 from scoring import access
-from scoring.models import Assessment, Framework
+from scoring.models import Assessment, Framework, Round, Unit
+from scoring.survey import survey_columns, survey_lines
 
 
 def framework_spec(framework: Framework) -> FrameworkSpec:
@@ -30,6 +32,7 @@ def framework_spec(framework: Framework) -> FrameworkSpec:
                 params=c.params or {},
                 parent_code=code_by_id.get(c.parent_id),
                 is_leaf=c.id not in parent_ids,
+                source=c.source,
             )
             for c in criteria
         },
@@ -62,6 +65,50 @@ def score_states(assessment: Assessment, user=None) -> dict[str, ScoreState]:
     return states
 
 
+def survey_round(round_: Round, unit_codes: set[str]) -> SurveyRound:
+    """A round's survey and outside criteria and units as the survey plan sees them, and which
+    of `unit_codes` (those of a file) name a unit outside the round (4 queries)."""
+    framework = round_.framework
+    columns = survey_columns(framework)
+    survey = SurveyRound(
+        round_id=round_.pk,
+        name=round_.name,
+        framework_name=framework.name,
+        rounding=framework.rounding,
+        columns={
+            c.code: CriterionSpec(
+                code=c.code,
+                title=c.title,
+                maximum=c.maximum,
+                method=c.method,
+                params=c.params or {},
+                parent_code=None,
+                is_leaf=True,
+                source=c.source,
+            )
+            for c in columns
+        },
+    )
+    for line in survey_lines(round_, columns):
+        unit = line.assessment.unit
+        survey.units[unit.code] = SurveyUnit(
+            code=unit.code,
+            name=unit.name,
+            published=not line.editable,
+            scores={
+                s.criterion.code: SurveyScore(
+                    s.pk, s.version, s.appraised_measure, s.appraised_value
+                )
+                for s in line.cells
+                if s is not None
+            },
+        )
+    outside = set(unit_codes) - set(survey.units)
+    if outside:
+        survey.elsewhere = dict(Unit.objects.filter(code__in=outside).values_list("code", "name"))
+    return survey
+
+
 def framework_data(framework: Framework) -> dict[str, Any]:
     """A framework as the nested data `framework_create` takes (2 queries): what the export
     writes, what "copy last year's framework" copies, what an import is compared with."""
@@ -83,6 +130,8 @@ def framework_data(framework: Framework) -> dict[str, Any]:
         else:
             node["method"] = c.method
             node["params"] = c.params or {}
+            if c.source != "self":
+                node["source"] = c.source
         nodes[c.id] = node
         parent = nodes.get(c.parent_id) if c.parent_id else None
         (parent["children"] if parent is not None else roots).append(node)

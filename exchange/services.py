@@ -36,7 +36,7 @@ from exchange.parsing.grid import read_workbook
 from exchange.preview import Preview, error
 from exchange.selectors import framework_data
 from scoring import services as scoring_services
-from scoring.models import Assessment, Framework, Role, Score, Unit
+from scoring.models import Assessment, Framework, Role, Round, Score, Unit
 
 log = logging.getLogger(__name__)
 
@@ -434,12 +434,32 @@ def _row_outline(preview: Preview) -> list[tuple]:
     ]
 
 
+def _apply_survey(record: ImportRecord, user) -> str:
+    """Write a round's results (%) as previewed: all of them in one go, or none
+    (`scoring.services.survey_results_set` checks versions, states and parts again)."""
+    payload = record.get_preview().payload
+    round_ = Round.objects.select_related("framework").get(pk=payload["round_id"])
+    ops = payload.get("ops", [])
+    written = scoring_services.survey_results_set(
+        round_=round_,
+        results=[
+            scoring_services.SurveyResult(op["score_id"], op["version"], Decimal(op["measure"]))
+            for op in ops
+        ],
+        user=user,
+        reason=record.history_reason(),
+    )
+    units = len({op["unit"] for op in ops})
+    return f"Đã ghi {written} kết quả của {units} đơn vị vào đợt “{round_}”."
+
+
 APPLIERS = {
     ImportKind.APPRAISAL: _apply_appraisal,
     ImportKind.SELF_ASSESSMENT: _apply_self,
     ImportKind.FRAMEWORK: _apply_framework,
     ImportKind.UNITS: _apply_list,
     ImportKind.OFFICIALS: _apply_list,
+    ImportKind.SURVEY: _apply_survey,
 }
 
 

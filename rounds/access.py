@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from scoring.access import ROUND_ROLES, own_unit_ids
-from scoring.models import Round, Unit, UnitKind
+from scoring.models import Role, Round, Unit, UnitKind
 
 # Units that can hold a council: those with units below them to assess.
 COUNCIL_KINDS = (
@@ -54,3 +54,32 @@ def require_runs_rounds(user) -> None:
     """Pages for those who run some council's rounds: 404 for everyone else."""
     if not runs_any_round(user):
         raise Http404("Không tìm thấy trang.")
+
+
+# Who enters the council's round-wide results (survey, outside indices): those who run its
+# rounds and its appraisers.
+SURVEY_ROLES = (*ROUND_ROLES, Role.APPRAISER)
+
+
+def council_rounds(user) -> QuerySet[Round]:
+    """Rounds of the councils where the user is secretary, administrator or appraiser."""
+    rounds = Round.objects.select_related("council_unit", "framework", "period")
+    if user.is_superuser:
+        return rounds
+    return rounds.filter(council_unit_id__in=own_unit_ids(user, SURVEY_ROLES))
+
+
+def get_round_for_council(user, pk: int) -> Round:
+    """The round if the user is of its council (runs its rounds or appraises); 404 otherwise."""
+    try:
+        return council_rounds(user).get(pk=pk)
+    except Round.DoesNotExist:
+        raise Http404("Không tìm thấy đợt đánh giá.") from None
+
+
+def may_enter_survey(user, round_id: int | None) -> bool:
+    return (
+        user.is_authenticated
+        and round_id is not None
+        and council_rounds(user).filter(pk=round_id).exists()
+    )

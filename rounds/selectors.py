@@ -34,6 +34,7 @@ from scoring.models import (
     Official,
     Round,
     Score,
+    Source,
 )
 
 S = AssessmentStatus
@@ -183,10 +184,13 @@ class BoardRow:
     appraised_points: Decimal
     files: int
     days_late: int | None
+    # The criteria the unit scores itself (survey and outside ones are the council's).
+    self_leaves: int | None = None
 
     @property
     def self_percent(self) -> int:
-        return round(100 * self.self_filled / self.leaves) if self.leaves else 0
+        own = self.leaves if self.self_leaves is None else self.self_leaves
+        return round(100 * self.self_filled / own) if own else 0
 
     @property
     def unit(self):
@@ -262,12 +266,19 @@ def board(
         .values("assessment_id")
         .annotate(
             n_leaves=Count("id"),
+            n_self_leaves=Count("id", filter=Q(criterion__source=Source.SELF)),
             n_self=Count("id", filter=Q(self_value__isnull=False)),
             n_appraised=Count("id", filter=Q(appraised_value__isnull=False)),
             points=Coalesce(Sum("appraised_value"), Value(Decimal("0"))),
         )
     }
-    empty = {"n_leaves": 0, "n_self": 0, "n_appraised": 0, "points": Decimal("0")}
+    empty = {
+        "n_leaves": 0,
+        "n_self_leaves": 0,
+        "n_self": 0,
+        "n_appraised": 0,
+        "points": Decimal("0"),
+    }
     now = timezone.now()
     rows = []
     for a in assessments:
@@ -281,6 +292,7 @@ def board(
                 appraised_points=count["points"],
                 files=a.n_files,
                 days_late=days_late(a, now),
+                self_leaves=count["n_self_leaves"],
             )
         )
     total = len(rows)
@@ -343,7 +355,8 @@ def unit_progress(assessment: Assessment) -> list[DepartmentProgress]:
     """The assessment's criteria by responsible department, with who works there (two
     queries)."""
     scores = (
-        Score.objects.filter(assessment=assessment)
+        # The unit's own criteria: survey and outside ones are the council's to enter.
+        Score.objects.filter(assessment=assessment, criterion__source=Source.SELF)
         .select_related("criterion", "responsible_department")
         .annotate(
             # Files uploaded for the criterion and files shared with it from another one.

@@ -15,6 +15,15 @@ urlpatterns += [
     path("<int:pk>/phan-cong/<int:part_pk>/xoa/", parts.part_remove, name="part_remove"),
 ]
 # --- end of appraisal parts ---------------------------------------------------------------------
+# --- survey and outside results of a round (rounds/views/survey.py) ---------------------------
+from rounds.views import survey  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/ket-qua-dieu-tra/", survey.survey_grid, name="survey"),
+    path("<int:pk>/ket-qua-dieu-tra.xlsx", survey.survey_download, name="survey_download"),
+    path("<int:pk>/ket-qua-dieu-tra/nhap/", survey.survey_upload, name="survey_upload"),
+]
+# --- end of survey and outside results ----------------------------------------------------------
 # --- round pages and the council's board (issue 13) ---------------------------------------------
 from rounds.views import board, rounds  # noqa: E402
 

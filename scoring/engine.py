@@ -264,6 +264,95 @@ def step_reached(b: int, a: int, params: Mapping[str, Any]) -> str:
     return "dưới bậc thấp nhất"
 
 
+# --- measured percentages (survey results, outside indices) --------------------------------
+
+# Methods whose score follows from a measured percentage the council enters for the round.
+MEASURED_METHODS = frozenset({Method.PERCENT, Method.PERCENT_STEPS})
+# A survey result is kept to four decimals (87,3512 %), as the survey reports it.
+MEASURE_PLACES = Decimal("0.0001")
+
+
+def parse_measure(text: object) -> Decimal:
+    """A percentage as people type it: "87,35", "87,35 %", "87.3512"; the % sign is optional.
+    Raises ScoringError (Vietnamese) for anything that is not a number."""
+    if isinstance(text, str):
+        text = text.strip().removesuffix("%").strip()
+    return parse_number(text)
+
+
+def measure_problems(code: str, measure: Decimal) -> list[str]:
+    """Why `measure` cannot be criterion `code`'s percentage: outside 0–100, or more than
+    four decimals."""
+    shown = vn_percent(measure)
+    if not ZERO <= measure <= HUNDRED:
+        return [f"Tiêu chí {code}: kết quả {shown} nằm ngoài 0–100%; hãy nhập từ 0 đến 100."]
+    if measure != measure.quantize(MEASURE_PLACES, rounding=ROUND_DOWN):
+        return [
+            f"Tiêu chí {code}: kết quả {shown} có quá bốn chữ số thập phân; hãy nhập, ví dụ, "
+            f"{vn_percent(measure.quantize(MEASURE_PLACES, rounding=ROUND_DOWN))}."
+        ]
+    return []
+
+
+def percent_score(measure: Decimal, maximum: Decimal, rounding: Rounding | str) -> Decimal:
+    """maximum × % / 100: 87,3512 % of 2 points is 1,747024 → 1,75 (half up) or 1,74 (cut)."""
+    problems = measure_problems("", measure)
+    if problems:
+        raise ScoringError(problems[0].removeprefix("Tiêu chí : "))
+    return round_score(maximum * measure / HUNDRED, rounding)
+
+
+def percent_steps_score(
+    measure: Decimal, maximum: Decimal, params: Mapping[str, Any], rounding: Rounding | str
+) -> Decimal:
+    """The points of the highest step the percentage reaches (≥); 0 below every step."""
+    problems = measure_problems("", measure)
+    if problems:
+        raise ScoringError(problems[0].removeprefix("Tiêu chí : "))
+    for at_least, points in steps_of(params):
+        if measure >= at_least:
+            return round_score(max(ZERO, min(points, maximum)), rounding)
+    return round_score(ZERO, rounding)
+
+
+def measured_score(
+    method: Method | str,
+    maximum: Decimal,
+    params: Mapping[str, Any],
+    rounding: Rounding | str,
+    measure: Decimal,
+) -> Decimal:
+    """The points a measured percentage gives under a PERCENT or PERCENT_STEPS rule."""
+    if Method(method) == Method.PERCENT_STEPS:
+        return percent_steps_score(measure, maximum, params, rounding)
+    return percent_score(measure, maximum, rounding)
+
+
+def _percent_params_problems(
+    code: str, method: Method, params: Mapping[str, Any], maximum: Decimal | None
+) -> list[str]:
+    if method == Method.PERCENT:
+        return []
+    problems = _steps_problems(code, params, maximum)
+    if not problems and any(at_least > HUNDRED for at_least, _ in steps_of(params)):
+        problems.append(
+            f"Tiêu chí {code}: bậc của kết quả % phải từ 0 đến 100; hãy sửa tỷ lệ của bậc."
+        )
+    return problems
+
+
+def _percent_rule_text(method: Method, maximum: Decimal, params: Mapping[str, Any]) -> str:
+    if method == Method.PERCENT:
+        return f"Điểm = {vn_number(maximum)} × kết quả (%) / 100."
+    steps = steps_of(params)
+    reached = "; ".join(
+        f"từ {vn_percent(at_least)} được {vn_number(points)}" for at_least, points in steps
+    )
+    lowest = steps[-1][0] if steps else ZERO
+    below = f"; dưới {vn_percent(lowest)} được 0" if lowest > 0 else ""
+    return f"Theo kết quả (%) — {reached}{below}."
+
+
 def deduction_score(
     maximum: Decimal, cases: int, per_case: Decimal, *, rounding: Rounding | str
 ) -> Decimal:
@@ -293,6 +382,7 @@ def suggested_score(
     b: int | None = None,
     a: int | None = None,
     level: str | None = None,
+    measure: Decimal | None = None,
 ) -> Decimal | None:
     """The score a criterion's method gives for its inputs, or None when it takes a plain value.
 
@@ -300,6 +390,10 @@ def suggested_score(
     points out where the two differ (rounding in published tables is not uniform).
     """
     method = Method(method)
+    if method in MEASURED_METHODS:
+        return (
+            None if measure is None else measured_score(method, maximum, params, rounding, measure)
+        )
     if method == Method.RATIO_STEPS:
         return steps_score(maximum, b, a, params, rounding=rounding)
     if method == Method.DEDUCTION:
@@ -345,6 +439,8 @@ def params_problems(
         return [f"Tiêu chí {code}: phương pháp chấm “{method}” không được hỗ trợ."]
     if method == Method.RATIO_STEPS:
         return _steps_problems(code, params, maximum)
+    if method in MEASURED_METHODS:
+        return _percent_params_problems(code, method, params, maximum)
     if method == Method.DEDUCTION:
         per_case = _param_or_none(params, "per_case")
         if per_case is None or not per_case.is_finite() or per_case <= 0 or _past_cents(per_case):
@@ -439,6 +535,8 @@ def rule_text(method: Method | str, maximum: Decimal, params: Mapping[str, Any])
             f"{label}: {vn_number(points)}" for label, points in level_choices(maximum, params)
         )
         return f"Theo mức — {levels}."
+    if method in MEASURED_METHODS:
+        return _percent_rule_text(method, maximum, params)
     if method == Method.RATIO:
         return f"Điểm = {top} × b/a."
     if method == Method.RATIO_STEPS:
@@ -500,13 +598,13 @@ def value_problems(
                 f"Tiêu chí {code}: chấm theo mức, {label} chỉ là một trong {listed}; hãy chọn "
                 "một mức."
             ]
-    if method == Method.RATIO_STEPS:
+    if method in (Method.RATIO_STEPS, Method.PERCENT_STEPS):
         allowed = sorted({ZERO, *(min(p, maximum) for _, p in steps_of(params))}, reverse=True)
         if value not in allowed:
             listed = "; ".join(vn_number(p) for p in allowed)
             return [
                 f"Tiêu chí {code}: chấm theo bậc, {label} chỉ là một trong {listed}; hãy nhập "
-                "số b và a để tính điểm."
+                f"{'kết quả (%)' if method == Method.PERCENT_STEPS else 'số b và a'} để tính điểm."
             ]
     if method == Method.DEDUCTION:
         per_case = _param(params, "per_case")

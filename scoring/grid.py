@@ -37,11 +37,19 @@ class Entry:
     text: str = ""
     version: int | None = None
     errors: list[str] = field(default_factory=list)
+    # The council's measured result (survey %, outside index) of a criterion scored from it.
+    measure: Decimal | None = None
 
     def effective_value(self, rounding: str) -> Decimal | None:
-        """The value as saved: the one typed, or for criteria scored from counts (ratios,
-        deductions) what the counts give."""
+        """The value as saved: the one typed, for criteria scored from counts (ratios,
+        deductions) what the counts give, for a measured criterion what its result gives."""
         criterion = self.score.criterion
+        if criterion.is_measured and self.value is None:
+            if self.measure is None or self.errors:
+                return None
+            return engine.measured_score(
+                criterion.method, criterion.maximum, criterion.params, rounding, self.measure
+            )
         if self.value is not None or criterion.method not in engine.COUNTED_METHODS:
             return self.value
         if self.b is None or engine.counts_problems(
@@ -88,6 +96,9 @@ def parse_entry(score: Score, data: QueryDict, mode: Mode) -> Entry:
         return entry
     if mode == Mode.RESPOND:
         return entry
+    if mode == Mode.APPRAISE and score.criterion.is_measured:
+        _read_measure(entry, raw, code)
+        return entry
     value = raw.get("value", "").strip()
     if value:
         try:
@@ -103,6 +114,26 @@ def parse_entry(score: Score, data: QueryDict, mode: Mode) -> Entry:
             )
         )
     return entry
+
+
+def _read_measure(entry: Entry, raw: dict[str, str], code: str) -> None:
+    """The council's result (%) of a criterion scored from it: 0–100, at most four decimals.
+    Points or counts typed for it are refused: they follow from the result."""
+    if raw.get("value", "").strip() or raw.get("b", "").strip() or raw.get("a", "").strip():
+        entry.errors.append(
+            f"Tiêu chí {code}: điểm tính từ kết quả (%); hãy nhập kết quả, không nhập điểm "
+            "hay số liệu."
+        )
+        return
+    typed = raw.get("measure", "").strip()
+    if not typed:
+        return
+    try:
+        entry.measure = engine.parse_measure(typed)
+    except engine.ScoringError as exc:
+        entry.errors.append(f"Tiêu chí {code}: kết quả {exc}")
+        return
+    entry.errors.extend(engine.measure_problems(code, entry.measure))
 
 
 def _read_counts(entry: Entry, raw: dict[str, str], code: str) -> None:

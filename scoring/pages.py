@@ -66,6 +66,25 @@ class RowView:
         return self.criterion.method == engine.Method.DEDUCTION
 
     @property
+    def is_measured(self) -> bool:
+        """The council types a result (%) and the points follow (survey, outside index)."""
+        return self.criterion.is_measured
+
+    @property
+    def entered_by_council(self) -> str:
+        """On the self-assessment, what a survey or outside criterion says instead of an
+        input ("" for the unit's own criteria)."""
+        return self.criterion.entered_by_council_text() if self.mode == Mode.SELF else ""
+
+    @property
+    def input_measure(self) -> str:
+        """The result (%) the council's input shows: as typed on a refused page, else saved."""
+        if self.entry is not None:
+            return self.entry.raw.get("measure", "")
+        measure = self.score.appraised_measure
+        return "" if measure is None else engine.vn_percent(measure).removesuffix("%")
+
+    @property
     def is_counted(self) -> bool:
         """The score follows from counts typed on the row (b and a, or a number of cases)."""
         return self.criterion.method in engine.COUNTED_METHODS
@@ -192,7 +211,8 @@ def row_views(
 
 def _editable(user, mode: Mode, score) -> bool:
     if mode == Mode.SELF:
-        return access.may_enter_self_for(user, score)
+        # Survey and outside criteria are entered by the council for the whole round.
+        return score.criterion.is_self_assessed and access.may_enter_self_for(user, score)
     return mode in (Mode.APPRAISE, Mode.RESPOND)
 
 

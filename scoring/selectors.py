@@ -203,6 +203,8 @@ def _lost(score: Score) -> bool:
 def _not_entered(score: Score, entering: str) -> bool:
     if entering == "response":  # a criterion that lost points and is not explained yet
         return _lost(score) and not score.response.strip()
+    if entering == "self" and not score.criterion.is_self_assessed:
+        return False  # the council's to enter, not the unit's
     return getattr(score, ENTERED_FIELD[entering]) is None
 
 

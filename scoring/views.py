@@ -33,6 +33,7 @@ from scoring.selectors import (
     sheet_filter_counts,
     sheet_filter_matches,
 )
+from scoring.survey import rounds_with_survey
 
 # Columns of the assessment table after "Mã", by mode: a parent row spans them all.
 COLUMNS_AFTER_CODE = {Mode.SELF: 5, Mode.APPRAISE: 6, Mode.RESPOND: 6, Mode.READ: 7}
@@ -70,7 +71,12 @@ def appraisal_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scoring/appraisal_queue.html",
-        {"parts": parts, "waiting": waiting, "others": others},
+        {
+            "parts": parts,
+            "waiting": waiting,
+            "others": others,
+            "survey_rounds": rounds_with_survey(request.user),
+        },
     )
 
 
@@ -154,7 +160,10 @@ def _readiness(assessment, sheet, shown: set[int]) -> dict:
     """For the self-assessment: how many criteria are entered, and what keeps the unit from
     submitting, each item linking to its row (on this page, or on the unfiltered one)."""
     gaps = services.self_assessment_gaps(assessment)
-    total = sheet.results.leaf_count
+    # Survey and outside criteria are the council's: not counted as the unit's to enter.
+    total = sum(
+        1 for row in sheet.rows if row.is_leaf and row.score and row.criterion.is_self_assessed
+    )
     entered = total - sum(1 for gap in gaps if gap.kind == "value")
     items = [
         {"gap": gap, "href": ("" if gap.score_id in shown else f"?loc={FILTER_ALL}")}
@@ -306,7 +315,9 @@ def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
             continue
         value = None if entry.errors else entry.effective_value(rounding)
         values[row.criterion.code] = value
-        if row.criterion.method in engine.COUNTED_METHODS:
+        if row.criterion.is_measured and mode == Mode.APPRAISE:
+            computed.append((score.pk, entry, value, None, ""))  # the result's points
+        elif row.criterion.method in engine.COUNTED_METHODS:
             counted = None
             if not entry.errors and entry.value is not None and entry.b is not None:
                 counted = Entry(score=score, raw={}, b=entry.b, a=entry.a).effective_value(rounding)

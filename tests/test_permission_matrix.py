@@ -1061,6 +1061,30 @@ MATRIX.update({
 # fmt: on
 # --- end of appraisal parts ----------------------------------------------------------------------
 
+# --- survey and outside results of a round (issue 16): its council, appraisers included ------
+
+
+def _survey_row(w, url: str) -> str:
+    page = reverse("rounds:survey", kwargs=ROUND(w))
+    return re.escape(f"{page}#unit-{w.p1_in_round.pk}")
+
+
+# fmt: off
+MATRIX.update({
+    # The demo's framework has no survey criterion: the page says so; a row saves nothing.
+    "rounds:survey": Row(ROUND, data=lambda w: {"row": str(w.p1_in_round.pk)},
+        get=(LOGIN, NF, NF, NF, OK, NF, OK),
+        post=(LOGIN, NF, NF, NF, done(_survey_row), NF, done(_survey_row))),
+    "rounds:survey_download": Row(ROUND,
+        get=(LOGIN, NF, NF, NF, OK, NF, OK)),
+    # Posted without a file: the form comes back with what is missing.
+    "rounds:survey_upload": Row(ROUND,
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, NF, NF, NF, Expect(400), NF, Expect(400))),
+})
+# fmt: on
+# --- end of survey and outside results -------------------------------------------------------
+
 
 # --- the URLs the project has ------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from exchange.parsing.text import (
 from exchange.preview import Problem, error, warning
 
 CRITERIA_PATTERNS = (
+    ("source", (r"\bnguon diem\b",)),
     ("params", (r"\btham so\b",)),
     ("guidance", (r"\bhuong dan\b",)),
     ("evidence", (r"\bkiem chung\b",)),
@@ -70,6 +71,7 @@ class FrameworkRow:
     guidance: str = ""
     evidence: str = ""
     department: str = ""
+    source: str = ""  # "Nguồn điểm" as typed; mapped to a source by the plan
 
 
 @dataclass
@@ -209,6 +211,7 @@ def _read_criteria(grid: Grid, header: Header, sheet: FrameworkSheet) -> None:
         entry.guidance = _text(grid, row, cols.get("guidance"))
         entry.evidence = _text(grid, row, cols.get("evidence"))
         entry.department = _text(grid, row, cols.get("department"))
+        entry.source = _text(grid, row, cols.get("source"))
         if "params" in cols:
             entry.params_text = _text(grid, row, cols["params"])
             entry.params_cell = cell_name(row, cols["params"])

@@ -30,6 +30,7 @@ class CriterionSpec:
     params: Mapping[str, Any]
     parent_code: str | None
     is_leaf: bool
+    source: str = "self"  # "survey", "external": the council enters it for the whole round
 
 
 @dataclass(frozen=True)

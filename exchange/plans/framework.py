@@ -24,6 +24,12 @@ from exchange.plans import number
 from exchange.preview import CREATE, REFUSED, UNCHANGED, Change, Preview, PreviewRow, error
 from scoring import engine
 
+# The "Nguồn điểm" column: who gives a leaf its value (scoring.models.Source).
+SOURCE_WORDS = {
+    "self": "Tự đánh giá",
+    "survey": "Điều tra xã hội học",
+    "external": "Nguồn bên ngoài",
+}
 _CODE_IN_MESSAGE = re.compile(r"(?:[Tt]iêu chí|Mã tiêu chí) (\d+(?:\.\d+)*)")
 
 
@@ -207,6 +213,7 @@ def _criteria(sheet: FrameworkSheet, methods, preview: Preview) -> dict[str, Fra
             )
         else:
             row.method = method
+            _read_source(row, line)
             try:
                 _read_params(row)
             except CellError as exc:
@@ -222,16 +229,33 @@ def _criteria(sheet: FrameworkSheet, methods, preview: Preview) -> dict[str, Fra
     return by_code
 
 
+def _read_source(row: FrameworkRow, line: PreviewRow) -> None:
+    """The "Nguồn điểm" cell as a source ("self" when blank); an unknown one is an error."""
+    if not row.source:
+        row.source = "self"
+        return
+    source = choice_value(row.source, SOURCE_WORDS)
+    if source is None:
+        line.problems.append(
+            error(
+                f"Tiêu chí {row.code}: nguồn điểm “{row.source}” không có; hãy chọn một trong: "
+                f"{'; '.join(SOURCE_WORDS.values())}.",
+                row.row,
+            )
+        )
+    row.source = source or "self"
+
+
 def _read_params(row: FrameworkRow) -> None:
     """The "Tham số" cell read the way the row's method needs it."""
-    if row.method == engine.Method.RATIO_STEPS:
+    if row.method in (engine.Method.RATIO_STEPS, engine.Method.PERCENT_STEPS):
         row.steps = parse_steps(row.params_text, row.params_cell)
     elif row.method == engine.Method.DEDUCTION:
         row.per_case = parse_per_case(row.params_text, row.params_cell)
 
 
 def _params(row: FrameworkRow) -> dict[str, Any]:
-    if row.method == engine.Method.RATIO_STEPS:
+    if row.method in (engine.Method.RATIO_STEPS, engine.Method.PERCENT_STEPS):
         return {"steps": row.steps}
     if row.method == engine.Method.DEDUCTION:
         return {"per_case": row.per_case} if row.per_case is not None else {}
@@ -264,6 +288,8 @@ def _nest(by_code: dict[str, FrameworkRow], methods) -> list[dict[str, Any]]:
         else:
             node["method"] = row.method if row.method in methods else ""
             node["params"] = _params(row)
+            if row.source and row.source != "self":
+                node["source"] = row.source
         nodes[code] = node
         parent = nodes.get(_parent(code) or "")
         (parent["children"] if parent and "children" in parent else roots).append(node)
@@ -316,6 +342,7 @@ def signature(data: Mapping[str, Any]) -> tuple:
                 _dec(item["maximum"]),
                 item.get("method") or "",
                 params_key(item.get("params") or {}),
+                item.get("source") or "self",
                 _words(item.get("guidance")),
                 _words(item.get("evidence")),
                 _words(item.get("department")),

@@ -64,6 +64,9 @@ def plan_self(
         if not spec.is_leaf or entry.code not in states:
             line.action = CHECK_ONLY
             continue
+        if spec.source != "self":
+            _council_entered(entry, spec, line)
+            continue
         op = _plan_row(entry, spec, states[entry.code], framework.rounding, line)
         if op:
             ops.append(op)
@@ -157,6 +160,22 @@ def _values(entry: SelfRow, spec: CriterionSpec, state: ScoreState, rounding: st
             )
         )
     return value, b, a
+
+
+def _council_entered(entry: SelfRow, spec: CriterionSpec, line: PreviewRow) -> None:
+    """A survey or outside criterion: the council enters it for the round, never the unit;
+    anything typed for it is refused."""
+    line.action = CHECK_ONLY
+    if entry.value is None and not entry.value_text and entry.b is None and entry.a is None:
+        return
+    line.problems.append(
+        error(
+            f"Tiêu chí {spec.code}: hội đồng nhập kết quả cho cả đợt (điều tra xã hội học "
+            "hoặc nguồn bên ngoài), đơn vị không tự chấm; hãy để trống ô điểm và số liệu.",
+            entry.row,
+        )
+    )
+    line.action = REFUSED
 
 
 def _label_refusal(entry: SelfRow, spec: CriterionSpec) -> str:

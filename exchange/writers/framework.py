@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cchc.spreadsheet import write
+from exchange.plans.framework import SOURCE_WORDS
 from exchange.writers import (
     PARENT_FILL,
     fit_rows,
@@ -34,6 +35,7 @@ CRITERIA_COLUMNS = [
     "Ngưỡng / chỉ tiêu (%)",
     "Các mức (tên: tỷ lệ %)",
     "Tham số (bậc tỷ lệ; điểm trừ)",
+    "Nguồn điểm",
     "Hướng dẫn chấm",
     "Tài liệu kiểm chứng",
     "Bộ phận phụ trách",
@@ -57,7 +59,7 @@ def levels_text(levels: list[dict]) -> str:
 def params_text(method: str, params: Mapping[str, Any]) -> str:
     """The "Tham số" cell: "≥90%: 1; ≥70%: 0,5" for a stepped ratio, "0,25 mỗi trường hợp"
     for a deduction; empty for the other methods."""
-    if method == engine.Method.RATIO_STEPS:
+    if method in (engine.Method.RATIO_STEPS, engine.Method.PERCENT_STEPS):
         return "; ".join(
             f"≥{engine.vn_percent(at_least)}: {_plain(points)}"
             for at_least, points in engine.steps_of(params)
@@ -92,6 +94,7 @@ def framework_workbook(
     criteria = workbook.create_sheet("Tiêu chí")
     last_row = _criteria_sheet(criteria, data, methods)
     _method_list(workbook, criteria, methods, last_row)
+    _source_list(criteria, last_row)
     workbook.active = 1
     return to_bytes(workbook)
 
@@ -139,7 +142,7 @@ def _criteria_sheet(criteria, data: Mapping[str, Any], methods) -> int:
         criteria.cell(row=row, column=2).alignment = Alignment(
             wrap_text=True, vertical="top", indent=depth
         )
-    widths(criteria, (9, 52, 9, 30, 12, 34, 26, 48, 36, 24))
+    widths(criteria, (9, 52, 9, 30, 12, 34, 26, 18, 48, 36, 24))
     criteria.freeze_panes = "C2"
     fit_rows(criteria, 2)
     landscape(criteria, "1:1")
@@ -159,6 +162,7 @@ def _criterion_values(item: Mapping[str, Any], methods) -> list:
         percent_text(threshold) if threshold not in (None, "") and not parent else "",
         levels_text(params.get("levels") or []) if method == engine.Method.LEVELS else "",
         "" if parent else params_text(method, params),
+        "" if parent else SOURCE_WORDS.get(item.get("source") or "self", ""),
         item.get("guidance", ""),
         item.get("evidence", ""),
         item.get("department", ""),
@@ -178,4 +182,18 @@ def _method_list(workbook, criteria, methods: Mapping[str, str], last_row: int) 
         showErrorMessage=False,
     )
     rule.add(f"D2:D{max(last_row, 2) + 200}")
+    criteria.add_data_validation(rule)
+
+
+def _source_list(criteria, last_row: int) -> None:
+    """A drop-down of the "Nguồn điểm" words; blank reads as "Tự đánh giá"."""
+    column = CRITERIA_COLUMNS.index("Nguồn điểm") + 1
+    letter = criteria.cell(row=1, column=column).column_letter
+    rule = DataValidation(
+        type="list",
+        formula1='"' + ",".join(SOURCE_WORDS.values()) + '"',
+        allow_blank=True,
+        showErrorMessage=False,
+    )
+    rule.add(f"{letter}2:{letter}{max(last_row, 2) + 200}")
     criteria.add_data_validation(rule)

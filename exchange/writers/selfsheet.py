@@ -88,7 +88,7 @@ def self_sheet_workbook(sheet: Sheet) -> bytes:
             children[parent_code].append(criterion.code)
         choices = _choices(line)
         _write_row(ws, row, line, choices)
-        if line.is_leaf:
+        if line.is_leaf and criterion.is_self_assessed:
             if choices:
                 lists[tuple(label for label, _ in choices)].append(f"E{row}")
             else:
@@ -177,6 +177,10 @@ def _write_row(ws, row: int, line, choices: list[tuple[str, Decimal]]) -> None:
         if parent:
             cell.fill = PARENT_FILL
     if parent:
+        return
+    if not criterion.is_self_assessed:
+        # The council enters it for the whole round: no input cell, said in words.
+        put(ws, row, NOTE, criterion.entered_by_council_text())
         return
     inputs = [VALUE, NOTE]
     if criterion.method in engine.RATIO_METHODS:

@@ -110,7 +110,7 @@ def _cells(row: BoardRow, appraisers: list[str]) -> list:
         a.unit.name,
         a.ranking_group.name if a.ranking_group else "",
         a.get_status_display(),
-        f"{row.self_filled}/{row.leaves} ({row.self_percent}%)",
+        f"{row.self_filled}/{row.self_leaves} ({row.self_percent}%)",
         row.files,
         submitted,
         row.days_late or "",

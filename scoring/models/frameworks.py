@@ -239,3 +239,25 @@ class Criterion(models.Model):
     def rule_text(self) -> str:
         """The scoring rule in words, shown next to the input."""
         return engine.rule_text(self.method, self.maximum, self.params or {})
+
+    @property
+    def is_self_assessed(self) -> bool:
+        """The unit scores it itself; a survey or outside criterion the council enters for
+        the whole round, and the unit only reads it."""
+        return self.source == Source.SELF
+
+    @property
+    def is_measured(self) -> bool:
+        """Its points follow from a measured percentage (survey result, outside index)."""
+        return self.method in engine.MEASURED_METHODS
+
+    def entered_by_council_text(self) -> str:
+        """What the self-assessment shows instead of an input ("" for a self-assessed one)."""
+        return SOURCE_ENTRY_TEXT.get(self.source, "")
+
+
+# What the unit reads where a criterion it does not score itself would take its input.
+SOURCE_ENTRY_TEXT = {
+    Source.SURVEY: "Hội đồng nhập kết quả điều tra",
+    Source.EXTERNAL: "Nhập từ nguồn bên ngoài",
+}

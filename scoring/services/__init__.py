@@ -44,13 +44,21 @@ from scoring.services.rounds import (
     round_reopen,
     round_units,
 )
-from scoring.services.scores import ConcurrentEdit, score_set_appraised, score_set_self
+from scoring.services.scores import (
+    ConcurrentEdit,
+    measure_reason,
+    score_set_appraised,
+    score_set_measure,
+    score_set_self,
+)
+from scoring.services.survey import SurveyResult, survey_results_set
 
 __all__ = [
     "ConcurrentEdit",
     "FrameworkChangeReport",
     "GridRefused",
     "OpenReport",
+    "SurveyResult",
     "appraisal_missing",
     "assessment_accept_self_values",
     "assessment_create",
@@ -73,6 +81,7 @@ __all__ = [
     "framework_create",
     "group_publish",
     "group_republish",
+    "measure_reason",
     "part_create",
     "part_delete",
     "part_update",
@@ -85,8 +94,10 @@ __all__ = [
     "round_units",
     "score_grid_save",
     "score_set_appraised",
+    "score_set_measure",
     "score_set_response",
     "score_set_self",
     "self_assessment_gaps",
     "self_assessment_missing",
+    "survey_results_set",
 ]

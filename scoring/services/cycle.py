@@ -132,6 +132,8 @@ def self_assessment_gaps(assessment: Assessment) -> list[Gap]:
     gaps = []
     for score in _leaf_scores(assessment):
         code = score.criterion.code
+        if not score.criterion.is_self_assessed:
+            continue  # the council enters it for the whole round (survey, outside source)
         if score.self_value is None:
             gaps.append(
                 Gap(score.id, code, "value", f"Tiêu chí {code}: chưa nhập điểm tự đánh giá.")

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from scoring import engine
-from scoring.models import ClassificationBand, Criterion, Framework, Unit
+from scoring.models import ClassificationBand, Criterion, Framework, Source, Unit
 from scoring.selectors import framework_problems
 
 
@@ -112,6 +112,7 @@ def framework_create(*, data: Mapping[str, Any], issuing_unit: Unit | None = Non
             maximum=_decimal(item["maximum"], "Điểm tối đa"),
             method=item.get("method") or "",
             params=item.get("params") or {},
+            source=item.get("source") or Source.SELF,
             guidance=item.get("guidance", ""),
             evidence_required=item.get("evidence", ""),
             default_department=item.get("department", ""),

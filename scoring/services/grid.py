@@ -18,7 +18,12 @@ from scoring.models import Assessment, Score
 from scoring.parts import appraisal_scope, not_yours
 from scoring.services.cycle import score_set_response
 from scoring.services.locks import assessment_lock
-from scoring.services.scores import ConcurrentEdit, score_set_appraised, score_set_self
+from scoring.services.scores import (
+    ConcurrentEdit,
+    score_set_appraised,
+    score_set_measure,
+    score_set_self,
+)
 
 
 class GridRefused(ValidationError):
@@ -56,6 +61,7 @@ def _values(score, mode: Mode) -> tuple:
             score.appraised_b,
             score.appraised_a,
             score.appraisal_comment,
+            score.appraised_measure,
         )
     return (score.response,)
 
@@ -63,7 +69,8 @@ def _values(score, mode: Mode) -> tuple:
 def _submitted(entry: Entry, mode: Mode, rounding: str) -> tuple:
     if mode == Mode.RESPOND:
         return (entry.text,)
-    return (entry.effective_value(rounding), entry.b, entry.a, entry.text)
+    typed = (entry.effective_value(rounding), entry.b, entry.a, entry.text)
+    return (*typed, entry.measure) if mode == Mode.APPRAISE else typed
 
 
 def _as_loaded(entry: Entry, mode: Mode, rounding: str) -> bool:
@@ -71,7 +78,9 @@ def _as_loaded(entry: Entry, mode: Mode, rounding: str) -> bool:
     if entry.version is None:
         return False
     if entry.version == 0:  # as created: nothing entered yet
-        loaded = (None,) * 3 + ("",) if mode != Mode.RESPOND else ("",)
+        loaded = {Mode.RESPOND: ("",), Mode.APPRAISE: (None, None, None, "", None)}.get(
+            mode, (None, None, None, "")
+        )
     else:
         record = (
             Score.history.filter(id=entry.score.pk, version=entry.version)
@@ -90,6 +99,8 @@ def _save(entry: Entry, mode: Mode, user) -> None:
         score_set_self(
             score=score, value=entry.value, b=entry.b, a=entry.a, note=entry.text, **common
         )
+    elif mode == Mode.APPRAISE and score.criterion.is_measured:
+        score_set_measure(score=score, measure=entry.measure, comment=entry.text, **common)
     elif mode == Mode.APPRAISE:
         score_set_appraised(
             score=score, value=entry.value, b=entry.b, a=entry.a, comment=entry.text, **common
@@ -108,8 +119,8 @@ def _agrees(entry: Entry, rounding: str) -> bool:
 
 def _lost_without_reason(entry: Entry, rounding: str) -> str | None:
     value = entry.effective_value(rounding)
-    if _agrees(entry, rounding):
-        return None
+    if _agrees(entry, rounding) or entry.score.criterion.is_measured:
+        return None  # a measured criterion's reason is its result (`measure_reason`)
     if value is not None and value < entry.score.maximum and not entry.text:
         return (
             f"Tiêu chí {entry.score.criterion.code}: điểm thẩm định thấp hơn điểm tối đa, "

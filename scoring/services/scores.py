@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from scoring import engine
-from scoring.models import AssessmentStatus, Score
+from scoring.models import AssessmentStatus, Criterion, Score, Source
 from scoring.parts import outside_part_refusal
 from scoring.services.locks import assessment_lock
 
@@ -122,6 +122,12 @@ def score_set_self(
     _lock(score, expected_version, "self_value")
     if not score.assessment.self_entry_open():
         raise ValidationError(_SELF_CLOSED)
+    if not score.criterion.is_self_assessed:
+        raise ValidationError(
+            f"Tiêu chí {score.criterion.code}: hội đồng nhập kết quả cho cả đợt "
+            f"({score.criterion.get_source_display().lower()}); đơn vị không tự chấm, hãy "
+            "để trống."
+        )
     score.self_b, score.self_a = b, a
     score.self_value = _resolve_value(score, value, b, a)
     if note is not None:
@@ -160,4 +166,76 @@ def score_set_appraised(
         score.appraisal_comment = comment
     if responsible_note is not None:
         score.responsible_note = responsible_note
+    return _save_score(score, user, reason)
+
+
+# The council's reason for the points a measured result gives, written for it (a measured
+# criterion loses points by its result, not by the council's judgement).
+MEASURE_REASONS = {
+    Source.SURVEY: "Kết quả điều tra xã hội học",
+    Source.EXTERNAL: "Kết quả từ nguồn bên ngoài",
+    Source.SELF: "Kết quả đo",
+}
+
+
+def measure_reason(criterion: Criterion, measure: Decimal) -> str:
+    """ "Kết quả điều tra xã hội học: 87,3512%." """
+    label = MEASURE_REASONS.get(criterion.source, MEASURE_REASONS[Source.SELF])
+    return f"{label}: {engine.vn_percent(measure)}."
+
+
+def is_measure_reason(comment: str) -> bool:
+    """Whether the council's reason is the one written for a result ("Kết quả …: 87,35%.")."""
+    return comment.startswith(tuple(f"{label}: " for label in MEASURE_REASONS.values()))
+
+
+@transaction.atomic
+def score_set_measure(
+    *,
+    score: Score,
+    measure: Decimal | None,
+    comment: str | None = None,
+    user=None,
+    expected_version: int | None = None,
+    reason: str | None = None,
+) -> Score:
+    """Record the council's measured result (a survey percentage, an outside index) of a
+    criterion scored from it; the appraised points follow from the framework's rule and
+    rounding. None clears both. Where the result loses points and the council wrote no
+    reason of its own, the result is the reason ("Kết quả điều tra xã hội học: 87,35%.").
+    """
+    _lock(score, expected_version, "appraised_measure")
+    criterion = score.criterion
+    if score.assessment.status == AssessmentStatus.PUBLISHED:
+        raise ValidationError(
+            f"Tiêu chí {criterion.code}: kết quả đã công bố, không sửa được kết quả đo."
+        )
+    refusal = outside_part_refusal(
+        user if getattr(user, "is_authenticated", False) else None, score
+    )
+    if refusal:
+        raise ValidationError(refusal)
+    if not criterion.is_measured:
+        raise ValidationError(
+            f"Tiêu chí {criterion.code}: không chấm theo kết quả (%); hãy nhập điểm thẩm định."
+        )
+    value = None
+    if measure is not None:
+        problems = engine.measure_problems(criterion.code, measure)
+        if problems:
+            raise ValidationError(problems)
+        value = engine.measured_score(
+            criterion.method,
+            criterion.maximum,
+            criterion.params or {},
+            score.assessment.framework.rounding,
+            measure,
+        )
+    score.appraised_measure, score.appraised_value = measure, value
+    score.appraised_b = score.appraised_a = None
+    if comment is not None:
+        score.appraisal_comment = comment.strip()
+    if not score.appraisal_comment or is_measure_reason(score.appraisal_comment):
+        lost = value is not None and value < score.maximum
+        score.appraisal_comment = measure_reason(criterion, measure) if lost else ""
     return _save_score(score, user, reason)
