@@ -2,7 +2,8 @@
 
 - A letter is seen by whoever may see its assessment; outside that scope it is 404.
 - A draft is edited, issued or deleted by the unit's CCHC coordinator or chairperson
-  (`scoring.access.may_submit`); an issued letter by nobody.
+  (`scoring.access.may_submit`); an issued letter by nobody, except that they may upload
+  the copy they signed with their own token (checked against the issued document).
 - A ranking (phụ lục c) is seen by whoever may see one of its published assessments; a bundle
   of phụ lục holds only the assessments its requester may see, and only the requester gets it.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from documents.models import DocumentBundle, Letter
+from documents.models import DocumentBundle, Letter, LetterStatus
 from scoring.access import may_submit, visible_assessments
 from scoring.models import Assessment, AssessmentStatus
 
@@ -32,6 +33,15 @@ def get_letter_for_user(user, pk: int) -> Letter:
 
 def may_edit_letter(user, letter: Letter) -> bool:
     return letter.is_draft and may_submit(user, letter.assessment)
+
+
+def may_upload_signed(user, letter: Letter) -> bool:
+    """The office that issued a letter may replace its PDF by the copy it signed itself."""
+    return (
+        letter.status == LetterStatus.ISSUED
+        and bool(letter.content_sha256)
+        and may_submit(user, letter.assessment)
+    )
 
 
 def may_compose(user, assessment: Assessment) -> bool:
