@@ -79,7 +79,7 @@ def sign_issued(letter: Letter, data: bytes) -> bytes | None:
                 data,
                 key,
                 render_box=lambda when: pdf.signature_box_pdf(
-                    signer_name=letter.signer_name, organisation=key.holder, when=when
+                    signer_name=letter.signer_name, organisation=key.organisation, when=when
                 ),
                 signer_name=letter.signer_name,
                 reason=f"Ban hành {letter}",

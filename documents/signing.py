@@ -11,11 +11,13 @@ cut at every revision's end.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import re
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +25,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from asn1crypto import x509
+from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.keys.internal import (
     translate_pyca_cryptography_cert_to_asn1,
@@ -35,6 +40,7 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError as PyHankoSigningError
+from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -72,6 +78,12 @@ class SigningKey:
     @property
     def holder(self) -> str:
         return holder_name(self.certificate)
+
+    @property
+    def organisation(self) -> str:
+        """The name the signature box prints: an organisation's certificate names it as CN."""
+        subject = self.certificate.subject.native
+        return subject.get("common_name") or subject.get("organization_name") or self.holder
 
 
 def holder_name(certificate: x509.Certificate) -> str:
@@ -128,11 +140,30 @@ def _read_pkcs12(data: bytes, secret: bytes | None, path: Path) -> signers.Simpl
         )
     registry = SimpleCertificateStore()
     registry.register_multiple(translate_pyca_cryptography_cert_to_asn1(c) for c in others)
-    return signers.SimpleSigner(
+    signer = _LoadedKeySigner(
         signing_key=translate_pyca_cryptography_key_to_asn1(private_key),
         signing_cert=translate_pyca_cryptography_cert_to_asn1(certificate),
         cert_registry=registry,
     )
+    signer.private_key = private_key
+    return signer
+
+
+class _LoadedKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner parses its private key again for every raw signature (twice per
+    document: once to size the signature). Parsing an RSA key checks it, some 90 ms here;
+    this signer keeps the parsed key for the usual mechanisms."""
+
+    private_key = None
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism == "rsassa_pkcs1v15" and isinstance(self.private_key, RSAPrivateKey):
+            return self.private_key.sign(data, PKCS1v15(), hash_algorithm)
+        if mechanism == "ecdsa" and isinstance(self.private_key, EllipticCurvePrivateKey):
+            return self.private_key.sign(data, ECDSA(hash_algorithm))
+        return super().sign_raw(data, digest_algorithm)
 
 
 @contextmanager
@@ -310,7 +341,7 @@ def sign_pdf(
                 field_name, on_page=slot.page, box=slot.box if visible else None
             ),
         )
-        output = pdf_signer.sign_pdf(writer, output=io.BytesIO())
+        output = _outside_event_loop(pdf_signer.sign_pdf, writer, output=io.BytesIO())
     except SigningError:
         raise
     except Exception as exc:
@@ -334,6 +365,18 @@ def _signing_error(exc: Exception) -> SigningError:
         f"Không ký số được văn bản ({type(exc).__name__}: {text}); hãy kiểm tra thiết bị hoặc "
         "tệp chứng thư số rồi ban hành lại."
     )
+
+
+def _outside_event_loop(function, *args, **kwargs):
+    """Call one of pyHanko's synchronous functions, which run `asyncio.run()`: from a thread
+    with a running event loop (an async server's, a browser test's) that fails, so there the
+    call goes to a helper thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 # --- verification --------------------------------------------------------------------------
@@ -424,7 +467,7 @@ def verify_pdf(data: bytes, trust_roots: tuple[x509.Certificate, ...] = ()) -> V
 
 
 def _check(signature, context: ValidationContext, *, last: bool) -> SignatureCheck:
-    status = validate_pdf_signature(signature, context)
+    status = _outside_event_loop(validate_pdf_signature, signature, context)
     certificate = status.signing_cert
     coverage = status.coverage
     if last:

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from asn1crypto import tsp
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -153,7 +154,7 @@ def test_pdfsig_finds_the_signature_valid_over_the_whole_document(
 
 def test_a_signing_failure_leaves_the_letter_as_it_was(organisation_key, settings, letter):
     settings.SIGNING_PKCS12_PASSPHRASE = "sai-mat-khau"
-    with pytest.raises(Exception, match="sai mật khẩu") as refused:
+    with pytest.raises(ValidationError, match="sai mật khẩu") as refused:
         services.letter_issue(letter=letter, when=date(2024, 2, 28))
     assert "Chưa ban hành được văn bản" in str(refused.value)
     letter.refresh_from_db()
@@ -240,7 +241,7 @@ def test_with_a_timestamp_authority_the_signature_carries_its_timestamp(
 
 def test_an_unreachable_timestamp_authority_refuses_the_issue(organisation_key, settings, letter):
     settings.SIGNING_TSA_URL = "http://127.0.0.1:9/tsa"
-    with pytest.raises(Exception, match="dấu thời gian"):
+    with pytest.raises(ValidationError, match="dấu thời gian"):
         services.letter_issue(letter=letter, when=date(2024, 2, 28))
     letter.refresh_from_db()
     assert letter.is_draft and letter.number is None
@@ -493,3 +494,30 @@ def test_the_register_and_the_assessments_page_show_each_letters_signature(
         text = client.get(url).content.decode()
         assert "chưa ký số" in text
         assert "Ký số bằng chứng thư của cơ quan" in text
+
+
+def test_a_pkcs11_token_that_cannot_be_opened_refuses_the_issue(settings, letter):
+    """No token on this machine (nor python-pkcs11): the path is checked to fail cleanly."""
+    settings.SIGNING_PKCS12_FILE = ""
+    settings.SIGNING_PKCS11_MODULE = "/usr/lib/khong-co/libtoken.so"
+    settings.SIGNING_PKCS11_TOKEN_LABEL = "UBND-P1"
+    with pytest.raises(ValidationError, match=r"PKCS#11|SIGNING_PKCS11_MODULE") as refused:
+        services.letter_issue(letter=letter, when=date(2024, 2, 28))
+    assert "Chưa ban hành được văn bản" in str(refused.value)
+    letter.refresh_from_db()
+    assert letter.is_draft and letter.number is None
+
+
+def test_signing_and_checking_work_from_inside_an_event_loop(organisation_key, letter):
+    """pyHanko's synchronous calls start their own event loop; under an async server they
+    are called where one already runs."""
+    import asyncio
+
+    data = _pdf(_issue(letter))
+    key = signing.SigningKey(signing.load_pkcs12(organisation_key, PASSPHRASE))
+
+    async def sign_and_check():
+        signed = signing.sign_pdf(data, key, field_name="LanHai")
+        return signing.verify_pdf(signed.data)
+
+    assert asyncio.run(sign_and_check()).unaltered
