@@ -521,3 +521,14 @@ def test_signing_and_checking_work_from_inside_an_event_loop(organisation_key, l
         return signing.verify_pdf(signed.data)
 
     assert asyncio.run(sign_and_check()).unaltered
+
+
+def test_revision_hashes_find_each_revision_and_stay_cheap_on_a_stuffed_file():
+    first = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+    second = first + b"2 0 obj\n<<>>\nendobj\n%%EOF"
+    hashes = signing.revision_hashes(second + b"\n")
+    assert {signing.sha256(first), signing.sha256(second), signing.sha256(second + b"\n")} <= set(
+        hashes
+    )
+    stuffed = b"%PDF-1.7\n" + b"%%EOF\n" * 1_000_000  # 6 MB of markers
+    assert len(signing.revision_hashes(stuffed)) <= 2 * 100 + 1

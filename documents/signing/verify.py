@@ -70,17 +70,26 @@ def sha256(data: bytes) -> str:
 
 
 _EOF = re.compile(rb"%%EOF(\r\n|\r|\n)?")
+# A real PDF has a few revisions; a file stuffed with markers must not cost more than this.
+MAX_CUTS = 100
 
 
 def revision_hashes(data: bytes) -> tuple[str, ...]:
-    """The hash of the whole file and of the file cut after every %%EOF marker.
+    """The hash of the whole file and of the file cut after each of its last %%EOF markers
+    (with and without the end of line that follows), in one pass over the bytes.
 
     A marker inside a stream gives a cut that is no revision: its hash matches nothing.
     """
-    hashes = {sha256(data)}
+    cuts = []
     for match in _EOF.finditer(data):
-        hashes.add(sha256(data[: match.end()]))
-        hashes.add(sha256(data[: match.start() + 5]))
+        cuts += [match.start() + 5, match.end()]
+    cuts = sorted(set(cuts[-2 * MAX_CUTS :]))
+    hashes = {sha256(data)}
+    running, done = hashlib.sha256(), 0
+    for cut in cuts:
+        running.update(data[done:cut])
+        done = cut
+        hashes.add(running.hexdigest())  # hexdigest leaves the running hash as it was
     return tuple(sorted(hashes))
 
 
