@@ -455,7 +455,7 @@ def letter_issue(
             letter=letter,
             action=LetterAction.SIGNED,
             actor=letter.issued_by,
-            comment=(f"Ký số bằng chứng thư của {letter.signature_signer}."),
+            comment=f"Ký số bằng chứng thư của {letter.signature_signer}.",
         )
     return letter
 
@@ -484,7 +484,7 @@ def letter_upload_signed(*, letter: Letter, upload: UploadedFile, user=None) -> 
         )
     data = signatures.read_pdf(upload)
     checked = signing.verify_pdf(data)
-    problem = signatures.upload_problem(letter, upload.name, data, checked)
+    problem = signatures.upload_problem(letter, upload.name, checked)
     if problem:
         raise ValidationError(problem)
     last = checked.last

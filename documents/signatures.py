@@ -121,7 +121,7 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".", ",")
 
 
-def upload_problem(letter: Letter, name: str, data: bytes, checked: signing.Verification):
+def upload_problem(letter: Letter, name: str, checked: signing.Verification) -> str:
     """Why an externally signed upload cannot stand as `letter`'s issued version, or ''."""
     if checked.problem:
         return f"Tệp “{name}”: {checked.problem.lower()}; hãy tải lên tệp PDF đã ký số."
