@@ -17,6 +17,7 @@ setup: $(STAMP)
 run: $(STAMP)
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py demo_certificate
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)

@@ -266,6 +266,25 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERIALIZATION_MODULES = {"exactjson": "cchc.serializers"}  # backups, to the microsecond
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024  # 20 MB per file
+SIGNED_PDF_MAX_BYTES = EVIDENCE_MAX_BYTES  # a signed letter uploaded or checked
+
+# Digital signatures of issued letters (documents.signatures). The organisation's key is a
+# PKCS#12 file and its passphrase, or a PKCS#11 token (an HSM or a USB token on the server,
+# with python-pkcs11 installed); a timestamp authority (RFC 3161) is asked when its URL is
+# given. SIGNING_TRUST_ROOTS: certificate files (PEM/DER, comma-separated) of the
+# certification authorities whose certificates a verification calls trusted. With no key
+# and DEBUG on, the demo certificate made by `manage.py demo_certificate` signs.
+SIGNING_PKCS12_FILE = os.environ.get("SIGNING_PKCS12_FILE", "").strip()
+SIGNING_PKCS12_PASSPHRASE = os.environ.get("SIGNING_PKCS12_PASSPHRASE", "")
+SIGNING_PKCS11_MODULE = os.environ.get("SIGNING_PKCS11_MODULE", "").strip()
+SIGNING_PKCS11_TOKEN_LABEL = os.environ.get("SIGNING_PKCS11_TOKEN_LABEL", "").strip()
+SIGNING_PKCS11_PIN = os.environ.get("SIGNING_PKCS11_PIN", "")
+SIGNING_PKCS11_KEY_LABEL = os.environ.get("SIGNING_PKCS11_KEY_LABEL", "").strip()
+SIGNING_TSA_URL = os.environ.get("SIGNING_TSA_URL", "").strip()
+SIGNING_TRUST_ROOTS = [
+    path.strip() for path in os.environ.get("SIGNING_TRUST_ROOTS", "").split(",") if path.strip()
+]
+SIGNING_DEMO_DIR = BASE_DIR / "var" / "demo-signing"
 
 # The cache keeps rendered PDFs (documents.render.pdf): shared by every app server through
 # Redis in production; without CACHE_URL, a small per-process memory cache.
@@ -333,5 +352,8 @@ LOGGING = {
     "loggers": {
         app: {"level": os.environ.get("LOG_LEVEL", "INFO")}
         for app in ("cchc", "scoring", "documents", "remediation", "exchange")
-    },
+    }
+    # pyHanko logs a warning with a traceback for every self-signed or unknown certificate
+    # it validates; the verification page says so in words already.
+    | {"pyhanko": {"level": os.environ.get("PYHANKO_LOG_LEVEL", "ERROR")}},
 }

@@ -10,6 +10,8 @@
 - The office withdraws a submitted or approved letter back to draft.
 - The office or the signer issues ("Ban hành") an approved letter; the service refuses any
   other, with the reason.
+- Once issued, the office may upload the copy it signed with its own token (checked against
+  the issued document); nothing else changes an issued letter.
 - A ranking (phụ lục c) is seen by whoever may see one of its published assessments; a bundle
   of phụ lục holds only the assessments its requester may see, and only the requester gets it.
 """
@@ -76,6 +78,15 @@ def may_issue(user, letter: Letter) -> bool:
     (approved, not yet issued) is the service's to say."""
     return letter.status != LetterStatus.ISSUED and (
         may_submit(user, letter.assessment) or is_letters_signer(user, letter)
+    )
+
+
+def may_upload_signed(user, letter: Letter) -> bool:
+    """The office that issued a letter may replace its PDF by the copy it signed itself."""
+    return (
+        letter.status == LetterStatus.ISSUED
+        and bool(letter.content_sha256)
+        and may_submit(user, letter.assessment)
     )
 
 

@@ -163,3 +163,12 @@ class IssueForm(forms.Form):
         help_text="Để trống để lấy số tiếp theo của đơn vị trong năm.",
     )
     date = forms.DateField(label="Ngày ban hành", widget=DATE_INPUT, required=False)
+
+
+class SignedPdfForm(forms.Form):
+    """A PDF to check, or to keep as a letter's signed version (checked in the service)."""
+
+    file = forms.FileField(
+        label="Tệp PDF",
+        error_messages={"required": "Chưa chọn tệp; hãy chọn tệp PDF để tải lên."},
+    )

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ from cchc import jobs
 from cchc.jobs import JobStatus
 from cchc.storage import save_with_file
 from documents import directions as dirs
-from documents import drafting
+from documents import drafting, signatures, signing
 from documents.content import build_content
 from documents.formatting import grouped
 from documents.models import (
@@ -36,6 +37,7 @@ from documents.models import (
     LetterParagraph,
     LetterStatus,
     ParagraphKind,
+    SignatureKind,
 )
 from documents.prerender import prerender_draft_after_commit
 from documents.render import pdf, xlsx
@@ -487,21 +489,74 @@ def letter_issue(
     letter.status = LetterStatus.ISSUED
     letter.issued_at = timezone.now()
     letter.issued_by = user if getattr(user, "is_authenticated", False) else None
-    LetterEvent.objects.create(letter=letter, action=LetterAction.ISSUED, actor=letter.issued_by)
-    letter_moved.send(
-        Letter, letter=letter, action=LetterAction.ISSUED, user=letter.issued_by, comment=""
-    )
     content = build_content(letter)
     letter.issued_content = content.to_json()
     letter.full_clean()
+    rendered = pdf.letter_pdf(content)
+    # Signing happens here, inside the issue's transaction: a signing failure refuses the
+    # whole issue (no number taken, the letter as it was).
+    stored = _sign_at_issue(letter, rendered)
     try:
-        save_with_file(
-            letter, "pdf", f"{number:02d}-{letter.symbol}.pdf", ContentFile(pdf.letter_pdf(content))
-        )
+        save_with_file(letter, "pdf", f"{number:02d}-{letter.symbol}.pdf", ContentFile(stored))
     except IntegrityError as exc:  # pragma: no cover - the unit lock makes this a last resort
         raise ValidationError(
             "Số văn bản vừa được dùng cho văn bản khác; hãy ban hành lại."
         ) from exc
+    if letter.signature_kind == SignatureKind.SYSTEM:
+        LetterEvent.objects.create(
+            letter=letter,
+            action=LetterAction.SIGNED,
+            actor=letter.issued_by,
+            comment=f"Ký số bằng chứng thư của {letter.signature_signer}.",
+        )
+    # Told only once the letter is numbered, stored and signed: a refused signature sends
+    # nobody a notice of an issue that did not happen.
+    LetterEvent.objects.create(letter=letter, action=LetterAction.ISSUED, actor=letter.issued_by)
+    letter_moved.send(
+        Letter, letter=letter, action=LetterAction.ISSUED, user=letter.issued_by, comment=""
+    )
+    return letter
+
+
+def _sign_at_issue(letter: Letter, rendered: bytes) -> bytes:
+    """Keep the unsigned PDF's hash; sign it when a key is configured (documents.signatures)."""
+    letter.content_sha256 = signing.sha256(rendered)
+    signed = signatures.sign_issued(letter, rendered)
+    letter.signature_kind = SignatureKind.NONE if signed is None else SignatureKind.SYSTEM
+    return rendered if signed is None else signed
+
+
+@transaction.atomic
+def letter_upload_signed(*, letter: Letter, upload: UploadedFile, user=None) -> Letter:
+    """Keep a PDF signed outside the app (an office's USB token) as the issued version.
+
+    Refused, changing nothing, unless it is a PDF whose signatures are intact, whose last
+    signature covers the whole file, and whose signed content is exactly the issued document
+    (`content_sha256`: signing adds a revision and keeps the issued bytes before it).
+    """
+    letter = Letter.objects.select_for_update(of=("self",)).get(pk=letter.pk)
+    if letter.status != LetterStatus.ISSUED or not letter.content_sha256:
+        raise ValidationError(
+            f"{letter} chưa ban hành bằng hệ thống nên chưa có bản để đối chiếu; hãy ban hành "
+            "văn bản trước rồi tải lên bản đã ký số."
+        )
+    data = signatures.read_pdf(upload)
+    checked = signing.verify_pdf(data)
+    problem = signatures.upload_problem(letter, upload.name, checked)
+    if problem:
+        raise ValidationError(problem)
+    last = checked.last
+    letter.signature_kind = SignatureKind.UPLOADED
+    letter.signature_signer = last.signer[:300]
+    letter.signature_time = last.time
+    name = f"{letter.number:02d}-{letter.symbol}-ky-so.pdf"
+    save_with_file(letter, "pdf", name, ContentFile(data))
+    LetterEvent.objects.create(
+        letter=letter,
+        action=LetterAction.SIGNED_UPLOADED,
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        comment=f"Bản ký số của {last.signer}, tệp “{upload.name[-200:]}”.",
+    )
     return letter
 
 

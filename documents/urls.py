@@ -25,6 +25,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("cho-ky/", views.signing_queue, name="signing_queue"),
     path("so-van-ban-di/", views.register, name="register"),
+    path("kiem-tra-ky-so/", views.verify, name="verify"),
     path("so-van-ban-di.xlsx", views.register, {"fmt": "xlsx"}, name="register_xlsx"),
     path("danh-gia/<int:pk>/", views.assessment_documents, name="assessment"),
     path(
@@ -53,5 +54,6 @@ urlpatterns = [
     path("<int:pk>/rut-lai/", views.letter_withdraw, name="letter_withdraw"),
     path("<int:pk>/ban-hanh/", views.letter_issue, name="letter_issue"),
     path("<int:pk>/xoa/", views.letter_delete, name="letter_delete"),
+    path("<int:pk>/tai-len-ban-ky-so/", views.letter_upload_signed, name="letter_upload_signed"),
     path("<int:pk>.<docfmt:fmt>", views.letter_download, name="letter_download"),
 ]

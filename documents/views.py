@@ -19,10 +19,17 @@ from django.views.decorators.http import require_POST
 
 from cchc import jobs
 from cchc.text import shorten
-from documents import access, approval, selectors, services
+from documents import access, approval, selectors, services, signatures
 from documents.content import letter_content
 from documents.directions import group_items
-from documents.forms import BodyForm, CommentForm, IssueForm, LetterCreateForm, LetterHeaderForm
+from documents.forms import (
+    BodyForm,
+    CommentForm,
+    IssueForm,
+    LetterCreateForm,
+    LetterHeaderForm,
+    SignedPdfForm,
+)
 from documents.models import BundleStatus, LetterStatus, ParagraphKind
 from documents.register import (
     number_and_symbol,
@@ -214,8 +221,11 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _letter_page(request, letter)
 
 
-def _letter_page(request, letter, issue_form=None, errors=(), status=200) -> HttpResponse:
+def _letter_page(
+    request, letter, issue_form=None, errors=(), status=200, upload_form=None
+) -> HttpResponse:
     may_issue = letter.status == LetterStatus.APPROVED and access.may_issue(request.user, letter)
+    may_upload = access.may_upload_signed(request.user, letter)
     if may_issue and issue_form is None:
         when = letter.date or timezone.localdate()
         proposed = services.next_number(letter.issuing_unit, when.year, series_of(letter.symbol))
@@ -234,6 +244,8 @@ def _letter_page(request, letter, issue_form=None, errors=(), status=200) -> Htt
             "errors": errors,
             "events": letter.events.select_related("actor"),
             "submission_problems": approval.submission_problems(letter) if letter.is_draft else [],
+            "may_upload": may_upload,
+            "upload_form": upload_form or (SignedPdfForm() if may_upload else None),
         },
         status=status,
     )
@@ -431,6 +443,63 @@ def signing_queue(request: HttpRequest) -> HttpResponse:
         request,
         "documents/signing_queue.html",
         {"letters": selectors.awaiting_signature(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def letter_upload_signed(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tải lên bản đã ký số: keep a PDF signed with the office's own token as the issued one."""
+    letter = access.get_letter_for_user(request.user, pk)
+    if not access.may_upload_signed(request.user, letter):
+        raise PermissionDenied("Chỉ công chức phụ trách CCHC và lãnh đạo đơn vị tải lên bản ký số.")
+    form = SignedPdfForm(request.POST, request.FILES)
+    if not form.is_valid():
+        errors = [e for field in form.errors.values() for e in field]
+        return _letter_page(request, letter, errors=errors, status=400, upload_form=form)
+    try:
+        services.letter_upload_signed(
+            letter=letter, upload=form.cleaned_data["file"], user=request.user
+        )
+    except ValidationError as exc:
+        return _letter_page(request, letter, errors=exc.messages, status=400, upload_form=form)
+    letter.refresh_from_db()
+    messages.success(
+        request,
+        f"Đã lưu bản ký số của {letter}: chữ ký của {letter.signature_signer} nguyên vẹn và "
+        "nội dung đúng bản đã ban hành.",
+    )
+    return redirect("documents:letter_detail", pk=letter.pk)
+
+
+@login_required
+def verify(request: HttpRequest) -> HttpResponse:
+    """Kiểm tra văn bản ký số: any signed-in user uploads a PDF and reads the verdict."""
+    form = SignedPdfForm(request.POST or None, request.FILES or None)
+    verdict, errors, status = None, [], 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                data = signatures.read_pdf(form.cleaned_data["file"])
+            except ValidationError as exc:
+                errors, status = exc.messages, 400
+            else:
+                verdict = signatures.verify(data)
+        else:
+            errors, status = [e for field in form.errors.values() for e in field], 400
+    letter = verdict.letter if verdict else None
+    visible = access.visible_letters(request.user).filter(pk=letter.pk) if letter else None
+    return render(
+        request,
+        "documents/verify.html",
+        {
+            "form": form,
+            "verdict": verdict,
+            "errors": errors,
+            "letter_visible": visible is not None and visible.exists(),
+            "name": form.cleaned_data["file"].name if verdict else "",
+        },
+        status=status,
     )
 
 

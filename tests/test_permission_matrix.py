@@ -902,6 +902,15 @@ MATRIX: dict[str, Row] = {
         post=(LOGIN, DENIED, goes(DOCUMENTS_2023), NF, DENIED, NF, goes(DOCUMENTS_2023))),
     "documents:letter_download": Row(lambda w: {"pk": w.letter.pk, "fmt": "docx"},
         get=(LOGIN, OK, OK, NF, OK, NF, OK)),
+    # A signed copy replaces an issued letter's PDF only; this world's letter is a draft
+    # (tests/test_documents_signing.py uploads to issued ones).
+    "documents:letter_upload_signed": Row(LETTER, data=lambda w: {"file": pdf("ky-so.pdf")},
+        get=(LOGIN, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+        post=(LOGIN, DENIED, DENIED, NF, DENIED, NF, DENIED)),
+    # Anyone signed in checks a PDF; the verdict is the page itself.
+    "documents:verify": Row(data=lambda w: {"file": pdf("can-kiem-tra.pdf")},
+        get=(LOGIN, OK, OK, OK, OK, OK, OK),
+        post=(LOGIN, OK, OK, OK, OK, OK, OK)),
     # --- notices (everyone's own) ---
     "notices:index": Row(
         get=(LOGIN, OK, OK, OK, OK, OK, OK)),

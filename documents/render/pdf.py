@@ -38,6 +38,7 @@ import hashlib
 import logging
 import mimetypes
 import threading
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -54,6 +55,7 @@ from documents.tables import DRAFT_MARK, Table, cell_text
 
 STATIC_ROOT = Path(settings.BASE_DIR) / "static"
 STYLESHEET = STATIC_ROOT / "documents" / "print.css"
+SIGNATURE_STYLESHEET = STATIC_ROOT / "documents" / "signature.css"
 UA_STYLESHEET = STATIC_ROOT / "documents" / "ua.css"
 BASE_URL = STATIC_ROOT.as_uri() + "/"
 CACHE_TIMEOUT = 30 * 24 * 3600  # a month: unchanged published documents are downloaded again
@@ -194,6 +196,30 @@ def table_html(table: Table) -> str:
     return render_to_string(
         "documents/pdf/table.html", {"table": _table_context(table), "draft_mark": DRAFT_MARK}
     )
+
+
+def signature_box_pdf(*, signer_name: str, organisation: str, when: datetime) -> bytes:
+    """The visible box of a digital signature, as a one-page PDF of the box's size (never
+    cached: each carries its own signing time)."""
+    offset = when.strftime("%z")
+    html = render_to_string(
+        "documents/pdf/signature_box.html",
+        {
+            "signer_name": signer_name,
+            "organisation": organisation,
+            "time": f"{when:%d.%m.%Y %H:%M:%S} {offset[:3]}:{offset[3:]}",
+        },
+    )
+    font_config, _, fetcher, ua = _shared()
+    if not hasattr(_local, "signature_css"):
+        _local.signature_css = CSS(
+            filename=str(SIGNATURE_STYLESHEET),
+            base_url=SIGNATURE_STYLESHEET.as_uri(),
+            url_fetcher=fetcher,
+            font_config=font_config,
+        )
+    document = _PrintHTML(string=html, base_url=BASE_URL, url_fetcher=fetcher, ua_stylesheet=ua)
+    return document.write_pdf(stylesheets=[_local.signature_css], font_config=font_config)
 
 
 def letter_pdf(content: LetterContent) -> bytes:
