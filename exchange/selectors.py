@@ -83,6 +83,7 @@ def framework_data(framework: Framework) -> dict[str, Any]:
         else:
             node["method"] = c.method
             node["params"] = c.params or {}
+            node["when_none"] = c.when_none
         nodes[c.id] = node
         parent = nodes.get(c.parent_id) if c.parent_id else None
         (parent["children"] if parent is not None else roots).append(node)
@@ -97,6 +98,7 @@ def framework_data(framework: Framework) -> dict[str, Any]:
         "rounding": framework.rounding,
         "bonus_cap": f"{framework.bonus_cap:f}",
         "penalty_cap": f"{framework.penalty_cap:f}",
+        "rescales": framework.rescales,
         "bands": [
             {"label": band.label, "lower_bound": f"{band.lower_bound:f}"}
             for band in framework.classification_bands.all()

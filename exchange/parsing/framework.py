@@ -26,6 +26,7 @@ from exchange.parsing.text import (
 from exchange.preview import Problem, error, warning
 
 CRITERIA_PATTERNS = (
+    ("when_none", (r"\bkhong phat sinh\b",)),
     ("params", (r"\btham so\b",)),
     ("guidance", (r"\bhuong dan\b",)),
     ("evidence", (r"\bkiem chung\b",)),
@@ -49,6 +50,7 @@ INFO_LABELS = (
     ("lam tron", "rounding"),
     ("diem thuong toi da", "bonus_cap"),
     ("diem tru toi da", "penalty_cap"),
+    ("quy doi diem", "rescales"),
 )
 
 
@@ -70,6 +72,7 @@ class FrameworkRow:
     guidance: str = ""
     evidence: str = ""
     department: str = ""
+    when_none: str = ""  # as typed ("Không đánh giá"); mapped to a rule by the plan
 
 
 @dataclass
@@ -209,6 +212,7 @@ def _read_criteria(grid: Grid, header: Header, sheet: FrameworkSheet) -> None:
         entry.guidance = _text(grid, row, cols.get("guidance"))
         entry.evidence = _text(grid, row, cols.get("evidence"))
         entry.department = _text(grid, row, cols.get("department"))
+        entry.when_none = _text(grid, row, cols.get("when_none"))
         if "params" in cols:
             entry.params_text = _text(grid, row, cols["params"])
             entry.params_cell = cell_name(row, cols["params"])
