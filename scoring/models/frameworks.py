@@ -239,3 +239,13 @@ class Criterion(models.Model):
     def rule_text(self) -> str:
         """The scoring rule in words, shown next to the input."""
         return engine.rule_text(self.method, self.maximum, self.params or {})
+
+    @property
+    def allows_none(self) -> bool:
+        """The unit may report "không phát sinh" (the rule gives full points or leaves it out)."""
+        return bool(self.when_none) and self.when_none != WhenNone.REFUSE
+
+    def none_rule_text(self, *, rescales: bool) -> str:
+        """ "Khi không phát sinh: …" where the rule allows it; empty where it is refused (as
+        every criterion was before the rule existed, so nothing is said)."""
+        return engine.none_rule_text(self.when_none, rescales=rescales) if self.allows_none else ""
