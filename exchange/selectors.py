@@ -30,6 +30,7 @@ def framework_spec(framework: Framework) -> FrameworkSpec:
                 params=c.params or {},
                 parent_code=code_by_id.get(c.parent_id),
                 is_leaf=c.id not in parent_ids,
+                when_none=c.when_none,
             )
             for c in criteria
         },
@@ -58,6 +59,8 @@ def score_states(assessment: Assessment, user=None) -> dict[str, ScoreState]:
             comment=score.appraisal_comment,
             responsible_note=score.responsible_note,
             may_edit_self=user is None or access.may_enter_self_for(user, score),
+            self_none=score.self_not_assessed,
+            appraised_none=score.appraised_not_assessed,
         )
     return states
 

@@ -30,6 +30,7 @@ class CriterionSpec:
     params: Mapping[str, Any]
     parent_code: str | None
     is_leaf: bool
+    when_none: str = "refuse"  # what "không phát sinh" gives (engine.NoneRule)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class ScoreState:
     comment: str = ""
     responsible_note: str = ""
     may_edit_self: bool = True
+    self_none: bool = False  # the unit reported "không phát sinh"
+    appraised_none: bool = False  # the council confirmed it
 
 
 @dataclass
