@@ -13,6 +13,8 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from documents.drafting import results_text
+from documents.tables import cell_text, ranking_table, score_sheet_table
 from scoring import engine, services
 from scoring.models import Assessment, AssessmentStatus, Period, RankingGroup, Round, Unit
 from scoring.selectors import assessment_sheet, period_results
@@ -355,3 +357,49 @@ def test_the_ranking_reads_the_frozen_rescaled_result(framework):
         ("Phường 1", D("5.00"), D("8.33"), 2),
         ("Phường 3", D("7.00"), None, 3),
     ]
+
+
+# --- documents -----------------------------------------------------------------------------
+
+
+def test_the_ranking_phu_luc_prints_the_total_and_the_converted_total(framework):
+    _publish_three(framework)
+    period = Period.objects.get(year=2027, kind="annual")
+    table = ranking_table(framework, period, period_results(framework, period))
+    labels = [c.label for c in table.columns]
+    assert labels[2:4] == ["Tổng điểm (tối đa 10)", "Điểm quy đổi (tối đa 10)"]
+    printed = [
+        [cell_text(col, cell) for col, cell in zip(table.columns, row.cells, strict=True)]
+        for row in table.rows
+        if row.style != "field"
+    ]
+    assert [p[:6] for p in printed] == [
+        ["1/3", "Phường 2", "10,00", "10,00", "100,00", "Tốt"],
+        ["2/3", "Phường 1", "5,00", "8,33", "83,30", "Tốt"],
+        ["3/3", "Phường 3", "7,00", "7,00", "70,00", "Yếu"],
+    ]
+
+
+def test_a_ranking_without_any_converted_total_keeps_its_columns(db):
+    plain = _framework(rescales=False)
+    _publish_three(plain)
+    period = Period.objects.get(year=2027, kind="annual")
+    table = ranking_table(plain, period, period_results(plain, period))
+    assert not any("quy đổi" in c.label for c in table.columns)
+
+
+def test_the_score_sheet_and_the_letter_say_both_numbers(framework):
+    _publish_three(framework)
+    assessment = Assessment.objects.get(round__isnull=False, unit__name="Phường 1")
+    sheet = assessment_sheet(assessment)
+    table = score_sheet_table(sheet)
+    assert table.notes[0] == (
+        "Tổng điểm: 5,00 điểm; 1 tiêu chí không phát sinh, không đánh giá; điểm quy đổi: "
+        "8,33/10 điểm (83,30%)."
+    )
+    assert table.notes[1] == "Xếp loại: Tốt; xếp thứ 2/3."
+    row = next(r for r in table.rows if r.cells[0] == "1.1")
+    assert row.cells[6] == "Không phát sinh, không đánh giá: Không phát sinh hồ sơ"
+    period = Period.objects.get(year=2027, kind="annual")
+    text = results_text(sheet, period_results(framework, period), cite_decision=False)
+    assert "đạt 5,00/10 điểm (điểm quy đổi 8,33/10 điểm), xếp loại Tốt, đứng thứ 2/3" in text
