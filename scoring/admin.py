@@ -64,7 +64,15 @@ class ClassificationBandInline(admin.TabularInline):
 
 @admin.register(Framework)
 class FrameworkAdmin(admin.ModelAdmin):
-    list_display = ("name", "unit_level", "year_from", "year_to", "max_total", "is_active")
+    list_display = (
+        "name",
+        "unit_level",
+        "year_from",
+        "year_to",
+        "max_total",
+        "rescales",
+        "is_active",
+    )
     list_filter = ("unit_level", "is_active")
     search_fields = ("name", "decision")
     readonly_fields = ("is_active",)
@@ -97,6 +105,7 @@ class CriterionAdminForm(forms.ModelForm):
             "guidance",
             "evidence_required",
             "default_department",
+            "when_none",
         )
 
     def _post_clean(self) -> None:
@@ -116,9 +125,9 @@ class CriterionAdminForm(forms.ModelForm):
 @admin.register(Criterion)
 class CriterionAdmin(admin.ModelAdmin):
     form = CriterionAdminForm
-    list_display = ("code", "title", "maximum", "method", "framework")
+    list_display = ("code", "title", "maximum", "method", "when_none", "framework")
     list_display_links = ("code", "title")
-    list_filter = ("framework", "method")
+    list_filter = ("framework", "method", "when_none")
     search_fields = ("code", "title")
     autocomplete_fields = ("parent",)
     list_select_related = ("framework",)

@@ -249,7 +249,8 @@ def test_the_council_overrules_with_a_value_and_a_reason(assessment):
     assessment = _submitted(assessment)
     services.score_set_appraised(score=score_of(assessment, "1.1"), value=None, b=1, a=4)
     assert appraisal_missing(assessment)[0] == (
-        "Tiêu chí 1.1: đơn vị báo không phát sinh, hội đồng chấm điểm nhưng chưa ghi lý do."
+        "Tiêu chí 1.1: đơn vị báo không phát sinh, hội đồng chấm điểm nhưng chưa ghi lý do; hãy "
+        "ghi lý do vào ý kiến thẩm định."
     )
     services.score_set_appraised(
         score=score_of(assessment, "1.1"), value=None, b=1, a=4, comment="Có 4 hồ sơ phát sinh"

@@ -133,3 +133,12 @@ def test_the_council_confirms_with_the_box(client, coordinator, appraiser, rules
     score = score_of(rules_p1, "1.1.3")
     assert score.appraised_not_assessed and score.appraised_value is None
     assert score.appraisal_comment == "Không có hồ sơ"
+
+
+def test_the_page_shows_the_converted_provisional_result(client, appraiser, rules_p1):
+    Assessment.objects.filter(pk=rules_p1.pk).update(status=AssessmentStatus.SUBMITTED)
+    client.force_login(appraiser)
+    client.post(_page(rules_p1), _form(rules_p1, {"1.1.3": {"none": "1", "text": "Không có"}}))
+    page = client.get(_page(rules_p1)).content.decode()
+    # Only 1.1.3 is appraised, and left out: 0 of the 98 points assessed, converted to 0.
+    assert "(1 tiêu chí không đánh giá)" in page

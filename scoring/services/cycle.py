@@ -134,7 +134,10 @@ def self_assessment_gaps(assessment: Assessment) -> list[Gap]:
         code = score.criterion.code
         if score.self_not_assessed:  # không phát sinh: no value, no file; its reason is enough
             if not score.self_note.strip():
-                message = f"Tiêu chí {code}: báo không phát sinh nhưng chưa ghi lý do."
+                message = (
+                    f"Tiêu chí {code}: báo không phát sinh nhưng chưa ghi lý do; hãy ghi lý do "
+                    "vào ô giải thích."
+                )
                 gaps.append(Gap(score.id, code, "evidence", message))
             continue
         if score.self_value is None:
@@ -231,7 +234,7 @@ def appraisal_missing(assessment: Assessment) -> list[str]:
         elif score.self_not_assessed and not score.appraisal_comment.strip():
             missing.append(
                 f"Tiêu chí {code}: đơn vị báo không phát sinh, hội đồng chấm điểm nhưng chưa "
-                "ghi lý do."
+                "ghi lý do; hãy ghi lý do vào ý kiến thẩm định."
             )
         elif score.appraised_value < score.maximum and not score.appraisal_comment.strip():
             missing.append(f"Tiêu chí {code}: bị trừ điểm nhưng chưa ghi lý do.")
