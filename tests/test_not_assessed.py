@@ -4,17 +4,22 @@ their entry by the unit and the council, and results rescaled to the framework's
 from __future__ import annotations
 
 import datetime
+import io
 from datetime import timedelta
 from decimal import Decimal
 
+import pdfplumber
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from documents.drafting import results_text
-from documents.tables import cell_text, ranking_table, score_sheet_table
+from documents.render.pdf import table_pdf
+from documents.render.xlsx import table_xlsx
+from documents.tables import Table, cell_text, ranking_table, score_sheet_table
 from scoring import engine, services
 from scoring.models import Assessment, AssessmentStatus, Period, RankingGroup, Round, Unit
 from scoring.selectors import assessment_sheet, period_results
@@ -404,3 +409,18 @@ def test_the_score_sheet_and_the_letter_say_both_numbers(framework):
     period = Period.objects.get(year=2027, kind="annual")
     text = results_text(sheet, period_results(framework, period), cite_decision=False)
     assert "đạt 5,00/10 điểm (điểm quy đổi 8,33/10 điểm), xếp loại Tốt, đứng thứ 2/3" in text
+
+
+def test_the_ranking_with_converted_totals_prints_in_pdf_and_excel_and_keeps_as_issued(framework):
+    _publish_three(framework)
+    period = Period.objects.get(year=2027, kind="annual")
+    table = ranking_table(framework, period, period_results(framework, period))
+    assert Table.from_json(table.to_json()) == table  # an issued letter keeps it as sent
+    with pdfplumber.open(io.BytesIO(table_pdf(table))) as document:
+        text = " ".join(page.extract_text() or "" for page in document.pages)
+    assert "Điểm quy" in text  # the header wraps in its narrow column
+    assert "2/3 Phường 1 5,00 8,33 83,30 Tốt" in text
+    sheet = load_workbook(io.BytesIO(table_xlsx(table))).active
+    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert any(isinstance(v, str) and v.startswith("Điểm quy đổi") for v in values)
+    assert D("8.33") in [D(str(v)) for v in values if isinstance(v, int | float)]
