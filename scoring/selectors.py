@@ -208,7 +208,8 @@ def _lost(score: Score) -> bool:
 def _not_entered(score: Score, entering: str) -> bool:
     if entering == "response":  # a criterion that lost points and is not explained yet
         return _lost(score) and not score.response.strip()
-    return getattr(score, ENTERED_FIELD[entering]) is None
+    reported = score.self_not_assessed if entering == "self" else score.appraised_not_assessed
+    return getattr(score, ENTERED_FIELD[entering]) is None and not reported
 
 
 def _changed(score: Score) -> bool:
