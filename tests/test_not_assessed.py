@@ -22,7 +22,8 @@ from documents.render.xlsx import table_xlsx
 from documents.tables import Table, cell_text, ranking_table, score_sheet_table
 from scoring import engine, services
 from scoring.models import Assessment, AssessmentStatus, Period, RankingGroup, Round, Unit
-from scoring.selectors import assessment_sheet, period_results
+from scoring.parts import DONE
+from scoring.selectors import assessment_sheet, period_results, sheet_filter_matches
 from scoring.services.cycle import appraisal_missing, self_assessment_missing
 from tests.factories import UnitFactory, small_framework_data
 from tests.helpers import score_of, snapshot
@@ -228,6 +229,12 @@ def test_a_not_arisen_criterion_counts_as_done_and_needs_no_evidence(assessment)
     assert Assessment.objects.get(pk=assessment.pk).status == AssessmentStatus.SUBMITTED
 
 
+def test_a_reported_criterion_is_not_listed_as_not_entered(assessment):
+    services.score_set_self(score=score_of(assessment, "1.1"), value=None, b=0, a=0, note="KPS")
+    assert not sheet_filter_matches("chua-nhap", score_of(assessment, "1.1"), "self")
+    assert sheet_filter_matches("chua-nhap", score_of(assessment, "2"), "self")
+
+
 # --- the council ---------------------------------------------------------------------------
 
 
@@ -248,6 +255,8 @@ def test_accepting_the_units_values_confirms_not_arisen(assessment):
     assert score.appraised_not_assessed and score.appraised_value is None
     assert score.appraisal_comment == "Không có hồ sơ"
     assert [m for m in appraisal_missing(assessment) if "1.1" in m] == []
+    assert assessment.scores.filter(DONE, criterion__code="1.1").exists()
+    assert not sheet_filter_matches("chua-nhap", score, "appraised")
 
 
 def test_the_council_overrules_with_a_value_and_a_reason(assessment):
