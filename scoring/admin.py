@@ -21,6 +21,7 @@ from scoring.models import (
     Score,
     Unit,
     UnitKind,
+    WhenNone,
 )
 from scoring.selectors import framework_problems
 
@@ -107,6 +108,14 @@ class CriterionAdminForm(forms.ModelForm):
             "default_department",
             "when_none",
         )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Left out of a form (as before the rule existed), it stays "Không chấp nhận".
+        self.fields["when_none"].required = False
+
+    def clean_when_none(self) -> str:
+        return self.cleaned_data.get("when_none") or WhenNone.REFUSE
 
     def _post_clean(self) -> None:
         # Runs after the instance holds the submitted values: check the whole tree with them.

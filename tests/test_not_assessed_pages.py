@@ -142,3 +142,11 @@ def test_the_page_shows_the_converted_provisional_result(client, appraiser, rule
     page = client.get(_page(rules_p1)).content.decode()
     # Only 1.1.3 is appraised, and left out: 0 of the 98 points assessed, converted to 0.
     assert "(1 tiêu chí không đánh giá)" in page
+
+
+def test_the_admin_shows_and_edits_the_rule(admin_client, rules_p1):
+    criterion = Criterion.objects.get(framework=rules_p1.framework, code="1.1.3")
+    page = admin_client.get(reverse("admin:scoring_criterion_change", args=[criterion.pk]))
+    assert "khi không phát sinh" in page.content.decode().lower()
+    listing = admin_client.get(reverse("admin:scoring_framework_changelist")).content.decode()
+    assert "quy đổi điểm" in listing.lower()
