@@ -77,8 +77,8 @@ def _nothing_arose(
         )
     if not reason.strip():
         raise ValidationError(
-            f"Tiêu chí {criterion.code}: báo không phát sinh cần ghi lý do; hãy ghi lý do "
-            "(vì sao không phát sinh) vào ô giải thích."
+            f"Tiêu chí {criterion.code}: báo không phát sinh cần ghi lý do; hãy ghi vì sao "
+            "không phát sinh."
         )
     return True
 
