@@ -49,6 +49,8 @@ def results_text(sheet: Sheet, ranking: list[RankingRow], *, cite_decision: bool
         f"{'k' if text else 'K'}ết quả Chỉ số cải cách hành chính {label} của {own} đạt "
         f"{vn_number(r.total)}/{formatting.points(r.maximum)} điểm"
     )
+    if r.rescaled is not None:
+        text += f" (điểm quy đổi {vn_number(r.rescaled)}/{formatting.points(r.maximum)} điểm)"
     if r.classification:
         text += f", xếp loại {r.classification}"
     if r.rank:

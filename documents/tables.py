@@ -175,6 +175,9 @@ def score_sheet_table(sheet: Sheet) -> Table:
     for row in sheet.rows:
         style = "field" if row.depth == 0 else ("" if row.is_leaf else "group")
         score = row.score
+        comment = score.appraisal_comment if score else ""
+        if score and score.appraised_not_assessed and score.appraised_value is None:
+            comment = f"Không phát sinh, không đánh giá: {comment}".rstrip(": ")
         rows.append(
             Row(
                 [
@@ -184,7 +187,7 @@ def score_sheet_table(sheet: Sheet) -> Table:
                     row.self_value,
                     row.appraised,
                     row.lost,
-                    score.appraisal_comment if score else "",
+                    comment,
                     responsible_text(row) if row.is_leaf else "",
                 ],
                 style=style,
@@ -232,6 +235,8 @@ def score_sheet_table(sheet: Sheet) -> Table:
 def result_notes(sheet: Sheet) -> list[str]:
     """The lines under the full score sheet: total, bonus and penalty, classification, rank."""
     r, assessment = sheet.results, sheet.assessment
+    if r.rescaled is not None:
+        return _rescaled_notes(sheet)
     if r.published:
         notes = [
             f"Tổng điểm: {engine.vn_number(r.total)}/{formatting.points(r.maximum)} điểm "
@@ -257,6 +262,31 @@ def result_notes(sheet: Sheet) -> list[str]:
     return notes
 
 
+def _rescaled_notes(sheet: Sheet) -> list[str]:
+    """The lines under a score sheet with criteria not assessed on a rescaling framework: the
+    raw total against what was assessed, then the converted total the result follows."""
+    r, assessment = sheet.results, sheet.assessment
+    top = formatting.points(r.maximum)
+    notes = [
+        f"Tổng điểm: {engine.vn_number(r.total)} điểm; {r.not_assessed_count} tiêu chí không "
+        f"phát sinh, không đánh giá; điểm quy đổi: {engine.vn_number(r.rescaled)}/{top} điểm "
+        f"({engine.vn_number(r.percentage)}%)."
+    ]
+    if r.published:
+        notes.append(
+            f"Xếp loại: {r.classification or 'chưa xếp loại'}"
+            + (f"; xếp thứ {r.rank}/{r.rank_of}." if r.rank else ".")
+        )
+    else:
+        notes[0] = "Tạm tính. " + notes[0] + " Xếp loại và xếp hạng: chưa công bố."
+    if assessment.bonus or assessment.penalty:
+        notes.append(
+            f"Trong đó điểm thưởng {engine.vn_number(assessment.bonus)}, điểm trừ ngoài bộ "
+            f"tiêu chí {engine.vn_number(assessment.penalty)}."
+        )
+    return notes
+
+
 def ranking_table(framework: Framework, period: Period, ranking: list[RankingRow]) -> Table:
     """(c) Every published unit of a framework and period: rank, total, %, class, change.
 
@@ -272,18 +302,22 @@ def ranking_table(framework: Framework, period: Period, ranking: list[RankingRow
         if r.change is not None and r.previous_period and r.previous_period != usual
     ]
     rows = []
+    # Councils print "Điểm quy đổi" beside the total where any unit's result was converted.
+    rescaled = any(r.rescaled is not None for r in ranking)
     grouped = any(r.group is not None for r in ranking)
     for group, members in itertools.groupby(ranking, key=lambda r: r.group):
         members = list(members)
         if grouped:  # each ranking group is ranked on its own: a heading row, then its units
             name = group.name if group else "Kết quả công bố trước khi chia nhóm"
-            rows.append(Row([f"{name} ({len(members)} đơn vị)", "", "", "", "", ""], "field"))
+            blank = [""] * (6 if rescaled else 5)
+            rows.append(Row([f"{name} ({len(members)} đơn vị)", *blank], "field"))
         rows += [
             Row(
                 [
                     f"{r.rank}/{r.rank_of or len(members)}",
                     r.assessment.unit.name,
                     r.total,
+                    *([r.total if r.rescaled is None else r.rescaled] if rescaled else []),
                     r.percentage,
                     r.classification or "",
                     r.change,
@@ -306,20 +340,35 @@ def ranking_table(framework: Framework, period: Period, ranking: list[RankingRow
             f"CỦA {peers.upper()}{where}"
         ),
         reference=reference,
-        columns=[
-            Column("Xếp hạng", 10, TEXT, 10),
-            Column("Đơn vị", 30, TEXT, 30),
-            Column(f"Tổng điểm (tối đa {formatting.points(framework.max_total)})", 15, NUMBER, 14),
-            Column("Tỷ lệ (%)", 12, NUMBER, 11),
-            Column("Xếp loại", 15, TEXT, 14),
-            Column(f"Tăng/giảm so với {previous}", 18, SIGNED, 18),
-        ],
+        columns=_ranking_columns(framework, previous, rescaled=rescaled),
         rows=rows,
         landscape=False,
         notes=[f"Bộ chỉ số: {framework.name}.", *others],
         filename=f"xep-hang-{period.year}"
         + ("-6-thang" if period.kind == PeriodKind.MID_YEAR else ""),
     )
+
+
+def _ranking_columns(framework: Framework, previous: str, *, rescaled: bool) -> list[Column]:
+    top = formatting.points(framework.max_total)
+    if not rescaled:
+        return [
+            Column("Xếp hạng", 10, TEXT, 10),
+            Column("Đơn vị", 30, TEXT, 30),
+            Column(f"Tổng điểm (tối đa {top})", 15, NUMBER, 14),
+            Column("Tỷ lệ (%)", 12, NUMBER, 11),
+            Column("Xếp loại", 15, TEXT, 14),
+            Column(f"Tăng/giảm so với {previous}", 18, SIGNED, 18),
+        ]
+    return [
+        Column("Xếp hạng", 9, TEXT, 10),
+        Column("Đơn vị", 25, TEXT, 30),
+        Column(f"Tổng điểm (tối đa {top})", 13, NUMBER, 14),
+        Column(f"Điểm quy đổi (tối đa {top})", 13, NUMBER, 14),
+        Column("Tỷ lệ (%)", 10, NUMBER, 11),
+        Column("Xếp loại", 14, TEXT, 14),
+        Column(f"Tăng/giảm so với {previous}", 16, SIGNED, 18),
+    ]
 
 
 def cell_text(column: Column, value: Any) -> str:

@@ -33,6 +33,7 @@ def framework_spec(framework: Framework) -> FrameworkSpec:
                 parent_code=code_by_id.get(c.parent_id),
                 is_leaf=c.id not in parent_ids,
                 source=c.source,
+                when_none=c.when_none,
             )
             for c in criteria
         },
@@ -61,6 +62,8 @@ def score_states(assessment: Assessment, user=None) -> dict[str, ScoreState]:
             comment=score.appraisal_comment,
             responsible_note=score.responsible_note,
             may_edit_self=user is None or access.may_enter_self_for(user, score),
+            self_none=score.self_not_assessed,
+            appraised_none=score.appraised_not_assessed,
         )
     return states
 
@@ -132,6 +135,7 @@ def framework_data(framework: Framework) -> dict[str, Any]:
             node["params"] = c.params or {}
             if c.source != "self":
                 node["source"] = c.source
+            node["when_none"] = c.when_none
         nodes[c.id] = node
         parent = nodes.get(c.parent_id) if c.parent_id else None
         (parent["children"] if parent is not None else roots).append(node)
@@ -146,6 +150,7 @@ def framework_data(framework: Framework) -> dict[str, Any]:
         "rounding": framework.rounding,
         "bonus_cap": f"{framework.bonus_cap:f}",
         "penalty_cap": f"{framework.penalty_cap:f}",
+        "rescales": framework.rescales,
         "bands": [
             {"label": band.label, "lower_bound": f"{band.lower_bound:f}"}
             for band in framework.classification_bands.all()

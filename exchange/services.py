@@ -363,6 +363,7 @@ def _apply_appraisal(record: ImportRecord, user) -> str:
             user=user,
             expected_version=op["version"],
             reason=reason,
+            nothing_arose=change.get("none", False),
         )
     return f"Đã cập nhật {len(ops)} tiêu chí của {assessment}."
 
@@ -385,6 +386,7 @@ def _apply_self(record: ImportRecord, user) -> str:
             user=user,
             expected_version=op["version"],
             reason=reason,
+            nothing_arose=op.get("none", False),
         )
     return f"Đã cập nhật điểm tự đánh giá {len(ops)} tiêu chí của {assessment}."
 

@@ -105,7 +105,9 @@ def tell_about_a_publication(sender, *, round, group, again, user, **kwargs) -> 
             users=people[a.unit_id],
             kind=NoticeKind.PUBLISHED,
             text=f"Kết quả Chỉ số CCHC {a.period} của {a.unit} {what}: "
-            f"{number(a.result_total)} điểm, xếp loại {a.result_classification or '—'}, "
+            f"{number(a.result_total)} điểm"
+            + (f" (quy đổi {number(a.result_rescaled)})" if a.result_rescaled is not None else "")
+            + f", xếp loại {a.result_classification or '—'}, "
             f"thứ {a.result_rank}/{a.result_rank_of} trong nhóm “{a.ranking_group}”.",
             url=_page(a),
             assessment=a,

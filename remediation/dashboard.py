@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 
 from remediation import charts, numbers
 from remediation.models import FINISHED_STATUSES, OPEN_STATUSES, Task
@@ -46,6 +47,8 @@ class Headline:
     published: bool
     # What the change is against, as running text ("năm 2022"); empty without a change.
     compared_with: str = ""
+    # Điểm quy đổi, which the percentage, classification and rank follow; None without one.
+    rescaled: Decimal | None = None
 
 
 @dataclass
@@ -157,6 +160,7 @@ def _headline(assessment: Assessment) -> Headline:
             rank_of=assessment.result_rank_of,
             change=assessment.result_change,
             published=True,
+            rescaled=assessment.result_rescaled,
         )
     results = assessment_sheet(assessment).results
     return Headline(
@@ -169,6 +173,7 @@ def _headline(assessment: Assessment) -> Headline:
         change=results.change,
         published=False,
         compared_with=running_label(results.previous_period) if results.previous_period else "",
+        rescaled=results.rescaled,
     )
 
 
@@ -453,7 +458,10 @@ def _projection(focus: Assessment, tasks: list[Task], details) -> Projection | N
             framework_id=focus.framework_id,
             period_id=focus.period_id,
             status=AssessmentStatus.PUBLISHED,
-        ).values_list("id", "result_total")
+        )
+        # Ranked as published: by the converted total where there is one.
+        .annotate(basis=Coalesce("result_rescaled", "result_total"))
+        .values_list("id", "basis")
     )
     done = numbers.recoverable([s for s in stakes if s.done], lost_by_score)
     everything = numbers.recoverable(stakes, lost_by_score)
@@ -614,7 +622,9 @@ def ranking(user, *, key: str | None, today: datetime.date, page: int = 1) -> Ra
         bars = [
             charts.Bar(
                 f"{r.assessment.result_rank}. {r.assessment.unit.name}",
-                r.assessment.result_total,
+                r.assessment.result_total
+                if r.assessment.result_rescaled is None
+                else r.assessment.result_rescaled,
                 note=r.assessment.result_classification,
             )
             for r in rows

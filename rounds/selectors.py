@@ -267,8 +267,14 @@ def board(
         .annotate(
             n_leaves=Count("id"),
             n_self_leaves=Count("id", filter=Q(criterion__source=Source.SELF)),
-            n_self=Count("id", filter=Q(self_value__isnull=False)),
-            n_appraised=Count("id", filter=Q(appraised_value__isnull=False)),
+            n_self=Count(
+                "id",
+                filter=Q(criterion__source=Source.SELF)
+                & (Q(self_value__isnull=False) | Q(self_not_assessed=True)),
+            ),
+            n_appraised=Count(
+                "id", filter=Q(appraised_value__isnull=False) | Q(appraised_not_assessed=True)
+            ),
             points=Coalesce(Sum("appraised_value"), Value(Decimal("0"))),
         )
     }
@@ -387,8 +393,12 @@ def unit_progress(assessment: Assessment) -> list[DepartmentProgress]:
                 name=department.name if department else NO_DEPARTMENT,
                 officials=sorted(people.get(key, [])) if key else [],
             )
-        score.missing = score.self_value is None or (
-            score.self_value > 0 and not score.n_self_files and not score.self_note.strip()
+        score.missing = (score.self_value is None and not score.self_not_assessed) or (
+            score.self_value is not None
+            and score.self_value > 0
+            and not score.self_not_assessed
+            and not score.n_self_files
+            and not score.self_note.strip()
         )
         departments[key].criteria.append(score)
     return sorted(departments.values(), key=lambda d: (d.name == NO_DEPARTMENT, d.name))

@@ -21,6 +21,7 @@ from scoring.models import (
     Score,
     Unit,
     UnitKind,
+    WhenNone,
 )
 from scoring.selectors import framework_problems
 
@@ -64,7 +65,15 @@ class ClassificationBandInline(admin.TabularInline):
 
 @admin.register(Framework)
 class FrameworkAdmin(admin.ModelAdmin):
-    list_display = ("name", "unit_level", "year_from", "year_to", "max_total", "is_active")
+    list_display = (
+        "name",
+        "unit_level",
+        "year_from",
+        "year_to",
+        "max_total",
+        "rescales",
+        "is_active",
+    )
     list_filter = ("unit_level", "is_active")
     search_fields = ("name", "decision")
     readonly_fields = ("is_active",)
@@ -97,7 +106,16 @@ class CriterionAdminForm(forms.ModelForm):
             "guidance",
             "evidence_required",
             "default_department",
+            "when_none",
         )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Left out of a form (as before the rule existed), it stays "Không chấp nhận".
+        self.fields["when_none"].required = False
+
+    def clean_when_none(self) -> str:
+        return self.cleaned_data.get("when_none") or WhenNone.REFUSE
 
     def _post_clean(self) -> None:
         # Runs after the instance holds the submitted values: check the whole tree with them.
@@ -116,9 +134,9 @@ class CriterionAdminForm(forms.ModelForm):
 @admin.register(Criterion)
 class CriterionAdmin(admin.ModelAdmin):
     form = CriterionAdminForm
-    list_display = ("code", "title", "maximum", "method", "framework")
+    list_display = ("code", "title", "maximum", "method", "when_none", "framework")
     list_display_links = ("code", "title")
-    list_filter = ("framework", "method")
+    list_filter = ("framework", "method", "when_none")
     search_fields = ("code", "title")
     autocomplete_fields = ("parent",)
     list_select_related = ("framework",)

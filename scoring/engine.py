@@ -789,3 +789,130 @@ def rank(totals: Mapping[K, Decimal]) -> dict[K, int]:
 def change(current: Decimal, previous: Decimal | None) -> Decimal | None:
     """Points gained (+) or lost (−) against the previous period; None without one."""
     return None if previous is None else current - previous
+
+
+# --- nothing arose (không phát sinh) and rescaling (điểm quy đổi) ---------------------------
+#
+# A framework says, per criterion, what a unit gets when there was nothing to measure (a ratio
+# with a = 0, no case arose): nothing (refused: the unit must give figures), full points, or
+# "not assessed": the criterion leaves the sum, and a framework that rescales (Hanoi QĐ
+# 3199/2024) converts the result to its total, so that a unit is neither helped nor hurt by
+# criteria that did not apply to it. A framework that does not rescale keeps the raw total
+# against its full maximum, as its decision prints it.
+
+
+class NoneRule(StrEnum):
+    """What a criterion gets when nothing arose; the values of `Criterion.when_none`."""
+
+    REFUSE = "refuse"
+    FULL = "full"
+    NOT_ASSESSED = "not_assessed"
+
+
+NONE_RULE_LABELS = {
+    NoneRule.REFUSE: "Không chấp nhận",
+    NoneRule.FULL: "Đạt điểm tối đa",
+    NoneRule.NOT_ASSESSED: "Không đánh giá",
+}
+# What a unit types in a sheet's value cell to report that nothing arose.
+NONE_WORDS = frozenset({"kps", "không phát sinh", "khong phat sinh", "k.p.s", "kps."})
+
+
+def none_rule_text(rule: NoneRule | str, *, rescales: bool = False) -> str:
+    """The rule in words, as shown next to a criterion's input and in the Excel template."""
+    rule = NoneRule(rule or NoneRule.REFUSE)
+    if rule == NoneRule.FULL:
+        return "Khi không phát sinh: đạt điểm tối đa."
+    if rule == NoneRule.NOT_ASSESSED:
+        after = "kết quả được quy đổi về tổng điểm tối đa" if rescales else "không quy đổi"
+        return f"Khi không phát sinh: không đánh giá, tiêu chí ra khỏi tổng điểm ({after})."
+    return "Khi không phát sinh: không chấp nhận, phải có số liệu."
+
+
+def is_none_word(text: object) -> bool:
+    """Whether a typed value means "nothing arose": "KPS", "Không phát sinh"."""
+    return " ".join(str(text or "").split()).lower() in NONE_WORDS
+
+
+def nothing_arose(b: int | None, a: int | None) -> bool:
+    """Counts that say nothing arose: a ratio's a = 0 (with b = 0 or left empty)."""
+    return a == 0 and not b
+
+
+def none_score(code: str, rule: NoneRule | str, maximum: Decimal) -> Decimal | None:
+    """The score of a criterion where nothing arose: its maximum (FULL), None (NOT_ASSESSED:
+    it leaves the sum); REFUSE raises the refusal a ratio with a = 0 always had."""
+    rule = NoneRule(rule or NoneRule.REFUSE)
+    if rule == NoneRule.FULL:
+        return maximum
+    if rule == NoneRule.NOT_ASSESSED:
+        return None
+    raise ScoringError(
+        f"Tiêu chí {code}: số a (tổng số) phải lớn hơn 0; tiêu chí này không chấp nhận "
+        "“không phát sinh”, hãy nhập số liệu."
+    )
+
+
+def rescale(
+    total: Decimal,
+    framework_max: Decimal,
+    not_assessed_max: Decimal,
+    *,
+    rounding: Rounding | str = Rounding.HALF_UP,
+) -> Decimal | None:
+    """total × framework_max / (framework_max − not_assessed_max), two decimals as the
+    framework rounds; None when every criterion was not assessed (nothing to convert).
+
+    60 of the 80 points assessed, on a framework of 100: 60 × 100 / 80 = 75,00.
+    """
+    if not_assessed_max < 0 or framework_max <= 0:
+        raise ScoringError("Điểm tối đa phải lớn hơn 0 và điểm không đánh giá không được âm.")
+    assessed = framework_max - not_assessed_max
+    if assessed <= 0:
+        return None
+    return round_score(total * framework_max / assessed, rounding)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One assessment's result: the raw total (assessed criteria, bonus, penalty), the total
+    converted to the framework's (None when nothing was converted), and the percentage,
+    classification and rank basis, which is the converted total where there is one."""
+
+    total: Decimal
+    rescaled: Decimal | None
+    percentage: Decimal
+
+    @property
+    def basis(self) -> Decimal:
+        return self.total if self.rescaled is None else self.rescaled
+
+
+def outcome(
+    appraised_sum: Decimal | None,
+    *,
+    framework_max: Decimal,
+    not_assessed_max: Decimal | None = None,
+    rescales: bool = False,
+    rounding: Rounding | str = Rounding.HALF_UP,
+    bonus: Decimal = ZERO,
+    penalty: Decimal = ZERO,
+    bonus_cap: Decimal | None = None,
+    penalty_cap: Decimal | None = None,
+) -> Outcome:
+    """The result of an assessment from the sum of its appraised criteria.
+
+    Only a rescaling framework with criteria not assessed converts: the criteria's sum is
+    rescaled, then bonus and penalty (outside the framework's total) are added as they are.
+    Without rescaling the raw total is taken against the full maximum.
+    """
+    caps = {"bonus": bonus, "penalty": penalty, "bonus_cap": bonus_cap, "penalty_cap": penalty_cap}
+    raw = total([appraised_sum], **caps)
+    rescaled = None
+    if rescales and not_assessed_max:
+        converted = rescale(
+            appraised_sum or ZERO, framework_max, not_assessed_max, rounding=rounding
+        )
+        rescaled = None if converted is None else total([converted], **caps)
+    basis = raw if rescaled is None else rescaled
+    return Outcome(total=raw, rescaled=rescaled, percentage=percentage(basis, framework_max))

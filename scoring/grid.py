@@ -39,11 +39,16 @@ class Entry:
     errors: list[str] = field(default_factory=list)
     # The council's measured result (survey %, outside index) of a criterion scored from it.
     measure: Decimal | None = None
+    # "Không phát sinh": the box ticked, "KPS" typed, or a ratio's a = 0 where the rule allows.
+    nothing: bool = False
 
     def effective_value(self, rounding: str) -> Decimal | None:
         """The value as saved: the one typed, for criteria scored from counts (ratios,
-        deductions) what the counts give, for a measured criterion what its result gives."""
+        deductions) what the counts give, for a measured criterion what its result gives;
+        where nothing arose, what the rule gives."""
         criterion = self.score.criterion
+        if self.nothing:
+            return criterion.maximum if criterion.when_none == engine.NoneRule.FULL else None
         if criterion.is_measured and self.value is None:
             if self.measure is None or self.errors:
                 return None
@@ -100,6 +105,14 @@ def parse_entry(score: Score, data: QueryDict, mode: Mode) -> Entry:
         _read_measure(entry, raw, code)
         return entry
     value = raw.get("value", "").strip()
+    entry.nothing = raw.get("none", "") in ("1", "on") or engine.is_none_word(value)
+    if engine.is_none_word(value):
+        value = ""
+    if entry.nothing and not score.criterion.allows_none:
+        entry.errors.append(
+            f"Tiêu chí {code}: tiêu chí này không chấp nhận “không phát sinh”; hãy nhập số liệu."
+        )
+        return entry
     if value:
         try:
             entry.value = engine.parse_number(value)
@@ -145,6 +158,14 @@ def _read_counts(entry: Entry, raw: dict[str, str], code: str) -> None:
     entry.b = _int(raw.get("b", ""), b_label, code, entry.errors)
     entry.a = _int(raw.get("a", ""), "a", code, entry.errors)
     if entry.b is None and entry.a is None:
+        return
+    if (
+        method in engine.RATIO_METHODS
+        and criterion.allows_none
+        and engine.nothing_arose(entry.b, entry.a)
+    ):
+        entry.nothing = True  # a = 0: nothing arose, as the rule allows
+        entry.b = entry.a = None
         return
     if method in engine.RATIO_METHODS and (entry.b is None) != (entry.a is None):
         entry.errors.append(f"Tiêu chí {code}: cần nhập đủ cả hai số b và a.")

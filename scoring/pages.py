@@ -146,6 +146,15 @@ class RowView:
         return self._typed("text", self._saved()[3])
 
     @property
+    def none_checked(self) -> bool:
+        """The "Không phát sinh" box: as typed on a refused page, else as saved."""
+        if self.entry is not None:
+            return self.entry.nothing
+        if self.mode == Mode.APPRAISE:
+            return self.score.appraised_not_assessed
+        return self.mode == Mode.SELF and self.score.self_not_assessed
+
+    @property
     def evidence_count(self) -> int:
         """Files proving the criterion, its own and those shared from another criterion."""
         return len(self.score.all_evidence()) if self.score else 0
@@ -192,8 +201,14 @@ def row_views(
     editable to the user's parts and names the part in charge of each criterion."""
     entries, errors = entries or {}, errors or {}
     views = []
+    rescales = sheet.assessment.framework.rescales
     for row in sheet.rows:
-        view = RowView(row=row, rule=row.criterion.rule_text(), mode=mode)
+        rule = " ".join(
+            filter(
+                None, [row.criterion.rule_text(), row.criterion.none_rule_text(rescales=rescales)]
+            )
+        )
+        view = RowView(row=row, rule=rule, mode=mode)
         if row.is_leaf and row.score is not None:
             score = row.score
             view.editable = _editable(user, mode, score)

@@ -19,10 +19,12 @@ from scoring.models import AppraisalPart, Assessment, Criterion, Score
 
 MAX_TREE_DEPTH = 6  # field → criterion → component is 3 deep; room for deeper frameworks
 
-# A leaf's appraisal is done when it has a value and, if it loses points, the council's reason.
-DONE = Q(appraised_value__isnull=False) & (
-    Q(appraised_value__gte=F("maximum")) | ~Q(appraisal_comment="")
-)
+# A leaf's appraisal is done when it has a value and, if it loses points, the council's reason,
+# or when the council found nothing arose (không phát sinh).
+DONE = (
+    Q(appraised_value__isnull=False)
+    & (Q(appraised_value__gte=F("maximum")) | ~Q(appraisal_comment=""))
+) | Q(appraised_not_assessed=True)
 
 
 def leaves_below(nodes: Iterable[tuple[int, int | None]], selected: Iterable[int]) -> set[int]:

@@ -34,6 +34,12 @@ class PreviousResult:
     classification: str
     rank: int | None
     rank_of: int | None
+    rescaled: Decimal | None = None
+
+    @property
+    def basis(self) -> Decimal:
+        """What the change is against: the converted total where there was one."""
+        return self.total if self.rescaled is None else self.rescaled
 
 
 @dataclass
@@ -46,6 +52,8 @@ class PreviewRow:
     rank_of: int
     change: Decimal | None
     previous: PreviousResult | None = None
+    # Điểm quy đổi (see `engine.outcome`); None where nothing was converted.
+    rescaled: Decimal | None = None
     # A merged unit without a result of its own: its predecessors' results, listed (their sum
     # means nothing: they were ranked among other units, on other frameworks maybe).
     predecessors: list[PreviousResult] = field(default_factory=list)
@@ -81,44 +89,43 @@ def group_preview(*, round_: Round, group: RankingGroup) -> GroupPreview:
     members = list(group_assessments(round_, group).select_related("unit").order_by("unit__name"))
     # Summed apart (grouped by the score's assessment id alone), not annotated on the rows:
     # grouping by every column of the assessments and units costs 1,5 s at 3 300 units.
-    sums = dict(
-        Score.objects.filter(assessment__round=round_, assessment__ranking_group=group)
+    sums = {
+        assessment_id: (appraised_sum, not_assessed_max)
+        for assessment_id, appraised_sum, not_assessed_max in Score.objects.filter(
+            assessment__round=round_, assessment__ranking_group=group
+        )
         .order_by()  # the scores' default order would join three tables into the grouping
         .values("assessment_id")
-        .annotate(appraised_sum=Sum("appraised_value"))
-        .values_list("assessment_id", "appraised_sum")
-    )
-    totals = {
-        a.id: engine.total(
-            [sums.get(a.id)],
-            bonus=a.bonus,
-            penalty=a.penalty,
-            bonus_cap=framework.bonus_cap,
-            penalty_cap=framework.penalty_cap,
+        .annotate(
+            appraised_sum=Sum("appraised_value"),
+            not_assessed_max=Sum(
+                "maximum", filter=Q(appraised_not_assessed=True, appraised_value__isnull=True)
+            ),
         )
-        for a in members
+        .values_list("assessment_id", "appraised_sum", "not_assessed_max")
     }
-    ranks = engine.rank(totals)
+    results = {a.id: _outcome(a, framework, *sums.get(a.id, (None, None))) for a in members}
+    ranks = engine.rank({a_id: result.basis for a_id, result in results.items()})
     history = _earlier_results(
         round_, [a.unit for a in members], group_assessments(round_, group).values("unit_id")
     )
     bands = framework.bands()
     rows = []
     for a in members:
-        total = totals[a.id]
-        percent = engine.percentage(total, framework.max_total)
+        result = results[a.id]
         own, predecessors = history.get(a.unit_id, (None, []))
         rows.append(
             PreviewRow(
                 assessment=a,
-                total=total,
-                percentage=percent,
-                classification=engine.classify(percent, bands),
+                total=result.total,
+                percentage=result.percentage,
+                classification=engine.classify(result.percentage, bands),
                 rank=ranks[a.id],
                 rank_of=len(members),
-                change=engine.change(total, own.total if own else None),
+                change=engine.change(result.basis, own.basis if own else None),
                 previous=own,
                 predecessors=[] if own else predecessors,
+                rescaled=result.rescaled,
             )
         )
     rows.sort(key=lambda r: (r.rank, r.assessment.unit.name))
@@ -138,6 +145,20 @@ def group_preview(*, round_: Round, group: RankingGroup) -> GroupPreview:
     )
     return GroupPreview(
         round=round_, group=group, rows=rows, blocking=blocking, publications=publications
+    )
+
+
+def _outcome(assessment, framework, appraised_sum, not_assessed_max) -> engine.Outcome:
+    return engine.outcome(
+        appraised_sum,
+        framework_max=framework.max_total,
+        not_assessed_max=not_assessed_max,
+        rescales=framework.rescales,
+        rounding=framework.rounding,
+        bonus=assessment.bonus,
+        penalty=assessment.penalty,
+        bonus_cap=framework.bonus_cap,
+        penalty_cap=framework.penalty_cap,
     )
 
 
@@ -167,13 +188,14 @@ def _earlier_results(
             "unit__name",
             "period__year",
             "result_total",
+            "result_rescaled",
             "result_classification",
             "result_rank",
             "result_rank_of",
         )
     )
     latest: dict[int, PreviousResult] = {}
-    for unit_id, name, year, total, classification, rank, rank_of in earlier:
+    for unit_id, name, year, total, rescaled, classification, rank, rank_of in earlier:
         if unit_id not in latest:
             latest[unit_id] = PreviousResult(
                 unit_name=name,
@@ -182,6 +204,7 @@ def _earlier_results(
                 classification=classification,
                 rank=rank,
                 rank_of=rank_of,
+                rescaled=rescaled,
             )
     olds: dict[int, list[int]] = {}
     for new, old in links:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 
 from scoring import engine
 from scoring.models import (
@@ -91,6 +91,10 @@ class Results:
     leaf_count: int
     rank: int | None = None
     rank_of: int | None = None
+    # The total converted to the framework's (điểm quy đổi) when criteria were not assessed on
+    # a rescaling framework; the percentage, classification and rank follow it.
+    rescaled: Decimal | None = None
+    not_assessed_count: int = 0
     previous_total: Decimal | None = None
     change: Decimal | None = None
     # The period of the result compared with ("so với năm 2022"); None without one.
@@ -166,7 +170,8 @@ def assessment_sheet(assessment: Assessment, *, with_evidence: bool = False) -> 
                 counts_suggest=_counts_suggestion(score, framework.rounding) if score else None,
             )
         )
-    results = _results(assessment, list(lines.values()), len(leaf_ids))
+    not_assessed = [s for s in scores.values() if not_assessed_score(s)]
+    results = _results(assessment, list(lines.values()), len(leaf_ids), not_assessed)
     lost_rows = [row for row in rows if row.is_leaf and row.lost]
     return Sheet(assessment=assessment, rows=rows, results=results, lost_rows=lost_rows)
 
@@ -205,7 +210,8 @@ def _not_entered(score: Score, entering: str) -> bool:
         return _lost(score) and not score.response.strip()
     if entering == "self" and not score.criterion.is_self_assessed:
         return False  # the council's to enter, not the unit's
-    return getattr(score, ENTERED_FIELD[entering]) is None
+    reported = score.self_not_assessed if entering == "self" else score.appraised_not_assessed
+    return getattr(score, ENTERED_FIELD[entering]) is None and not reported
 
 
 def _changed(score: Score) -> bool:
@@ -247,11 +253,19 @@ def sheet_default_filter(assessment: Assessment, counts: dict[str, int]) -> str:
     return FILTER_LOST if explaining and counts[FILTER_LOST] else FILTER_ALL
 
 
-def _results(assessment: Assessment, lines: list[engine.Line], leaf_count: int) -> Results:
+def _results(
+    assessment: Assessment,
+    lines: list[engine.Line],
+    leaf_count: int,
+    not_assessed: Iterable[Score] = (),
+) -> Results:
     framework = assessment.framework
+    not_assessed = list(not_assessed)
     appraised_total = engine.total(line.appraised for line in lines)
-    total = _assessment_total(assessment, appraised_total)
-    percent = engine.percentage(total, framework.max_total)
+    result = _assessment_outcome(
+        assessment, appraised_total, sum((s.maximum for s in not_assessed), Decimal(0))
+    )
+    total, percent = result.total, result.percentage
     results = Results(
         maximum=framework.max_total,
         self_total=engine.total(line.self_value for line in lines),
@@ -261,8 +275,10 @@ def _results(assessment: Assessment, lines: list[engine.Line], leaf_count: int) 
         classification=None,
         points_lost=engine.points_lost(lines),
         cut_by_appraisal=engine.cut_by_appraisal(lines),
-        appraised_count=sum(1 for line in lines if line.appraised is not None),
+        appraised_count=sum(1 for line in lines if line.appraised is not None) + len(not_assessed),
         leaf_count=leaf_count,
+        rescaled=result.rescaled,
+        not_assessed_count=len(not_assessed),
     )
     if assessment.status == AssessmentStatus.PUBLISHED and assessment.result_total is not None:
         return _frozen(assessment, results)
@@ -276,13 +292,13 @@ def _results(assessment: Assessment, lines: list[engine.Line], leaf_count: int) 
                 ranking_group_id=assessment.ranking_group_id,
             )
         )
-        results.rank = engine.rank({a.id: total for a, total in peers}).get(assessment.id)
+        results.rank = engine.rank({a.id: r.basis for a, r in peers}).get(assessment.id)
         results.rank_of = len(peers)
     previous = _totals(_previous_published(assessment.period, [assessment.unit_id]))
     if previous:
         results.previous_period = previous[0][0].period
-        results.previous_total = previous[0][1]
-        results.change = engine.change(total, results.previous_total)
+        results.previous_total = previous[0][1].basis
+        results.change = engine.change(result.basis, results.previous_total)
     return results
 
 
@@ -295,7 +311,8 @@ def _frozen(assessment: Assessment, results: Results) -> Results:
     results.rank_of = assessment.result_rank_of
     results.change = assessment.result_change
     if results.change is not None:
-        results.previous_total = assessment.result_total - results.change
+        basis = assessment.result_rescaled
+        results.previous_total = (basis or assessment.result_total) - results.change
         # Named in the text ("so với năm 2022"): the unit's latest earlier published result
         # of the same kind, as the change was computed against (one query).
         previous = (
@@ -307,10 +324,28 @@ def _frozen(assessment: Assessment, results: Results) -> Results:
     return results
 
 
-def _assessment_total(assessment: Assessment, appraised_sum: Decimal | None) -> Decimal:
+def not_assessed_score(score: Score) -> bool:
+    """The council found nothing arose and the criterion leaves the sum (no appraised value)."""
+    return score.appraised_not_assessed and score.appraised_value is None
+
+
+# Summed with the appraised values, in the same query: the maxima of the criteria not assessed.
+NOT_ASSESSED_MAX = Sum(
+    "scores__maximum",
+    filter=Q(scores__appraised_not_assessed=True, scores__appraised_value__isnull=True),
+)
+
+
+def _assessment_outcome(
+    assessment: Assessment, appraised_sum: Decimal | None, not_assessed_max: Decimal | None
+) -> engine.Outcome:
     framework = assessment.framework
-    return engine.total(
-        [appraised_sum],
+    return engine.outcome(
+        appraised_sum,
+        framework_max=framework.max_total,
+        not_assessed_max=not_assessed_max,
+        rescales=framework.rescales,
+        rounding=framework.rounding,
         bonus=assessment.bonus,
         penalty=assessment.penalty,
         bonus_cap=framework.bonus_cap,
@@ -318,12 +353,12 @@ def _assessment_total(assessment: Assessment, appraised_sum: Decimal | None) -> 
     )
 
 
-def _totals(queryset) -> list[tuple[Assessment, Decimal]]:
-    """Each assessment of `queryset` with its total, summed by the database (1 query)."""
-    rows = queryset.annotate(appraised_sum=Sum("scores__appraised_value")).select_related(
-        "framework", "unit", "period"
-    )
-    return [(a, _assessment_total(a, a.appraised_sum)) for a in rows]
+def _totals(queryset) -> list[tuple[Assessment, engine.Outcome]]:
+    """Each assessment of `queryset` with its result, summed by the database (1 query)."""
+    rows = queryset.annotate(
+        appraised_sum=Sum("scores__appraised_value"), not_assessed_max=NOT_ASSESSED_MAX
+    ).select_related("framework", "unit", "period")
+    return [(a, _assessment_outcome(a, a.appraised_sum, a.not_assessed_max)) for a in rows]
 
 
 def _published(**filters):
@@ -387,6 +422,9 @@ class RankingRow:
     rank_of: int = 0
     # The period `change` is against: the unit's previous published result of the same kind.
     previous_period: Period | None = None
+    # Điểm quy đổi: the total converted to the framework's, which the rank follows; None
+    # where no criterion was left out (or the framework does not rescale).
+    rescaled: Decimal | None = None
 
     @property
     def group(self):
@@ -417,6 +455,7 @@ def period_results(framework: Framework, period: Period) -> list[RankingRow]:
             change=a.result_change,
             rank_of=a.result_rank_of,
             previous_period=before.get(a.unit_id) if a.result_change is not None else None,
+            rescaled=a.result_rescaled,
         )
         for a in published
     ]
@@ -431,26 +470,26 @@ def period_totals(framework: Framework, period: Period) -> list[RankingRow]:
         _published(framework=framework, period=period).select_related("ranking_group")
     )
     previous = {
-        a.unit_id: (a.period, total)
-        for a, total in _totals(_previous_published(period, [a.unit_id for a, _ in current]))
+        a.unit_id: (a.period, result.basis)
+        for a, result in _totals(_previous_published(period, [a.unit_id for a, _ in current]))
     }
     bands = framework.bands()
     rows = []
     for members in _by_group(current).values():
-        ranks = engine.rank({a.id: total for a, total in members})
-        for a, total in members:
-            percent = engine.percentage(total, framework.max_total)
+        ranks = engine.rank({a.id: result.basis for a, result in members})
+        for a, result in members:
             before, before_total = previous.get(a.unit_id, (None, None))
             rows.append(
                 RankingRow(
                     assessment=a,
-                    total=total,
-                    percentage=percent,
-                    classification=engine.classify(percent, bands),
+                    total=result.total,
+                    percentage=result.percentage,
+                    classification=engine.classify(result.percentage, bands),
                     rank=ranks[a.id],
-                    change=engine.change(total, before_total),
+                    change=engine.change(result.basis, before_total),
                     rank_of=len(members),
                     previous_period=before,
+                    rescaled=result.rescaled,
                 )
             )
     return sorted(rows, key=_ranking_order)

@@ -182,8 +182,11 @@ def _my_parts_progress(scope: Scope | None, views) -> dict | None:
     done = sum(
         1
         for v in mine
-        if v.score.appraised_value is not None
-        and (v.score.appraised_value >= v.score.maximum or v.score.appraisal_comment.strip())
+        if v.score.appraised_not_assessed
+        or (
+            v.score.appraised_value is not None
+            and (v.score.appraised_value >= v.score.maximum or v.score.appraisal_comment.strip())
+        )
     )
     pending = sum(
         1 for v in mine if v.score.appraised_value is None and v.score.self_value is not None

@@ -26,6 +26,7 @@ from exchange.parsing.text import (
     is_code,
 )
 from exchange.preview import Problem, error, warning
+from scoring.engine import is_none_word
 
 # Order matters: the first pattern a header matches wins, so "Ý kiến hội đồng thẩm định"
 # is the reason column, not the appraised score.
@@ -69,6 +70,7 @@ class AppendixRow:
     responsible: str | None = None
     code_was_number: bool = False
     unreadable: bool = False  # a number cell could not be read (reported as an error)
+    appraised_none: bool = False  # "Không phát sinh" / "KPS" in the appraised column
 
 
 @dataclass
@@ -122,6 +124,9 @@ def _numbers(grid: Grid, row: int, columns: dict[str, int], problems: list[Probl
     for key in NUMBER_KEYS:
         col = columns.get(key)
         if col is None:
+            continue
+        if key == "appraised" and is_none_word(grid.cell(row, col)):
+            values[key], values["appraised_none"] = None, True
             continue
         try:
             values[key] = cell_number(grid.cell(row, col), cell_name(row, col))
@@ -196,7 +201,9 @@ def _read_row(grid: Grid, row: int, table: AppendixTable) -> None:
     code, was_number = cell_code(code_value)
     problems: list[Problem] = []
     numbers = _numbers(grid, row, columns, problems)
-    has_numbers = any(numbers.get(k) is not None for k in NUMBER_KEYS)
+    has_numbers = any(numbers.get(k) is not None for k in NUMBER_KEYS) or bool(
+        numbers.get("appraised_none")
+    )
     if not code and table.rows and not has_numbers and not problems:
         _continue(table.rows[-1], grid, row, columns)
         return
@@ -233,6 +240,7 @@ def _read_row(grid: Grid, row: int, table: AppendixTable) -> None:
             responsible=_text(grid, row, columns.get("responsible")),
             code_was_number=was_number,
             unreadable=bool(numbers.get("unreadable")),
+            appraised_none=bool(numbers.get("appraised_none")),
         )
     )
 

@@ -27,6 +27,7 @@ from exchange.preview import Problem, error, warning
 
 CRITERIA_PATTERNS = (
     ("source", (r"\bnguon diem\b",)),
+    ("when_none", (r"\bkhong phat sinh\b",)),
     ("params", (r"\btham so\b",)),
     ("guidance", (r"\bhuong dan\b",)),
     ("evidence", (r"\bkiem chung\b",)),
@@ -50,6 +51,7 @@ INFO_LABELS = (
     ("lam tron", "rounding"),
     ("diem thuong toi da", "bonus_cap"),
     ("diem tru toi da", "penalty_cap"),
+    ("quy doi diem", "rescales"),
 )
 
 
@@ -72,6 +74,7 @@ class FrameworkRow:
     evidence: str = ""
     department: str = ""
     source: str = ""  # "Nguồn điểm" as typed; mapped to a source by the plan
+    when_none: str = ""  # as typed ("Không đánh giá"); mapped to a rule by the plan
 
 
 @dataclass
@@ -212,6 +215,7 @@ def _read_criteria(grid: Grid, header: Header, sheet: FrameworkSheet) -> None:
         entry.evidence = _text(grid, row, cols.get("evidence"))
         entry.department = _text(grid, row, cols.get("department"))
         entry.source = _text(grid, row, cols.get("source"))
+        entry.when_none = _text(grid, row, cols.get("when_none"))
         if "params" in cols:
             entry.params_text = _text(grid, row, cols["params"])
             entry.params_cell = cell_name(row, cols["params"])

@@ -31,6 +31,7 @@ class CriterionSpec:
     parent_code: str | None
     is_leaf: bool
     source: str = "self"  # "survey", "external": the council enters it for the whole round
+    when_none: str = "refuse"  # what "không phát sinh" gives (engine.NoneRule)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class ScoreState:
     comment: str = ""
     responsible_note: str = ""
     may_edit_self: bool = True
+    self_none: bool = False  # the unit reported "không phát sinh"
+    appraised_none: bool = False  # the council confirmed it
 
 
 @dataclass

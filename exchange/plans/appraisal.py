@@ -104,9 +104,66 @@ def _plan_row(
             )
         )
         line.action = REFUSED
+    elif entry.appraised_none:
+        return _none_changes(entry, spec, state, line)
     else:
         return _changes(entry, spec, state, counts, line)
     return None
+
+
+def _none_changes(
+    entry: AppendixRow, spec: CriterionSpec, state: ScoreState, line: PreviewRow
+) -> dict | None:
+    """A row whose appraised cell says "không phát sinh": the council confirms it (or finds
+    it itself), with its reason, the unit's own where the unit reported it."""
+    if spec.when_none in ("", engine.NoneRule.REFUSE):
+        line.problems.append(
+            error(
+                f"Tiêu chí {spec.code}: tiêu chí này không chấp nhận “không phát sinh”; hãy "
+                "nhập điểm thẩm định.",
+                entry.row,
+            )
+        )
+        line.action = REFUSED
+        return None
+    comment = entry.note if entry.note is not None else state.comment
+    if not (comment or "").strip() and state.self_none:
+        comment = state.self_note
+    if not (comment or "").strip():
+        line.problems.append(
+            error(
+                f"Tiêu chí {spec.code}: xác định không phát sinh cần ghi lý do; hãy ghi lý do "
+                "vào cột ghi chú.",
+                entry.row,
+            )
+        )
+        line.action = REFUSED
+        return None
+    value = engine.none_score(spec.code, spec.when_none, spec.maximum)
+    changes = []
+    if not state.appraised_none or value != state.appraised:
+        shown = "Không phát sinh" + (f" ({number(value)})" if value is not None else "")
+        changes.append(Change("Điểm thẩm định", number(state.appraised), shown))
+    if comment != state.comment:
+        changes.append(Change("Ý kiến thẩm định", short(state.comment), short(comment)))
+    line.changes = changes
+    line.action = UPDATE if changes else UNCHANGED
+    if not changes:
+        return None
+    return {
+        "score_id": state.score_id,
+        "version": state.version,
+        "code": spec.code,
+        "row": entry.row,
+        "appraised": {
+            "value": decimal_text(value),
+            "b": None,
+            "a": None,
+            "comment": comment,
+            "responsible_note": None,
+            "none": True,
+        },
+    }
 
 
 def _unlisted(
@@ -122,7 +179,11 @@ def _unlisted(
     empty = [
         spec
         for code, spec in sorted(framework.criteria.items(), key=lambda i: engine.sort_key(i[0]))
-        if spec.is_leaf and code not in seen and code in states and states[code].appraised is None
+        if spec.is_leaf
+        and code not in seen
+        and code in states
+        and states[code].appraised is None
+        and not states[code].appraised_none
     ]
     if fill_unlisted:
         return [_fill(spec, states[spec.code], preview) for spec in empty]

@@ -144,7 +144,20 @@ def _info(sheet: FrameworkSheet, levels, roundings, preview: Preview) -> dict[st
         data[key] = default if value is None and key not in info else value
         if data[key] is None:
             problem(key, f"Thiếu “{label}”.")
+    data["rescales"] = _yes_no(info.get("rescales"))
+    if data["rescales"] is None:
+        problem("rescales", "“Quy đổi điểm” phải là “Có” hoặc “Không” (để trống: Không).")
     return data
+
+
+def _yes_no(value: object) -> bool | None:
+    """ "Có" / "Không" (or empty: no), as typed in a "label | value" line."""
+    folded = fold(value)
+    if folded in ("", "khong", "no", "false", "0"):
+        return False
+    if folded in ("co", "yes", "true", "1", "x"):
+        return True
+    return None
 
 
 def _bands(sheet: FrameworkSheet, preview: Preview) -> list[dict[str, Any]]:
@@ -214,6 +227,7 @@ def _criteria(sheet: FrameworkSheet, methods, preview: Preview) -> dict[str, Fra
         else:
             row.method = method
             _read_source(row, line)
+            _read_when_none(row, line)
             try:
                 _read_params(row)
             except CellError as exc:
@@ -244,6 +258,21 @@ def _read_source(row: FrameworkRow, line: PreviewRow) -> None:
             )
         )
     row.source = source or "self"
+
+
+def _read_when_none(row: FrameworkRow, line: PreviewRow) -> None:
+    """The "Khi không phát sinh" cell as a rule (empty: refused, as before the column)."""
+    rule = choice_value(row.when_none, engine.NONE_RULE_LABELS) if row.when_none else "refuse"
+    if rule is None:
+        labels = "; ".join(engine.NONE_RULE_LABELS.values())
+        line.problems.append(
+            error(
+                f"Tiêu chí {row.code}: “Khi không phát sinh” là “{row.when_none}”; hãy chọn một "
+                f"trong: {labels}.",
+                row.row,
+            )
+        )
+    row.when_none = rule or ""
 
 
 def _read_params(row: FrameworkRow) -> None:
@@ -290,6 +319,7 @@ def _nest(by_code: dict[str, FrameworkRow], methods) -> list[dict[str, Any]]:
             node["params"] = _params(row)
             if row.source and row.source != "self":
                 node["source"] = row.source
+            node["when_none"] = row.when_none or engine.NoneRule.REFUSE.value
         nodes[code] = node
         parent = nodes.get(_parent(code) or "")
         (parent["children"] if parent and "children" in parent else roots).append(node)
@@ -346,6 +376,7 @@ def signature(data: Mapping[str, Any]) -> tuple:
                 _words(item.get("guidance")),
                 _words(item.get("evidence")),
                 _words(item.get("department")),
+                str(item.get("when_none") or "refuse") if not item.get("children") else "",
                 walk(item.get("children") or []),
             )
             for item in items
@@ -362,6 +393,7 @@ def signature(data: Mapping[str, Any]) -> tuple:
         data.get("rounding"),
         _dec(data.get("bonus_cap")),
         _dec(data.get("penalty_cap")),
+        bool(data.get("rescales")),
         tuple(sorted((_words(b["label"]), _dec(b["lower_bound"])) for b in data.get("bands", []))),
         walk(data.get("criteria", [])),
     )

@@ -91,9 +91,75 @@ def _meta_problem(meta: dict[str, str], expected: dict[str, str]):
     return None
 
 
+def _nothing_arose(entry: SelfRow, spec: CriterionSpec, line: PreviewRow) -> bool:
+    """The row reports "không phát sinh": the words in the value cell, or a ratio's a = 0
+    where the criterion's rule allows it (where it does not, a = 0 gets the usual refusal)."""
+    allowed = spec.when_none not in ("", engine.NoneRule.REFUSE)
+    if engine.is_none_word(entry.value_text):
+        if not allowed:
+            line.problems.append(
+                error(
+                    f"Tiêu chí {spec.code}: tiêu chí này không chấp nhận “không phát sinh”; hãy "
+                    "nhập số liệu.",
+                    entry.row,
+                )
+            )
+        return allowed
+    return (
+        allowed and spec.method in engine.RATIO_METHODS and engine.nothing_arose(entry.b, entry.a)
+    )
+
+
+def _plan_none(
+    entry: SelfRow, spec: CriterionSpec, state: ScoreState, line: PreviewRow
+) -> dict | None:
+    """A row reporting "không phát sinh": its reason is required; the rule gives the value."""
+    note = entry.note if entry.note is not None else state.self_note
+    if not (note or "").strip():
+        line.problems.append(
+            error(
+                f"Tiêu chí {spec.code}: báo không phát sinh cần ghi lý do; hãy ghi lý do vào cột "
+                "“Giải thích của đơn vị”.",
+                entry.row,
+            )
+        )
+        line.action = REFUSED
+        return None
+    value = engine.none_score(spec.code, spec.when_none, spec.maximum)
+    line.changes = []
+    if not state.self_none or value != state.self_value:
+        shown = "Không phát sinh" + (f" ({number(value)})" if value is not None else "")
+        line.changes.append(Change("Điểm tự đánh giá", number(state.self_value), shown))
+    if note != state.self_note:
+        line.changes.append(Change("Giải thích", short(state.self_note), short(note)))
+    line.action = UPDATE if line.changes else UNCHANGED
+    if not line.changes:
+        return None
+    _check_may_change(entry, spec, state, line)
+    if line.has_error:
+        line.action = REFUSED
+        return None
+    return {
+        "score_id": state.score_id,
+        "version": state.version,
+        "code": spec.code,
+        "row": entry.row,
+        "value": decimal_text(value),
+        "b": None,
+        "a": None,
+        "note": note,
+        "none": True,
+    }
+
+
 def _plan_row(
     entry: SelfRow, spec: CriterionSpec, state: ScoreState, rounding: str, line: PreviewRow
 ) -> dict | None:
+    if _nothing_arose(entry, spec, line):
+        return _plan_none(entry, spec, state, line)
+    if line.has_error:
+        line.action = REFUSED
+        return None
     value, b, a = _values(entry, spec, state, rounding, line)
     if line.has_error:
         line.action = REFUSED
@@ -190,7 +256,7 @@ def _label_refusal(entry: SelfRow, spec: CriterionSpec) -> str:
 
 def _changes(state: ScoreState, value, b, a, note: str) -> list[Change]:
     changes = []
-    if value != state.self_value:
+    if value != state.self_value or (state.self_none and value is not None):
         changes.append(Change("Điểm tự đánh giá", number(state.self_value), number(value)))
     if (b, a) != (state.self_b, state.self_a):
         changes.append(Change("Số liệu b/a", _counts(state.self_b, state.self_a), _counts(b, a)))

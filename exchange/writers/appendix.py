@@ -30,6 +30,7 @@ COLUMNS = [
     "Trách nhiệm bộ phận phụ trách",
 ]
 SUBTITLE = "Lĩnh vực/ Tiêu chí/Tiêu chí thành phần"
+NONE_WORDS = "Không phát sinh"
 WIDTH = len(COLUMNS)
 
 
@@ -59,7 +60,10 @@ def appendix_workbook(sheet: Sheet, *, lost_only: bool) -> bytes:
             line.criterion.title,
             line.maximum,
             line.self_value,
-            line.appraised,
+            # Written as the import reads it back: the council found nothing arose.
+            NONE_WORDS
+            if line.is_leaf and score and score.appraised_not_assessed
+            else line.appraised,
             line.lost,
             score.appraisal_comment if score and line.is_leaf else None,
             score.responsible_note if score and line.is_leaf else None,
@@ -83,6 +87,11 @@ def appendix_workbook(sheet: Sheet, *, lost_only: bool) -> bytes:
     for col, value in enumerate(totals, start=1):
         put(ws, row, col, value, bold=True, score=3 <= col <= 6)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+    if sheet.results.rescaled is not None and not lost_only:
+        row += 1  # after the totals row, which ends the table for the import
+        put(ws, row, 1, "Điểm quy đổi", bold=True)
+        put(ws, row, 5, sheet.results.rescaled, bold=True, score=True)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
     widths(ws, (9, 46, 9, 10, 10, 9, 36, 24))
     ws.freeze_panes = "A7"
     fit_rows(ws, 7)

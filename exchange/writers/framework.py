@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cchc.spreadsheet import write
@@ -39,6 +40,7 @@ CRITERIA_COLUMNS = [
     "Hướng dẫn chấm",
     "Tài liệu kiểm chứng",
     "Bộ phận phụ trách",
+    "Khi không phát sinh",
 ]
 LISTS_SHEET = "_danh_muc"
 
@@ -112,6 +114,7 @@ def _info_sheet(info, data: Mapping[str, Any], levels, roundings) -> None:
         ("Làm tròn điểm tính toán", roundings.get(data["rounding"], data["rounding"])),
         ("Điểm thưởng tối đa", Decimal(data.get("bonus_cap") or 0)),
         ("Điểm trừ tối đa", Decimal(data.get("penalty_cap") or 0)),
+        ("Quy đổi điểm", "Có" if data.get("rescales") else "Không"),
     ]
     row = 3
     for label, value in lines:
@@ -142,7 +145,7 @@ def _criteria_sheet(criteria, data: Mapping[str, Any], methods) -> int:
         criteria.cell(row=row, column=2).alignment = Alignment(
             wrap_text=True, vertical="top", indent=depth
         )
-    widths(criteria, (9, 52, 9, 30, 12, 34, 26, 18, 48, 36, 24))
+    widths(criteria, (9, 52, 9, 30, 12, 34, 26, 18, 48, 36, 24, 18))
     criteria.freeze_panes = "C2"
     fit_rows(criteria, 2)
     landscape(criteria, "1:1")
@@ -166,6 +169,9 @@ def _criterion_values(item: Mapping[str, Any], methods) -> list:
         item.get("guidance", ""),
         item.get("evidence", ""),
         item.get("department", ""),
+        ""
+        if parent
+        else engine.NONE_RULE_LABELS[engine.NoneRule(item.get("when_none") or "refuse")],
     ]
 
 
@@ -183,6 +189,7 @@ def _method_list(workbook, criteria, methods: Mapping[str, str], last_row: int) 
     )
     rule.add(f"D2:D{max(last_row, 2) + 200}")
     criteria.add_data_validation(rule)
+    _none_rule_list(criteria, last_row)
 
 
 def _source_list(criteria, last_row: int) -> None:
@@ -196,4 +203,13 @@ def _source_list(criteria, last_row: int) -> None:
         showErrorMessage=False,
     )
     rule.add(f"{letter}2:{letter}{max(last_row, 2) + 200}")
+    criteria.add_data_validation(rule)
+
+
+def _none_rule_list(criteria, last_row: int) -> None:
+    """A drop-down of the "Khi không phát sinh" rules, in the column after the department."""
+    column = get_column_letter(CRITERIA_COLUMNS.index("Khi không phát sinh") + 1)
+    labels = ",".join(engine.NONE_RULE_LABELS.values())
+    rule = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
+    rule.add(f"{column}2:{column}{max(last_row, 2) + 200}")
     criteria.add_data_validation(rule)

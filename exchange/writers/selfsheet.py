@@ -87,10 +87,16 @@ def self_sheet_workbook(sheet: Sheet) -> bytes:
         if parent_code:
             children[parent_code].append(criterion.code)
         choices = _choices(line)
-        _write_row(ws, row, line, choices)
+        _write_row(ws, row, line, choices, rescales=assessment.framework.rescales)
         if line.is_leaf and criterion.is_self_assessed:
-            if choices:
-                lists[tuple(label for label, _ in choices)].append(f"E{row}")
+            labels = tuple(label for label, _ in choices)
+            if criterion.allows_none:
+                # "Không phát sinh" is typed in the value cell: no number limit, and in a
+                # drop-down it is one more choice.
+                if labels:
+                    lists[(*labels, NONE_WORDS)].append(f"E{row}")
+            elif labels:
+                lists[labels].append(f"E{row}")
             else:
                 limits[f"{line.maximum:f}"].append(f"E{row}")
             if criterion.method in engine.RATIO_METHODS:
@@ -138,8 +144,14 @@ def _choices(line) -> list[tuple[str, Decimal]]:
     return []
 
 
+NONE_WORDS = "Không phát sinh"
+
+
 def _shown_value(score, choices: list[tuple[str, Decimal]]):
-    """The self value as the cell shows it: the name of a named value, else the number."""
+    """The self value as the cell shows it: "Không phát sinh" where the unit reported it, the
+    name of a named value, else the number."""
+    if score and score.self_not_assessed:
+        return NONE_WORDS
     value = score.self_value if score else None
     for label, points in choices:
         if value is not None and value == points:
@@ -156,14 +168,21 @@ def _points_formula(row: int, choices: list[tuple[str, Decimal]]) -> Formula:
     return Formula(f"={formula}")
 
 
-def _write_row(ws, row: int, line, choices: list[tuple[str, Decimal]]) -> None:
+def _write_row(
+    ws, row: int, line, choices: list[tuple[str, Decimal]], *, rescales: bool = False
+) -> None:
     criterion, score = line.criterion, line.score
     parent = not line.is_leaf
-    write(ws, row, POINTS, Formula(f"=E{row}") if parent else _points_formula(row, choices))
+    named = choices
+    if criterion.when_none == engine.NoneRule.FULL:
+        named = [*choices, (NONE_WORDS, criterion.maximum)]
+    write(ws, row, POINTS, Formula(f"=E{row}") if parent else _points_formula(row, named))
     values = [
         criterion.code,
         criterion.title,
-        criterion.rule_text(),
+        " ".join(
+            filter(None, [criterion.rule_text(), criterion.none_rule_text(rescales=rescales)])
+        ),
         line.maximum,
         None if parent else _shown_value(score, choices),
         score.self_b if score and not parent else None,

@@ -255,6 +255,16 @@ class Criterion(models.Model):
         """What the self-assessment shows instead of an input ("" for a self-assessed one)."""
         return SOURCE_ENTRY_TEXT.get(self.source, "")
 
+    @property
+    def allows_none(self) -> bool:
+        """The unit may report "không phát sinh" (the rule gives full points or leaves it out)."""
+        return bool(self.when_none) and self.when_none != WhenNone.REFUSE
+
+    def none_rule_text(self, *, rescales: bool) -> str:
+        """ "Khi không phát sinh: …" where the rule allows it; empty where it is refused (as
+        every criterion was before the rule existed, so nothing is said)."""
+        return engine.none_rule_text(self.when_none, rescales=rescales) if self.allows_none else ""
+
 
 # What the unit reads where a criterion it does not score itself would take its input.
 SOURCE_ENTRY_TEXT = {

@@ -134,6 +134,14 @@ def self_assessment_gaps(assessment: Assessment) -> list[Gap]:
         code = score.criterion.code
         if not score.criterion.is_self_assessed:
             continue  # the council enters it for the whole round (survey, outside source)
+        if score.self_not_assessed:  # không phát sinh: no value, no file; its reason is enough
+            if not score.self_note.strip():
+                message = (
+                    f"Tiêu chí {code}: báo không phát sinh nhưng chưa ghi lý do; hãy ghi lý do "
+                    "vào ô giải thích."
+                )
+                gaps.append(Gap(score.id, code, "evidence", message))
+            continue
         if score.self_value is None:
             gaps.append(
                 Gap(score.id, code, "value", f"Tiêu chí {code}: chưa nhập điểm tự đánh giá.")
@@ -185,11 +193,23 @@ def assessment_accept_self_values(*, assessment: Assessment, user=None) -> int:
         )
     filled = 0
     pending = _leaf_scores(assessment).filter(
-        appraised_value__isnull=True, self_value__isnull=False
+        Q(self_value__isnull=False) | Q(self_not_assessed=True),
+        appraised_value__isnull=True,
+        appraised_not_assessed=False,
     )
     if scope.restricted:
         pending = pending.filter(criterion_id__in=scope.leaf_ids)
     for score in pending.select_related("assessment__framework"):
+        if score.self_not_assessed:
+            score_set_appraised(
+                score=score,
+                value=None,
+                nothing_arose=True,
+                user=user,
+                reason="Chấp nhận điểm tự đánh giá",
+            )
+            filled += 1
+            continue
         lost = score.self_value < score.maximum and not score.appraisal_comment.strip()
         score_set_appraised(
             score=score,
@@ -209,8 +229,15 @@ def appraisal_missing(assessment: Assessment) -> list[str]:
     missing = []
     for score in _leaf_scores(assessment):
         code = score.criterion.code
+        if score.appraised_not_assessed:
+            continue  # không phát sinh, confirmed with its reason
         if score.appraised_value is None:
             missing.append(f"Tiêu chí {code}: chưa có điểm thẩm định.")
+        elif score.self_not_assessed and not score.appraisal_comment.strip():
+            missing.append(
+                f"Tiêu chí {code}: đơn vị báo không phát sinh, hội đồng chấm điểm nhưng chưa "
+                "ghi lý do; hãy ghi lý do vào ý kiến thẩm định."
+            )
         elif score.appraised_value < score.maximum and not score.appraisal_comment.strip():
             missing.append(f"Tiêu chí {code}: bị trừ điểm nhưng chưa ghi lý do.")
     return missing
@@ -311,7 +338,7 @@ def assessment_publish(
         allowed += [AssessmentStatus.DRAFT, AssessmentStatus.SUBMITTED, AssessmentStatus.ROUND_2]
     _require(assessment, *allowed, action="công bố")
     missing = list(
-        assessment.scores.filter(appraised_value__isnull=True)
+        assessment.scores.filter(appraised_value__isnull=True, appraised_not_assessed=False)
         .order_by("criterion__sort_key")
         .values_list("criterion__code", flat=True)
     )

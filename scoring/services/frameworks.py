@@ -90,6 +90,7 @@ def framework_create(*, data: Mapping[str, Any], issuing_unit: Unit | None = Non
         rounding=data.get("rounding", engine.Rounding.HALF_UP),
         bonus_cap=_decimal(data.get("bonus_cap", "0"), "Điểm thưởng tối đa"),
         penalty_cap=_decimal(data.get("penalty_cap", "0"), "Điểm trừ tối đa"),
+        rescales=bool(data.get("rescales", False)),
     )
     framework.full_clean()
     framework.save()
@@ -116,6 +117,7 @@ def framework_create(*, data: Mapping[str, Any], issuing_unit: Unit | None = Non
             guidance=item.get("guidance", ""),
             evidence_required=item.get("evidence", ""),
             default_department=item.get("department", ""),
+            when_none=item.get("when_none") or engine.NoneRule.REFUSE,
         )
         criterion.full_clean()
         criterion.save()

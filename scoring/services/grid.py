@@ -54,13 +54,20 @@ def _current(entry: Entry, mode: Mode) -> tuple:
 def _values(score, mode: Mode) -> tuple:
     """The row's stored values the page edits, from a score or one of its history records."""
     if mode == Mode.SELF:
-        return (score.self_value, score.self_b, score.self_a, score.self_note)
+        return (
+            score.self_value,
+            score.self_b,
+            score.self_a,
+            score.self_note,
+            score.self_not_assessed,
+        )
     if mode == Mode.APPRAISE:
         return (
             score.appraised_value,
             score.appraised_b,
             score.appraised_a,
             score.appraisal_comment,
+            score.appraised_not_assessed,
             score.appraised_measure,
         )
     return (score.response,)
@@ -69,7 +76,7 @@ def _values(score, mode: Mode) -> tuple:
 def _submitted(entry: Entry, mode: Mode, rounding: str) -> tuple:
     if mode == Mode.RESPOND:
         return (entry.text,)
-    typed = (entry.effective_value(rounding), entry.b, entry.a, entry.text)
+    typed = (entry.effective_value(rounding), entry.b, entry.a, entry.text, entry.nothing)
     return (*typed, entry.measure) if mode == Mode.APPRAISE else typed
 
 
@@ -78,9 +85,10 @@ def _as_loaded(entry: Entry, mode: Mode, rounding: str) -> bool:
     if entry.version is None:
         return False
     if entry.version == 0:  # as created: nothing entered yet
-        loaded = {Mode.RESPOND: ("",), Mode.APPRAISE: (None, None, None, "", None)}.get(
-            mode, (None, None, None, "")
-        )
+        loaded = {
+            Mode.RESPOND: ("",),
+            Mode.APPRAISE: (None, None, None, "", False, None),
+        }.get(mode, (None, None, None, "", False))
     else:
         record = (
             Score.history.filter(id=entry.score.pk, version=entry.version)
@@ -97,13 +105,25 @@ def _save(entry: Entry, mode: Mode, user) -> None:
     score, common = entry.score, {"user": user, "expected_version": entry.version}
     if mode == Mode.SELF:
         score_set_self(
-            score=score, value=entry.value, b=entry.b, a=entry.a, note=entry.text, **common
+            score=score,
+            value=entry.value,
+            b=entry.b,
+            a=entry.a,
+            note=entry.text,
+            nothing_arose=entry.nothing,
+            **common,
         )
     elif mode == Mode.APPRAISE and score.criterion.is_measured:
         score_set_measure(score=score, measure=entry.measure, comment=entry.text, **common)
     elif mode == Mode.APPRAISE:
         score_set_appraised(
-            score=score, value=entry.value, b=entry.b, a=entry.a, comment=entry.text, **common
+            score=score,
+            value=entry.value,
+            b=entry.b,
+            a=entry.a,
+            comment=entry.text,
+            nothing_arose=entry.nothing,
+            **common,
         )
     else:
         score_set_response(score=score, text=entry.text, **common)

@@ -4,7 +4,7 @@ number of assessments.
 Publication stores each assessment's total, percentage, classification, rank "x/y" and change
 on its row, so that published pages read them instead of summing scores again. `bulk_update`
 would build a `CASE WHEN` per row and field (3 s at 3 300 units); this is one UPDATE joined to
-the new values: on PostgreSQL the values travel as seven arrays (`unnest`), so the statement
+the new values: on PostgreSQL the values travel as eight arrays (`unnest`), so the statement
 stays the same size whatever the number of rows; SQLite gets a `VALUES` list (≥ 3.33).
 The history rows are copied from the updated rows by one INSERT … SELECT instead of building
 a model instance per row.
@@ -20,16 +20,16 @@ from django.db import connection
 
 from scoring.models import Assessment
 
-COLUMNS = "id, total, percentage, classification, rank, rank_of, change"
-# SQLite: one VALUES row per assessment, 7 parameters each, within its 32 766 parameters.
+COLUMNS = "id, total, percentage, classification, rank, rank_of, change, rescaled"
+# SQLite: one VALUES row per assessment, 8 parameters each, within its 32 766 parameters.
 SQLITE_ROW = (
     "(CAST(%s AS INTEGER), CAST(%s AS NUMERIC), CAST(%s AS NUMERIC), %s, "
-    "CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS NUMERIC))"
+    "CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS NUMERIC), CAST(%s AS NUMERIC))"
 )
 SQLITE_CHUNK = 4000
 POSTGRES_VALUES = (
     "SELECT * FROM unnest(%s::integer[], %s::numeric[], %s::numeric[], %s::varchar[], "
-    "%s::integer[], %s::integer[], %s::numeric[])"
+    "%s::integer[], %s::integer[], %s::numeric[], %s::numeric[])"
 )
 HISTORY_OWN = {
     "history_id",
@@ -49,13 +49,15 @@ def _columns(row) -> list[Any]:
         row.rank,
         row.rank_of,
         None if row.change is None else str(row.change),
+        None if getattr(row, "rescaled", None) is None else str(row.rescaled),
     ]
 
 
 def results_write(rows: Sequence[Any], **also: Any) -> None:
     """Store each row's results on its assessment (`rows` have assessment, total, percentage,
-    classification, rank, rank_of and change, as `RankingRow` and the publication preview's
-    rows do); `also` sets further columns to one value on every row (e.g. status)."""
+    classification, rank, rank_of, change and rescaled (điểm quy đổi), as `RankingRow` and the
+    publication preview's rows do); `also` sets further columns to one value on every row
+    (e.g. status)."""
     if not rows:
         return
     table = Assessment._meta.db_table
@@ -66,7 +68,8 @@ def results_write(rows: Sequence[Any], **also: Any) -> None:
     update = (
         f"UPDATE {table} SET result_total = v.total, result_percentage = v.percentage, "
         "result_classification = v.classification, result_rank = v.rank, "
-        f"result_rank_of = v.rank_of, result_change = v.change{extra} "
+        f"result_rank_of = v.rank_of, result_change = v.change, "
+        f"result_rescaled = v.rescaled{extra} "
         f"FROM v WHERE {table}.id = v.id"
     )
     with connection.cursor() as cursor:

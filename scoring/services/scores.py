@@ -47,6 +47,42 @@ def _resolve_value(
     return value
 
 
+def _nothing_arose(
+    score: Score,
+    flagged: bool,
+    value: Decimal | None,
+    b: int | None,
+    a: int | None,
+    reason: str,
+) -> bool:
+    """Whether this entry reports that nothing arose (không phát sinh): the box ticked, or a
+    ratio's a = 0 where the criterion's rule allows it (where it does not, a = 0 gets the
+    refusal it always had). Refused without a reason, or with a value the rule does not give."""
+    criterion = score.criterion
+    rule = engine.NoneRule(criterion.when_none or engine.NoneRule.REFUSE)
+    if not flagged and not (
+        engine.nothing_arose(b, a)
+        and criterion.method in engine.RATIO_METHODS
+        and rule != engine.NoneRule.REFUSE
+    ):
+        return False
+    try:
+        given = engine.none_score(criterion.code, rule, score.maximum)
+    except engine.ScoringError as exc:
+        raise ValidationError(str(exc)) from exc
+    if value is not None and value != given:
+        raise ValidationError(
+            f"Tiêu chí {criterion.code}: đã báo không phát sinh thì không nhập điểm "
+            f"{engine.vn_number(value)}; hãy bỏ chọn “Không phát sinh” hoặc xóa điểm."
+        )
+    if not reason.strip():
+        raise ValidationError(
+            f"Tiêu chí {criterion.code}: báo không phát sinh cần ghi lý do; hãy ghi vì sao "
+            "không phát sinh."
+        )
+    return True
+
+
 class ConcurrentEdit(ValidationError):
     """Someone saved this criterion after the form being saved was loaded."""
 
@@ -113,9 +149,12 @@ def score_set_self(
     user=None,
     expected_version: int | None = None,
     reason: str | None = None,
+    nothing_arose: bool = False,
 ) -> Score:
     """Record the unit's self-assessed value (or counts) for one criterion.
 
+    `nothing_arose` (or a ratio's a = 0) reports "không phát sinh" with `note` as its reason:
+    the criterion's rule gives its maximum or leaves it out of the sum (no value).
     With `expected_version`, refuse (ConcurrentEdit) if someone saved it in the meantime.
     `reason` is kept in the score's history (e.g. "Nhập từ tệp phu_luc_2023.xlsx").
     """
@@ -128,6 +167,16 @@ def score_set_self(
             f"({score.criterion.get_source_display().lower()}); đơn vị không tự chấm, hãy "
             "để trống."
         )
+    why = score.self_note if note is None else note
+    if _nothing_arose(score, nothing_arose, value, b, a, why):
+        score.self_b = score.self_a = None
+        score.self_value = engine.none_score(
+            score.criterion.code, score.criterion.when_none, score.maximum
+        )
+        score.self_not_assessed = True
+        score.self_note = why.strip()
+        return _save_score(score, user, reason)
+    score.self_not_assessed = False
     score.self_b, score.self_a = b, a
     score.self_value = _resolve_value(score, value, b, a)
     if note is not None:
@@ -147,9 +196,12 @@ def score_set_appraised(
     user=None,
     expected_version: int | None = None,
     reason: str | None = None,
+    nothing_arose: bool = False,
 ) -> Score:
     """Record the council's appraised value (or counts) and its comment for one criterion.
 
+    `nothing_arose` (or a ratio's a = 0) confirms "không phát sinh": the comment is its reason,
+    or the unit's own where the unit reported it. A value instead overrules the unit's report.
     In a round divided into parts, an appraiser writes only the criteria of their own parts.
     """
     _lock(score, expected_version, "appraised_value")
@@ -160,6 +212,20 @@ def score_set_appraised(
     )
     if refusal:
         raise ValidationError(refusal)
+    why = score.appraisal_comment if comment is None else comment
+    if score.self_not_assessed and not why.strip():
+        why = score.self_note
+    if _nothing_arose(score, nothing_arose, value, b, a, why):
+        score.appraised_b = score.appraised_a = None
+        score.appraised_value = engine.none_score(
+            score.criterion.code, score.criterion.when_none, score.maximum
+        )
+        score.appraised_not_assessed = True
+        score.appraisal_comment = why.strip()
+        if responsible_note is not None:
+            score.responsible_note = responsible_note
+        return _save_score(score, user, reason)
+    score.appraised_not_assessed = False
     score.appraised_b, score.appraised_a = b, a
     score.appraised_value = _resolve_value(score, value, b, a)
     if comment is not None:

@@ -78,6 +78,11 @@ class Command(BaseCommand):
         out = self.stdout.write
         out("")
         out(f"Tổng điểm: {vn_number(r.total)}/{vn_number(r.maximum)} ({vn_number(r.percentage)}%)")
+        if r.rescaled is not None:
+            out(
+                f"  điểm quy đổi {vn_number(r.rescaled)}/{vn_number(r.maximum)} "
+                f"({r.not_assessed_count} tiêu chí không đánh giá)"
+            )
         if assessment.bonus or assessment.penalty:
             out(
                 f"  gồm điểm thưởng {vn_number(assessment.bonus)}, "
