@@ -28,6 +28,7 @@ from scoring.models import (
     Score,
     Unit,
 )
+from scoring.models.assessments import losing_points
 from scoring.selectors import assessment_sheet, previous_periods
 
 ZERO = Decimal("0")
@@ -267,7 +268,7 @@ def _focus_details(focus: Assessment) -> list[LostCriterion]:
     """The focus assessment's criteria that lost points or were cut (1 query)."""
     scores = (
         Score.objects.filter(assessment=focus, appraised_value__isnull=False)
-        .filter(Q(appraised_value__lt=F("maximum")) | Q(self_value__gt=F("appraised_value")))
+        .filter(losing_points() | Q(self_value__gt=F("appraised_value")))
         .select_related("criterion", "responsible_department")
         .order_by("criterion__sort_key")
     )

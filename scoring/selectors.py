@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 
 from scoring import engine
 from scoring.models import (
@@ -51,10 +51,16 @@ def framework_problems(framework: Framework, pending: Criterion | None = None) -
             problems.extend(
                 engine.params_problems(c.code, c.method, c.params or {}, maximum=c.maximum)
             )
-    nodes = [engine.Node(c.code, c.maximum, code_by_id.get(c.parent_id)) for c in criteria]
+        problems.extend(engine.item_method_problems(c.code, c.kind, c.method))
+    nodes = [engine.Node(c.code, c.maximum, code_by_id.get(c.parent_id), c.kind) for c in criteria]
     if not framework.classification_bands.exists():
         problems.append("Bộ chỉ số chưa có mức xếp loại nào.")
-    return problems + engine.tree_problems(nodes, framework.max_total)
+    return problems + engine.tree_problems(
+        nodes,
+        framework.max_total,
+        bonus_cap=framework.bonus_cap,
+        penalty_cap=framework.penalty_cap,
+    )
 
 
 @dataclass
@@ -194,10 +200,7 @@ ENTERED_FIELD = {"self": "self_value", "appraised": "appraised_value"}
 
 
 def _lost(score: Score) -> bool:
-    return any(
-        value is not None and value < score.maximum
-        for value in (score.appraised_value, score.round1_value)
-    )
+    return any(score.loses_points(value) for value in (score.appraised_value, score.round1_value))
 
 
 def _not_entered(score: Score, entering: str) -> bool:
@@ -247,12 +250,18 @@ def sheet_default_filter(assessment: Assessment, counts: dict[str, int]) -> str:
 
 def _results(assessment: Assessment, lines: list[engine.Line], leaf_count: int) -> Results:
     framework = assessment.framework
-    appraised_total = engine.total(line.appraised for line in lines)
-    total = _assessment_total(assessment, appraised_total)
+    scored = [line for line in lines if line.kind not in engine.ITEM_KINDS]
+    appraised_total = engine.total(line.appraised for line in scored)
+    total = _assessment_total(assessment, appraised_total, *engine.item_sums(lines))
     percent = engine.percentage(total, framework.max_total)
     results = Results(
         maximum=framework.max_total,
-        self_total=engine.total(line.self_value for line in lines),
+        self_total=engine.lines_total(
+            lines,
+            "self_value",
+            bonus_cap=framework.bonus_cap,
+            penalty_cap=framework.penalty_cap,
+        ),
         appraised_total=appraised_total,
         total=total,
         percentage=percent,
@@ -305,23 +314,45 @@ def _frozen(assessment: Assessment, results: Results) -> Results:
     return results
 
 
-def _assessment_total(assessment: Assessment, appraised_sum: Decimal | None) -> Decimal:
+def _assessment_total(
+    assessment: Assessment,
+    appraised_sum: Decimal | None,
+    bonus_items: Decimal | None = None,
+    penalty_items: Decimal | None = None,
+) -> Decimal:
+    """The scored criteria's sum plus bonus, minus penalty: the framework's items (`bonus_items`
+    won, `penalty_items` taken, ≥ 0) or the assessment's lump sums, held to the caps."""
     framework = assessment.framework
     return engine.total(
         [appraised_sum],
-        bonus=assessment.bonus,
-        penalty=assessment.penalty,
+        bonus=assessment.bonus + (bonus_items or 0),
+        penalty=assessment.penalty + (penalty_items or 0),
         bonus_cap=framework.bonus_cap,
         penalty_cap=framework.penalty_cap,
     )
 
 
+def appraised_sums(prefix: str = "") -> dict:
+    """Aggregates of the appraised values: the scored criteria's sum, the bonus items' and the
+    points the penalty items took (≥ 0), for `_assessment_total`; `prefix` leads from the rows
+    aggregated to the scores ("scores__")."""
+    value = f"{prefix}appraised_value"
+    kind = f"{prefix}criterion__kind"
+    return {
+        "appraised_sum": Sum(value, filter=~Q(**{f"{kind}__in": list(engine.ITEM_KINDS)})),
+        "bonus_items": Sum(value, filter=Q(**{kind: engine.Kind.BONUS})),
+        "penalty_items": -Sum(value, filter=Q(**{kind: engine.Kind.PENALTY})),
+    }
+
+
 def _totals(queryset) -> list[tuple[Assessment, Decimal]]:
     """Each assessment of `queryset` with its total, summed by the database (1 query)."""
-    rows = queryset.annotate(appraised_sum=Sum("scores__appraised_value")).select_related(
+    rows = queryset.annotate(**appraised_sums("scores__")).select_related(
         "framework", "unit", "period"
     )
-    return [(a, _assessment_total(a, a.appraised_sum)) for a in rows]
+    return [
+        (a, _assessment_total(a, a.appraised_sum, a.bonus_items, a.penalty_items)) for a in rows
+    ]
 
 
 def _published(**filters):

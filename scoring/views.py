@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -174,7 +175,7 @@ def _my_parts_progress(scope: Scope | None, views) -> dict | None:
         1
         for v in mine
         if v.score.appraised_value is not None
-        and (v.score.appraised_value >= v.score.maximum or v.score.appraisal_comment.strip())
+        and (not v.score.loses_points(v.score.appraised_value) or v.score.appraisal_comment.strip())
     )
     pending = sum(
         1 for v in mine if v.score.appraised_value is None and v.score.self_value is not None
@@ -315,14 +316,36 @@ def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:  # a value over the maximum, or no number: said as it is typed
             checks.append((score.pk, entry.errors[0] if entry.errors else ""))
-    nodes = [engine.Node(r.criterion.code, r.maximum, _parent_code(r)) for r in sheet.rows]
+    nodes = [
+        engine.Node(r.criterion.code, r.maximum, _parent_code(r), r.criterion.kind)
+        for r in sheet.rows
+    ]
     sums = engine.rollup(nodes, values)
     fields = [(r.criterion.code, sums[r.criterion.code]) for r in sheet.rows if r.depth == 0]
-    total = engine.total(sums[code] for code, _ in fields)
+    total = _preview_total(assessment, nodes, fields, values)
     return render(
         request,
         "scoring/partials/preview.html",
         {"computed": computed, "checks": checks, "fields": fields, "total": total},
+    )
+
+
+def _preview_total(assessment, nodes, fields, values) -> Decimal:
+    """The fields' sum, plus the bonus items and minus the penalty items held to their caps."""
+    framework = assessment.framework
+    adjustments = engine.adjustment_codes(nodes)
+    items = [
+        engine.Line(node.maximum, None, values.get(node.code), node.kind)
+        for node in nodes
+        if node.kind in engine.ITEM_KINDS
+    ]
+    won, taken = engine.item_sums(items)
+    return engine.total(
+        (value for code, value in fields if code not in adjustments),
+        bonus=won,
+        penalty=taken,
+        bonus_cap=framework.bonus_cap,
+        penalty_cap=framework.penalty_cap,
     )
 
 

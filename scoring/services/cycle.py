@@ -132,6 +132,8 @@ def self_assessment_gaps(assessment: Assessment) -> list[Gap]:
     gaps = []
     for score in _leaf_scores(assessment):
         code = score.criterion.code
+        if score.self_value is None and score.is_item:
+            continue  # optional: an empty bonus or penalty item counts as 0
         if score.self_value is None:
             gaps.append(
                 Gap(score.id, code, "value", f"Tiêu chí {code}: chưa nhập điểm tự đánh giá.")
@@ -188,7 +190,7 @@ def assessment_accept_self_values(*, assessment: Assessment, user=None) -> int:
     if scope.restricted:
         pending = pending.filter(criterion_id__in=scope.leaf_ids)
     for score in pending.select_related("assessment__framework"):
-        lost = score.self_value < score.maximum and not score.appraisal_comment.strip()
+        lost = score.loses_points(score.self_value) and not score.appraisal_comment.strip()
         score_set_appraised(
             score=score,
             value=score.self_value,
@@ -207,9 +209,11 @@ def appraisal_missing(assessment: Assessment) -> list[str]:
     missing = []
     for score in _leaf_scores(assessment):
         code = score.criterion.code
+        if score.appraised_value is None and score.is_item:
+            continue  # optional: an empty bonus or penalty item counts as 0
         if score.appraised_value is None:
             missing.append(f"Tiêu chí {code}: chưa có điểm thẩm định.")
-        elif score.appraised_value < score.maximum and not score.appraisal_comment.strip():
+        elif score.loses_points(score.appraised_value) and not score.appraisal_comment.strip():
             missing.append(f"Tiêu chí {code}: bị trừ điểm nhưng chưa ghi lý do.")
     return missing
 
