@@ -78,6 +78,8 @@ def framework_data(framework: Framework) -> dict[str, Any]:
             "evidence": c.evidence_required,
             "department": c.default_department,
         }
+        if c.kind:
+            node["kind"] = c.kind
         if c.id in parent_ids:
             node["children"] = []
         else:

@@ -36,6 +36,7 @@ CRITERIA_PATTERNS = (
     ("maximum", (r"\btoi da\b", r"\bdiem chuan\b")),
     ("code", (r"^(ma|ma tieu chi|muc|stt)\b",)),
     ("title", (r"\bnoi dung\b", r"\bten tieu chi\b")),
+    ("kind", (r"^loai$", r"^loai muc\b")),
 )
 # Labels of the general page, folded; the first that a label starts with wins.
 INFO_LABELS = (
@@ -70,6 +71,7 @@ class FrameworkRow:
     guidance: str = ""
     evidence: str = ""
     department: str = ""
+    kind: str = ""  # the "Loại" cell as typed (Tiêu chí / Điểm thưởng / Điểm trừ)
 
 
 @dataclass
@@ -209,6 +211,7 @@ def _read_criteria(grid: Grid, header: Header, sheet: FrameworkSheet) -> None:
         entry.guidance = _text(grid, row, cols.get("guidance"))
         entry.evidence = _text(grid, row, cols.get("evidence"))
         entry.department = _text(grid, row, cols.get("department"))
+        entry.kind = _text(grid, row, cols.get("kind"))
         if "params" in cols:
             entry.params_text = _text(grid, row, cols["params"])
             entry.params_cell = cell_name(row, cols["params"])

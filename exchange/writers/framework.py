@@ -37,7 +37,9 @@ CRITERIA_COLUMNS = [
     "Hướng dẫn chấm",
     "Tài liệu kiểm chứng",
     "Bộ phận phụ trách",
+    "Loại",
 ]
+KIND_COLUMN = "K"
 LISTS_SHEET = "_danh_muc"
 
 
@@ -139,7 +141,7 @@ def _criteria_sheet(criteria, data: Mapping[str, Any], methods) -> int:
         criteria.cell(row=row, column=2).alignment = Alignment(
             wrap_text=True, vertical="top", indent=depth
         )
-    widths(criteria, (9, 52, 9, 30, 12, 34, 26, 48, 36, 24))
+    widths(criteria, (9, 52, 9, 30, 12, 34, 26, 48, 36, 24, 14))
     criteria.freeze_panes = "C2"
     fit_rows(criteria, 2)
     landscape(criteria, "1:1")
@@ -162,7 +164,17 @@ def _criterion_values(item: Mapping[str, Any], methods) -> list:
         item.get("guidance", ""),
         item.get("evidence", ""),
         item.get("department", ""),
+        _kind_text(item, parent),
     ]
+
+
+def _kind_text(item: Mapping[str, Any], parent: bool) -> str:
+    """ "Tiêu chí", "Điểm thưởng" or "Điểm trừ" for a leaf; blank for a parent of scored
+    criteria."""
+    kind = item.get("kind") or ""
+    if parent and not kind:
+        return ""
+    return engine.KIND_LABELS[engine.Kind(kind)]
 
 
 def _method_list(workbook, criteria, methods: Mapping[str, str], last_row: int) -> None:
@@ -179,3 +191,11 @@ def _method_list(workbook, criteria, methods: Mapping[str, str], last_row: int) 
     )
     rule.add(f"D2:D{max(last_row, 2) + 200}")
     criteria.add_data_validation(rule)
+    kinds = DataValidation(
+        type="list",
+        formula1='"' + ",".join(engine.KIND_LABELS.values()) + '"',
+        allow_blank=True,
+        showErrorMessage=False,
+    )
+    kinds.add(f"{KIND_COLUMN}2:{KIND_COLUMN}{max(last_row, 2) + 200}")
+    criteria.add_data_validation(kinds)
