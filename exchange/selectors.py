@@ -30,6 +30,7 @@ def framework_spec(framework: Framework) -> FrameworkSpec:
                 params=c.params or {},
                 parent_code=code_by_id.get(c.parent_id),
                 is_leaf=c.id not in parent_ids,
+                kind=c.kind,
             )
             for c in criteria
         },

@@ -30,6 +30,11 @@ class CriterionSpec:
     params: Mapping[str, Any]
     parent_code: str | None
     is_leaf: bool
+    kind: str = ""  # engine.Kind: a bonus or penalty item is optional, an empty one is 0
+
+    @property
+    def is_item(self) -> bool:
+        return self.kind in engine.ITEM_KINDS
 
 
 @dataclass(frozen=True)
