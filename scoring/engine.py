@@ -841,9 +841,15 @@ def penalty_value_problems(
     if method == Method.YES_NO and value not in (ZERO, maximum):
         return [
             f"Tiêu chí {code}: trừ cả mức hoặc không trừ, {label} chỉ là 0 hoặc −{top}; hãy "
-            "chọn Có hoặc Không."
+            "chọn Có vi phạm hoặc Không."
         ]
     return []
+
+
+def yes_no_labels(maximum: Decimal) -> tuple[str, str]:
+    """The two choices of an all-or-nothing criterion: "Đạt" / "Không đạt"; for a penalty
+    item "Có vi phạm" (its maximum taken) / "Không"."""
+    return ("Có vi phạm", "Không") if maximum < 0 else ("Đạt", "Không đạt")
 
 
 def item_rule_text(method: Method | str, maximum: Decimal, *, kind: str = "") -> str:

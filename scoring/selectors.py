@@ -104,6 +104,13 @@ class Results:
     # Only a published result has a classification and a rank; before that the total is
     # provisional ("tạm tính") and rank and classification read "chưa công bố".
     published: bool = False
+    # Bonus and penalty items (the framework lists them): what they add and take away once
+    # held to the framework's caps, and their sums before (`items` is False without any).
+    items: bool = False
+    bonus_added: Decimal = engine.ZERO
+    penalty_taken: Decimal = engine.ZERO
+    bonus_items: Decimal = engine.ZERO
+    penalty_items: Decimal = engine.ZERO
 
 
 @dataclass
@@ -112,10 +119,17 @@ class Sheet:
     rows: list[SheetRow]
     results: Results
     lost_rows: list[SheetRow] = field(default_factory=list)
+    # The codes of the bonus and penalty items and of the contents made of them.
+    adjustments: set[str] = field(default_factory=set)
 
     @property
     def fields(self) -> list[SheetRow]:
         return [row for row in self.rows if row.depth == 0]
+
+    @property
+    def scored_fields(self) -> list[SheetRow]:
+        """The fields that add up to the framework's total (not the bonus and penalty content)."""
+        return [row for row in self.fields if row.criterion.code not in self.adjustments]
 
 
 def _counts_suggestion(score: Score, rounding: str) -> Decimal | None:
@@ -149,7 +163,7 @@ def assessment_sheet(assessment: Assessment, *, with_evidence: bool = False) -> 
         score_rows = score_rows.prefetch_related("evidence", "linked_evidence")
     scores = {s.criterion_id: s for s in score_rows}
     code_by_id = {c.id: c.code for c in criteria}
-    nodes = [engine.Node(c.code, c.maximum, code_by_id.get(c.parent_id)) for c in criteria]
+    nodes = [engine.Node(c.code, c.maximum, code_by_id.get(c.parent_id), c.kind) for c in criteria]
     leaf_ids = set(code_by_id) - {c.parent_id for c in criteria}
     lines = {c.code: scores[c.id].line() for c in criteria if c.id in scores}
     self_sums = engine.rollup(nodes, {code: ln.self_value for code, ln in lines.items()})
@@ -174,7 +188,13 @@ def assessment_sheet(assessment: Assessment, *, with_evidence: bool = False) -> 
         )
     results = _results(assessment, list(lines.values()), len(leaf_ids))
     lost_rows = [row for row in rows if row.is_leaf and row.lost]
-    return Sheet(assessment=assessment, rows=rows, results=results, lost_rows=lost_rows)
+    return Sheet(
+        assessment=assessment,
+        rows=rows,
+        results=results,
+        lost_rows=lost_rows,
+        adjustments=engine.adjustment_codes(nodes),
+    )
 
 
 # --- the sheet's filters (?loc=…): which criteria the page lists; totals always count all ---
@@ -252,16 +272,12 @@ def _results(assessment: Assessment, lines: list[engine.Line], leaf_count: int) 
     framework = assessment.framework
     scored = [line for line in lines if line.kind not in engine.ITEM_KINDS]
     appraised_total = engine.total(line.appraised for line in scored)
-    total = _assessment_total(assessment, appraised_total, *engine.item_sums(lines))
+    bonus_items, penalty_items = engine.item_sums(lines)
+    total = _assessment_total(assessment, appraised_total, bonus_items, penalty_items)
     percent = engine.percentage(total, framework.max_total)
     results = Results(
         maximum=framework.max_total,
-        self_total=engine.lines_total(
-            lines,
-            "self_value",
-            bonus_cap=framework.bonus_cap,
-            penalty_cap=framework.penalty_cap,
-        ),
+        self_total=engine.total(line.self_value for line in scored),
         appraised_total=appraised_total,
         total=total,
         percentage=percent,
@@ -270,6 +286,11 @@ def _results(assessment: Assessment, lines: list[engine.Line], leaf_count: int) 
         cut_by_appraisal=engine.cut_by_appraisal(lines),
         appraised_count=sum(1 for line in lines if line.appraised is not None),
         leaf_count=leaf_count,
+        items=len(scored) < len(lines),
+        bonus_added=min(bonus_items, framework.bonus_cap),
+        penalty_taken=min(penalty_items, framework.penalty_cap),
+        bonus_items=bonus_items,
+        penalty_items=penalty_items,
     )
     if assessment.status == AssessmentStatus.PUBLISHED and assessment.result_total is not None:
         return _frozen(assessment, results)

@@ -101,7 +101,7 @@ def test_a_penalty_value_is_held_to_the_item_maximum_at_the_boundary():
         "(số điểm bị trừ)."
     ]
     [all_or_nothing] = engine.value_problems("9.3", "yes_no", D("-2"), {}, D("-1"))
-    assert "; hãy chọn Có hoặc Không." in all_or_nothing
+    assert "; hãy chọn Có vi phạm hoặc Không." in all_or_nothing
 
 
 def test_a_bonus_value_is_held_to_the_item_maximum():

@@ -102,7 +102,8 @@ def choice_labels(spec: CriterionSpec) -> list[tuple[str, Decimal]]:
     """The named values a yes/no or levels criterion takes (the sheet's drop-down list):
     "Đạt" / "Không đạt", or the level names, each with its points; [] for other methods."""
     if spec.method == engine.Method.YES_NO:
-        return [("Đạt", spec.maximum), ("Không đạt", Decimal("0"))]
+        yes, no = engine.yes_no_labels(spec.maximum)
+        return [(yes, spec.maximum), (no, Decimal("0"))]
     if spec.method == engine.Method.LEVELS:
         return engine.level_choices(spec.maximum, spec.params or {})
     return []
