@@ -3,6 +3,7 @@ content 9 of items, a unit claiming a bonus, the council appraising it and enter
 and the published total computed with the items held to the framework's caps."""
 
 import datetime
+import io
 from datetime import timedelta
 from decimal import Decimal as D
 
@@ -11,11 +12,27 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
+from openpyxl import load_workbook
 
+from documents.render.xlsx import table_xlsx
+from documents.tables import score_sheet_table
+from exchange import exports
+from exchange import services as exchange_services
+from exchange.models import ImportKind, ImportStatus
+from exchange.writers import to_bytes
 from scoring import engine, services
 from scoring.grid import Mode, parse_entry
-from scoring.models import Assessment, AssessmentStatus, Criterion, Period, RankingGroup, Score
+from scoring.models import (
+    Assessment,
+    AssessmentStatus,
+    Criterion,
+    Framework,
+    Period,
+    RankingGroup,
+    Score,
+)
 from scoring.selectors import assessment_sheet, period_totals
+from tests.exchange.helpers import upload
 from tests.factories import UnitFactory, small_framework_data
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +304,93 @@ def test_line_kinds_reach_the_engine_from_the_scores(round_, admin):
     p1 = _assessment("P1")
     assert _score(p1, "9.3").line().kind == engine.Kind.PENALTY
     assert _score(p1, "1.1").line().kind == engine.Kind.SCORED
+
+
+# --- the phụ lục and the Excel files ---------------------------------------------------------
+
+
+def test_the_score_sheet_appendix_lists_the_items_with_their_sign_and_the_capped_result(
+    round_, admin
+):
+    _appraised_group(admin)
+    table = score_sheet_table(assessment_sheet(_assessment("P1")))
+    rows = {row.cells[0]: row.cells for row in table.rows}
+    assert rows["9.1"][1:6] == [
+        "(+) Sáng kiến cải cách hành chính được công nhận",
+        D("1.00"),
+        None,
+        D("0.75"),
+        None,
+    ]
+    assert rows["9.3"][1:6] == [
+        "(−) Văn bản trễ hạn bị nhắc nhở",
+        D("-1.00"),
+        None,
+        D("-0.50"),
+        D("0.50"),
+    ]
+    assert (
+        "Trong đó tổng điểm các tiêu chí 10,00, điểm thưởng +1,00 (các mục cộng 1,25, tối đa "
+        "1,00), điểm trừ −1,50." in table.notes
+    )
+    assert table.notes[0].startswith("Tổng điểm tạm tính: 9,50/10 điểm (95,00%)")
+    sheet = load_workbook(io.BytesIO(table_xlsx(table))).active
+    texts = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert "(−) Bị kỷ luật liên quan đến CCHC" in texts
+
+
+def test_the_appraisal_export_ends_with_the_total_including_the_items(round_, admin):
+    _appraised_group(admin)
+    export = exports.export_appraisal(_assessment("P1"), lost_only=False)
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    [scored] = [row for row in rows if row[0] == "Tổng cộng"]
+    [final] = [row for row in rows if str(row[0]).startswith("Tổng điểm (cộng điểm thưởng")]
+    assert (D(str(scored[2])), D(str(scored[4]))) == (D("10"), D("10"))
+    assert D(str(final[4])) == D("9.5")
+
+
+def test_the_framework_workbook_round_trips_the_kind_and_the_negative_maximum(
+    framework, admin_user
+):
+    workbook = load_workbook(io.BytesIO(exports.export_framework(framework).content))
+    sheet = workbook["Tiêu chí"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[-1] == "Loại"
+    by_code = {str(row[0]): row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert (by_code["9.3"][2], by_code["9.3"][-1]) == (-1, "Điểm trừ")
+    assert (by_code["9.1"][-1], by_code["1.1"][-1], by_code["9"][-1]) == (
+        "Điểm thưởng",
+        "Tiêu chí",
+        None,
+    )
+    workbook["Thông tin chung"]["B3"] = "Bộ chỉ số có điểm thưởng, điểm trừ năm 2027"
+    # A clerk types the penalty's maximum as the points it takes: read as −0,5.
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "9.4")
+    sheet.cell(row, 3).value = 0.5
+    record = upload(ImportKind.FRAMEWORK, to_bytes(workbook), user=admin_user)
+    assert record.get_preview().errors == []
+    exchange_services.import_record_apply(record=record, user=admin_user)
+    created = Framework.objects.get(name="Bộ chỉ số có điểm thưởng, điểm trừ năm 2027")
+    kinds = {c.code: (c.kind, c.maximum) for c in created.criteria.all()}
+    assert kinds["9.1"] == ("bonus", D("1.00"))
+    assert kinds["9.3"] == ("penalty", D("-1.00"))
+    assert kinds["9.4"] == ("penalty", D("-0.50"))
+    assert kinds["1.1"] == ("", D("4.00"))
+    assert (created.bonus_cap, created.penalty_cap, created.is_active) == (D("1"), D("1.5"), True)
+    again = upload(ImportKind.FRAMEWORK, exports.export_framework(created).content, user=admin_user)
+    assert "đã có và giống hệt tệp" in again.get_preview().notes[0]
+
+
+def test_an_unknown_kind_in_the_workbook_is_refused_on_its_row(framework, admin_user):
+    workbook = load_workbook(io.BytesIO(exports.export_framework(framework).content))
+    sheet = workbook["Tiêu chí"]
+    workbook["Thông tin chung"]["B3"] = "Bộ chỉ số thử loại"
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "9.1")
+    sheet.cell(row, sheet.max_column).value = "Điểm cộng"
+    record = upload(ImportKind.FRAMEWORK, to_bytes(workbook), user=admin_user)
+    assert record.status == ImportStatus.REJECTED
+    assert any(
+        p.row == row and p.message.startswith("Tiêu chí 9.1: loại “Điểm cộng” không có; hãy chọn")
+        for p in record.get_preview().errors
+    )
