@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from scoring.engine import ITEM_KINDS
 from scoring.models import (
     AppraisalPart,
     Assessment,
@@ -38,6 +39,7 @@ from scoring.models import (
 
 S = AssessmentStatus
 SUBMITTED_OR_LATER = [S.SUBMITTED, S.RETURNED, S.ROUND_2, S.APPRAISED, S.PUBLISHED]
+SCORED = ~Q(criterion__kind__in=list(ITEM_KINDS))
 
 
 def round_list(rounds: QuerySet[Round]) -> QuerySet[Round]:
@@ -205,10 +207,11 @@ def board(
         .order_by()
         .values("assessment_id")
         .annotate(
-            n_leaves=Count("id"),
-            n_self=Count("id", filter=Q(self_value__isnull=False)),
-            n_appraised=Count("id", filter=Q(appraised_value__isnull=False)),
-            points=Coalesce(Sum("appraised_value"), Value(Decimal("0"))),
+            # Bonus and penalty items are optional: progress counts the scored criteria.
+            n_leaves=Count("id", filter=SCORED),
+            n_self=Count("id", filter=SCORED & Q(self_value__isnull=False)),
+            n_appraised=Count("id", filter=SCORED & Q(appraised_value__isnull=False)),
+            points=Coalesce(Sum("appraised_value", filter=SCORED), Value(Decimal("0"))),
         )
     }
     empty = {"n_leaves": 0, "n_self": 0, "n_appraised": 0, "points": Decimal("0")}

@@ -186,7 +186,8 @@ def assessment_sheet(assessment: Assessment, *, with_evidence: bool = False) -> 
                 counts_suggest=_counts_suggestion(score, framework.rounding) if score else None,
             )
         )
-    results = _results(assessment, list(lines.values()), len(leaf_ids))
+    items = sum(1 for c in criteria if c.id in leaf_ids and c.kind in engine.ITEM_KINDS)
+    results = _results(assessment, list(lines.values()), len(leaf_ids) - items)
     lost_rows = [row for row in rows if row.is_leaf and row.lost]
     return Sheet(
         assessment=assessment,
@@ -284,7 +285,7 @@ def _results(assessment: Assessment, lines: list[engine.Line], leaf_count: int) 
         classification=None,
         points_lost=engine.points_lost(lines),
         cut_by_appraisal=engine.cut_by_appraisal(lines),
-        appraised_count=sum(1 for line in lines if line.appraised is not None),
+        appraised_count=sum(1 for line in scored if line.appraised is not None),
         leaf_count=leaf_count,
         items=len(scored) < len(lines),
         bonus_added=min(bonus_items, framework.bonus_cap),
