@@ -20,6 +20,7 @@ from exchange import exports
 from exchange import services as exchange_services
 from exchange.models import ImportKind, ImportStatus
 from exchange.writers import to_bytes
+from remediation.services.tasks import lost_scores
 from scoring import engine, services
 from scoring.grid import Mode, parse_entry
 from scoring.models import (
@@ -31,7 +32,7 @@ from scoring.models import (
     RankingGroup,
     Score,
 )
-from scoring.selectors import assessment_sheet, period_totals
+from scoring.selectors import assessment_sheet, period_totals, sheet_filter_counts
 from tests.exchange.helpers import upload
 from tests.factories import UnitFactory, small_framework_data
 
@@ -394,3 +395,11 @@ def test_an_unknown_kind_in_the_workbook_is_refused_on_its_row(framework, admin_
         p.row == row and p.message.startswith("Tiêu chí 9.1: loại “Điểm cộng” không có; hãy chọn")
         for p in record.get_preview().errors
     )
+
+
+def test_remediation_counts_a_penalty_as_lost_and_a_bonus_not_fully_won_as_nothing(round_, admin):
+    _appraised_group(admin)  # 9.1: 0,75 of a 1-point bonus; 9.3, 9.4: penalties
+    p1 = _assessment("P1")
+    assert [s.criterion.code for s in lost_scores(p1)] == ["9.3", "9.4"]
+    assert [s.line().lost for s in lost_scores(p1)] == [D("0.50"), D("1.00")]
+    assert sheet_filter_counts(assessment_sheet(p1), "appraised")["bi-tru"] == 2

@@ -78,7 +78,13 @@ class Command(BaseCommand):
         out = self.stdout.write
         out("")
         out(f"Tổng điểm: {vn_number(r.total)}/{vn_number(r.maximum)} ({vn_number(r.percentage)}%)")
-        if assessment.bonus or assessment.penalty:
+        if r.items:
+            out(
+                f"  gồm điểm các tiêu chí {vn_number(r.appraised_total)}, điểm thưởng "
+                f"+{vn_number(r.bonus_added)}, điểm trừ −{vn_number(r.penalty_taken)} (trong "
+                "mức tối đa của bộ chỉ số)"
+            )
+        elif assessment.bonus or assessment.penalty:
             out(
                 f"  gồm điểm thưởng {vn_number(assessment.bonus)}, "
                 f"điểm trừ ngoài bộ tiêu chí {vn_number(assessment.penalty)}"
