@@ -92,6 +92,7 @@ class CriterionAdminForm(forms.ModelForm):
             "code",
             "title",
             "maximum",
+            "kind",
             "method",
             "params",
             "guidance",
