@@ -403,3 +403,14 @@ def test_remediation_counts_a_penalty_as_lost_and_a_bonus_not_fully_won_as_nothi
     assert [s.criterion.code for s in lost_scores(p1)] == ["9.3", "9.4"]
     assert [s.line().lost for s in lost_scores(p1)] == [D("0.50"), D("1.00")]
     assert sheet_filter_counts(assessment_sheet(p1), "appraised")["bi-tru"] == 2
+
+
+def test_the_offline_sheet_takes_a_bonus_claim_and_a_penalty_typed_as_points_taken(round_, admin):
+    from tests.exchange.test_self_assessment_import import _filled, _self
+
+    p1 = _assessment("P1")
+    data = _filled(p1, {"9.1": {"E": "1", "H": "Sáng kiến được công nhận"}, "9.3": {"E": "0,5"}})
+    record = _self(data, p1, admin)
+    assert record.get_preview().errors == []
+    exchange_services.import_record_apply(record=record, user=admin)
+    assert (_score(p1, "9.1").self_value, _score(p1, "9.3").self_value) == (D("1"), D("-0.5"))
