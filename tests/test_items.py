@@ -414,3 +414,36 @@ def test_the_offline_sheet_takes_a_bonus_claim_and_a_penalty_typed_as_points_tak
     assert record.get_preview().errors == []
     exchange_services.import_record_apply(record=record, user=admin)
     assert (_score(p1, "9.1").self_value, _score(p1, "9.3").self_value) == (D("1"), D("-0.5"))
+
+
+def test_an_appraisal_table_of_lost_points_takes_a_penalty_and_leaves_other_items_empty(
+    round_, admin
+):
+    from tests.exchange.workbooks import seed002_xlsx
+
+    Assessment.objects.filter(unit__code="P1").update(status=AssessmentStatus.SUBMITTED)
+    p1 = _assessment("P1")
+    rows = [
+        ["2", "Lĩnh vực hai", 4, None, "3", "1", "Chưa đạt", None],
+        ["9.3", "Văn bản trễ hạn bị nhắc nhở", "1", None, "0,5", "0,5", "Hai văn bản", None],
+    ]
+    record = upload(
+        ImportKind.APPRAISAL,
+        seed002_xlsx(rows, totals=None),
+        user=admin,
+        assessment=p1,
+        fill_unlisted=True,
+    )
+    preview = record.get_preview()
+    assert (preview.errors, preview.warnings) == ([], [])
+    exchange_services.import_record_apply(record=record, user=admin)
+    values = {s.criterion.code: s.appraised_value for s in p1.scores.select_related("criterion")}
+    assert values == {
+        "1.1": D("4.00"),
+        "1.2": D("2.00"),
+        "2": D("3.00"),
+        "9.1": None,
+        "9.2": None,
+        "9.3": D("-0.50"),
+        "9.4": None,
+    }
