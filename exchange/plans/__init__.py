@@ -121,7 +121,8 @@ def value_of_label(spec: CriterionSpec, text: str) -> Decimal | None:
 
 def rule_text(spec: CriterionSpec) -> str:
     """The scoring rule in words, without its full stop, to quote inside a message."""
-    return engine.rule_text(spec.method, spec.maximum, spec.params or {}).rstrip(".")
+    rule = engine.rule_text(spec.method, spec.maximum, spec.params or {}, kind=spec.kind)
+    return rule.rstrip(".")
 
 
 def identify(
