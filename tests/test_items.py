@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -447,3 +448,16 @@ def test_an_appraisal_table_of_lost_points_takes_a_penalty_and_leaves_other_item
         "9.3": D("-0.50"),
         "9.4": None,
     }
+
+
+def test_the_assessment_page_marks_the_items_and_shows_what_they_added_and_took(
+    client, round_, admin
+):
+    _appraised_group(admin)
+    client.force_login(admin)
+    page = client.get(reverse("scoring:assessment", args=[_assessment("P1").pk])).content.decode()
+    assert "(+) Điểm thưởng:</span> Sáng kiến cải cách hành chính được công nhận" in page
+    assert "(−) Điểm trừ:</span> Văn bản trễ hạn bị nhắc nhở" in page
+    assert "nhập 0,5 hay −0,5 đều là trừ 0,5 điểm" in page
+    [facts] = [line for line in page.splitlines() if 'id="items-result"' in line]
+    assert "+1,00 / −1,50" in facts and "(tối đa +1,00 / −1,50)" in facts
