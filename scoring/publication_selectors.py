@@ -89,17 +89,16 @@ def group_preview(*, round_: Round, group: RankingGroup) -> GroupPreview:
         .values("assessment_id")
         .annotate(**appraised_sums())
     }
-    empty: dict = {}
-    totals = {
-        a.id: engine.total(
-            [sums.get(a.id, empty).get("appraised_sum")],
-            bonus=a.bonus + (sums.get(a.id, empty).get("bonus_items") or 0),
-            penalty=a.penalty + (sums.get(a.id, empty).get("penalty_items") or 0),
+    totals = {}
+    for a in members:
+        row = sums.get(a.id, {})
+        totals[a.id] = engine.total(
+            [row.get("appraised_sum")],
+            bonus=a.bonus + (row.get("bonus_items") or 0),
+            penalty=a.penalty + (row.get("penalty_items") or 0),
             bonus_cap=framework.bonus_cap,
             penalty_cap=framework.penalty_cap,
         )
-        for a in members
-    }
     ranks = engine.rank(totals)
     history = _earlier_results(
         round_, [a.unit for a in members], group_assessments(round_, group).values("unit_id")

@@ -322,7 +322,7 @@ def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     sums = engine.rollup(nodes, values)
     fields = [(r.criterion.code, sums[r.criterion.code]) for r in sheet.rows if r.depth == 0]
-    total = _preview_total(assessment, nodes, fields, values)
+    total = _preview_total(assessment, nodes, values)
     return render(
         request,
         "scoring/partials/preview.html",
@@ -330,22 +330,18 @@ def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _preview_total(assessment, nodes, fields, values) -> Decimal:
-    """The fields' sum, plus the bonus items and minus the penalty items held to their caps."""
+def _preview_total(assessment, nodes, values) -> Decimal:
+    """The scored criteria's sum, plus the bonus items and minus the penalty items, each side
+    held to the framework's cap."""
     framework = assessment.framework
-    adjustments = engine.adjustment_codes(nodes)
-    items = [
+    parents = {node.parent_code for node in nodes}
+    leaves = [
         engine.Line(node.maximum, None, values.get(node.code), node.kind)
         for node in nodes
-        if node.kind in engine.ITEM_KINDS
+        if node.code not in parents
     ]
-    won, taken = engine.item_sums(items)
-    return engine.total(
-        (value for code, value in fields if code not in adjustments),
-        bonus=won,
-        penalty=taken,
-        bonus_cap=framework.bonus_cap,
-        penalty_cap=framework.penalty_cap,
+    return engine.lines_total(
+        leaves, bonus_cap=framework.bonus_cap, penalty_cap=framework.penalty_cap
     )
 
 
