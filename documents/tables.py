@@ -116,6 +116,16 @@ SHEET_COLUMNS = [
 ]
 
 
+def item_title(row) -> str:
+    """A criterion's title; a bonus item's marked "(+)", a penalty item's "(−)"."""
+    kind = row.criterion.kind
+    if kind == engine.Kind.BONUS:
+        return f"(+) {row.criterion.title}"
+    if kind == engine.Kind.PENALTY:
+        return f"(−) {row.criterion.title}"
+    return row.criterion.title
+
+
 def lost_criteria_table(sheet: Sheet, reference: str | None = None) -> Table:
     """(a) The criteria that lost points, with the council's reason and who answers for it."""
     assessment = sheet.assessment
@@ -123,7 +133,7 @@ def lost_criteria_table(sheet: Sheet, reference: str | None = None) -> Table:
         Row(
             [
                 row.criterion.code,
-                row.criterion.title,
+                item_title(row),
                 row.maximum,
                 row.self_value,
                 row.appraised,
@@ -182,7 +192,7 @@ def score_sheet_table(sheet: Sheet) -> Table:
             Row(
                 [
                     row.criterion.code,
-                    row.criterion.title,
+                    item_title(row),
                     row.maximum,
                     row.self_value,
                     row.appraised,
@@ -249,7 +259,9 @@ def result_notes(sheet: Sheet) -> list[str]:
             f"Tổng điểm tạm tính: {engine.vn_number(r.total)}/{formatting.points(r.maximum)} "
             f"điểm ({engine.vn_number(r.percentage)}%); xếp loại và xếp hạng: chưa công bố."
         ]
-    if assessment.bonus or assessment.penalty:
+    if r.items:
+        notes.append(items_note(r))
+    elif assessment.bonus or assessment.penalty:
         notes.append(
             f"Trong đó điểm thưởng {engine.vn_number(assessment.bonus)}, điểm trừ ngoài bộ "
             f"tiêu chí {engine.vn_number(assessment.penalty)}."
@@ -279,12 +291,33 @@ def _rescaled_notes(sheet: Sheet) -> list[str]:
         )
     else:
         notes[0] = "Tạm tính. " + notes[0] + " Xếp loại và xếp hạng: chưa công bố."
-    if assessment.bonus or assessment.penalty:
+    if r.items:
+        notes.append(items_note(r))
+    elif assessment.bonus or assessment.penalty:
         notes.append(
             f"Trong đó điểm thưởng {engine.vn_number(assessment.bonus)}, điểm trừ ngoài bộ "
             f"tiêu chí {engine.vn_number(assessment.penalty)}."
         )
     return notes
+
+
+def items_note(r) -> str:
+    """How the bonus and penalty items count in the total, held to the framework's caps:
+    "Trong đó điểm thưởng +1,00 (các mục cộng 1,25, tối đa 1,00), điểm trừ −1,50; …"."""
+
+    def side(label: str, sign: str, applied: Decimal, summed: Decimal) -> str:
+        text = f"{label} {sign}{engine.vn_number(applied)}"
+        if summed != applied:  # held to the cap, which is then what it adds or takes
+            cap = engine.vn_number(applied)
+            text += f" (các mục cộng {engine.vn_number(summed)}, tối đa {cap})"
+        return text
+
+    bonus = side("điểm thưởng", "+", r.bonus_added, r.bonus_items)
+    penalty = side("điểm trừ", "−", r.penalty_taken, r.penalty_items)
+    return (
+        f"Trong đó tổng điểm các tiêu chí {engine.vn_number(r.appraised_total)}, {bonus}, "
+        f"{penalty}."
+    )
 
 
 def ranking_table(framework: Framework, period: Period, ranking: list[RankingRow]) -> Table:

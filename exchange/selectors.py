@@ -34,6 +34,7 @@ def framework_spec(framework: Framework) -> FrameworkSpec:
                 is_leaf=c.id not in parent_ids,
                 source=c.source,
                 when_none=c.when_none,
+                kind=c.kind,
             )
             for c in criteria
         },
@@ -128,6 +129,8 @@ def framework_data(framework: Framework) -> dict[str, Any]:
             "evidence": c.evidence_required,
             "department": c.default_department,
         }
+        if c.kind:
+            node["kind"] = c.kind
         if c.id in parent_ids:
             node["children"] = []
         else:

@@ -20,6 +20,7 @@ from remediation.models import FINISHED_STATUSES, OPEN_STATUSES, Task
 from remediation.selectors import TaskSummary, summarize, with_details
 from scoring import access as scoring_access
 from scoring import engine, periods
+from scoring.engine import loses_points
 from scoring.models import (
     Assessment,
     AssessmentStatus,
@@ -29,6 +30,7 @@ from scoring.models import (
     Score,
     Unit,
 )
+from scoring.models.assessments import losing_points
 from scoring.selectors import assessment_sheet, previous_periods
 
 ZERO = Decimal("0")
@@ -227,11 +229,13 @@ def unit_dashboard(unit: Unit, *, today: datetime.date, period_id: int | None = 
         return board
     rows = list(
         Score.objects.filter(assessment__in=published).values_list(
-            "assessment_id", "criterion__code", "maximum", "appraised_value"
+            "assessment_id", "criterion__code", "maximum", "appraised_value", "criterion__kind"
         )
     )
     details = _focus_details(focus)
-    lost_codes = {code for _, code, maximum, value in rows if value is not None and value < maximum}
+    lost_codes = {
+        code for _, code, maximum, value, kind in rows if loses_points(value, maximum, kind)
+    }
     titles = _titles({a.framework_id for a in published}, lost_codes)
     _fill_focus(board, focus, rows, details, titles)
     _fill_repeated(board, published, rows, titles, details)
@@ -272,7 +276,7 @@ def _focus_details(focus: Assessment) -> list[LostCriterion]:
     """The focus assessment's criteria that lost points or were cut (1 query)."""
     scores = (
         Score.objects.filter(assessment=focus, appraised_value__isnull=False)
-        .filter(Q(appraised_value__lt=F("maximum")) | Q(self_value__gt=F("appraised_value")))
+        .filter(losing_points() | Q(self_value__gt=F("appraised_value")))
         .select_related("criterion", "responsible_department")
         .order_by("criterion__sort_key")
     )
@@ -314,8 +318,8 @@ def _titles(framework_ids: set[int], codes: set[str]) -> dict[tuple[int, str], s
 
 def _fill_focus(board: Dashboard, focus: Assessment, rows, details, titles) -> None:
     leaves = [
-        (code, engine.Line(maximum, None, value))
-        for assessment_id, code, maximum, value in rows
+        (code, engine.Line(maximum, None, value, kind))
+        for assessment_id, code, maximum, value, kind in rows
         if assessment_id == focus.pk
     ]
     sums = numbers.field_sums(leaves)
@@ -364,8 +368,8 @@ def _fill_repeated(board: Dashboard, published, rows, titles, details) -> None:
     ]
     framework_of = {a.pk: a.framework_id for a in series}
     lost_in: dict[str, set[int]] = defaultdict(set)
-    for assessment_id, code, maximum, value in rows:
-        if assessment_id in framework_of and value is not None and value < maximum:
+    for assessment_id, code, maximum, value, kind in rows:
+        if assessment_id in framework_of and loses_points(value, maximum, kind):
             lost_in[code].add(assessment_id)
     streaks = numbers.loss_streaks(
         [a.pk for a in series], lost_in, year_of={a.pk: a.period.year for a in series}
@@ -406,8 +410,8 @@ def _fill_trend(board: Dashboard, published, rows, titles) -> None:
     )
     annual = _series_periods(board.focus, published)
     per_assessment: dict[int, list] = defaultdict(list)
-    for assessment_id, code, maximum, value in rows:
-        per_assessment[assessment_id].append((code, engine.Line(maximum, None, value)))
+    for assessment_id, code, maximum, value, kind in rows:
+        per_assessment[assessment_id].append((code, engine.Line(maximum, None, value, kind)))
     sums = {a.pk: numbers.field_sums(per_assessment[a.pk]) for a in annual}
     focus = board.focus
     field_codes = list(sums.get(focus.pk, {}))

@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from scoring.engine import ITEM_KINDS
 from scoring.models import (
     AppraisalPart,
     Assessment,
@@ -39,6 +40,7 @@ from scoring.models import (
 
 S = AssessmentStatus
 SUBMITTED_OR_LATER = [S.SUBMITTED, S.RETURNED, S.ROUND_2, S.APPRAISED, S.PUBLISHED]
+SCORED = ~Q(criterion__kind__in=list(ITEM_KINDS))
 
 
 def round_list(rounds: QuerySet[Round]) -> QuerySet[Round]:
@@ -265,17 +267,20 @@ def board(
         .order_by()
         .values("assessment_id")
         .annotate(
-            n_leaves=Count("id"),
-            n_self_leaves=Count("id", filter=Q(criterion__source=Source.SELF)),
+            # Bonus and penalty items are optional: progress counts the scored criteria.
+            n_leaves=Count("id", filter=SCORED),
+            n_self_leaves=Count("id", filter=SCORED & Q(criterion__source=Source.SELF)),
             n_self=Count(
                 "id",
-                filter=Q(criterion__source=Source.SELF)
+                filter=SCORED
+                & Q(criterion__source=Source.SELF)
                 & (Q(self_value__isnull=False) | Q(self_not_assessed=True)),
             ),
             n_appraised=Count(
-                "id", filter=Q(appraised_value__isnull=False) | Q(appraised_not_assessed=True)
+                "id",
+                filter=SCORED & (Q(appraised_value__isnull=False) | Q(appraised_not_assessed=True)),
             ),
-            points=Coalesce(Sum("appraised_value"), Value(Decimal("0"))),
+            points=Coalesce(Sum("appraised_value", filter=SCORED), Value(Decimal("0"))),
         )
     }
     empty = {

@@ -101,6 +101,7 @@ class CriterionAdminForm(forms.ModelForm):
             "code",
             "title",
             "maximum",
+            "kind",
             "method",
             "params",
             "guidance",

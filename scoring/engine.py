@@ -520,8 +520,12 @@ def _param_or_none(params: Mapping[str, Any], name: str) -> Decimal | None:
         return None
 
 
-def rule_text(method: Method | str, maximum: Decimal, params: Mapping[str, Any]) -> str:
+def rule_text(
+    method: Method | str, maximum: Decimal, params: Mapping[str, Any], *, kind: str = ""
+) -> str:
     """The scoring rule in words, as shown next to a criterion's input."""
+    if kind in ITEM_KINDS or maximum < 0:
+        return item_rule_text(method, maximum, kind=kind)
     if not method:
         return "Tổng điểm các tiêu chí con."
     method = Method(method)
@@ -569,6 +573,8 @@ def value_problems(
     """Why `value` cannot be a score of criterion `code` (empty if it can), each message as
     every refusal reads: "Tiêu chí 1.2.2: what is wrong; what to do". `label` names the value
     ("điểm thẩm định")."""
+    if maximum < 0:
+        return penalty_value_problems(code, method, maximum, value, label=label)
     top = vn_number(maximum)
     if value < 0:
         return [
@@ -626,6 +632,7 @@ class Node:
     code: str
     maximum: Decimal
     parent_code: str | None = None
+    kind: str = ""  # Kind: a scored criterion, or a bonus or penalty item
 
 
 def code_parts(code: str) -> tuple[int, ...]:
@@ -644,11 +651,18 @@ def sort_key(code: str) -> str:
     return ".".join(f"{part:04d}" for part in code_parts(code))
 
 
-def tree_problems(nodes: Sequence[Node], max_total: Decimal) -> list[str]:
+def tree_problems(
+    nodes: Sequence[Node],
+    max_total: Decimal,
+    *,
+    bonus_cap: Decimal | None = None,
+    penalty_cap: Decimal | None = None,
+) -> list[str]:
     """Everything that makes a framework's tree unusable, each message naming the node.
 
     A parent's maximum must equal the sum of its children's, and the framework's total the
-    sum of its fields.
+    sum of its fields. Bonus and penalty items, and the contents made of them, stand outside
+    both sums (`adjustment_codes`); `items_problems` checks them, against the caps if given.
     """
     problems: list[str] = []
     by_code: dict[str, Node] = {}
@@ -679,21 +693,28 @@ def tree_problems(nodes: Sequence[Node], max_total: Decimal) -> list[str]:
                 )
         elif len(code_parts(node.code)) != 1:
             problems.append(f"Tiêu chí {node.code}: phải nằm trong một lĩnh vực hoặc tiêu chí cha.")
-        if node.maximum is None or node.maximum < 0:
+        if node.maximum is None or (node.maximum < 0 and node.kind != Kind.PENALTY):
             problems.append(f"Tiêu chí {node.code}: điểm tối đa không được âm.")
+    adjustments = adjustment_codes(by_code.values())
+    problems += items_problems(
+        by_code.values(), adjustments, bonus_cap=bonus_cap, penalty_cap=penalty_cap
+    )
     for node in by_code.values():
         kids = children.get(node.code)
+        if node.code in adjustments:
+            continue
         if not kids:
             if node.maximum is not None and node.maximum <= 0:
                 problems.append(f"Tiêu chí {node.code}: phải có điểm tối đa lớn hơn 0.")
             continue
-        total = sum((kid.maximum for kid in kids), ZERO)
+        total = sum((kid.maximum for kid in kids if kid.code not in adjustments), ZERO)
         if total != node.maximum:
             problems.append(
                 f"Tiêu chí {node.code}: điểm tối đa {vn_number(node.maximum)} khác tổng điểm "
                 f"tối đa các tiêu chí con {vn_number(total)}."
             )
-    fields_total = sum((node.maximum for node in children.get(None, [])), ZERO)
+    fields = [node for node in children.get(None, []) if node.code not in adjustments]
+    fields_total = sum((node.maximum for node in fields), ZERO)
     if fields_total != max_total:
         problems.append(
             f"Tổng điểm tối đa các lĩnh vực là {vn_number(fields_total)}, khác điểm tối đa "
@@ -726,10 +747,16 @@ class Line:
     maximum: Decimal
     self_value: Decimal | None
     appraised: Decimal | None
+    kind: str = ""  # Kind
 
     @property
     def lost(self) -> Decimal | None:
-        return None if self.appraised is None else self.maximum - self.appraised
+        """Points lost; for items, what a penalty took (a bonus not won is no loss)."""
+        if self.appraised is None or self.kind == Kind.BONUS:
+            return None
+        if self.kind == Kind.PENALTY:
+            return -self.appraised
+        return self.maximum - self.appraised
 
     @property
     def cut(self) -> Decimal | None:
@@ -916,3 +943,201 @@ def outcome(
         rescaled = None if converted is None else total([converted], **caps)
     basis = raw if rescaled is None else rescaled
     return Outcome(total=raw, rescaled=rescaled, percentage=percentage(basis, framework_max))
+
+
+# --- bonus and penalty items (điểm thưởng, điểm trừ) --------------------------------------
+#
+# A framework may list its bonus and penalty as items (Hanoi QĐ 5666/2025, content 9): leaves
+# of kind BONUS (maximum > 0) or PENALTY (maximum < 0: the most it takes away), scored by the
+# council's judgement (0 to the item's maximum) or all or nothing. A node every leaf below
+# which is an item is an adjustment content: it stands outside the framework's total, and its
+# own maximum is not checked against its items. The items of a result add up to at most the
+# framework's bonus cap and take away at most its penalty cap. An empty item counts as 0.
+
+
+class Kind(StrEnum):
+    SCORED = ""
+    BONUS = "bonus"
+    PENALTY = "penalty"
+
+
+ITEM_KINDS = frozenset({Kind.BONUS, Kind.PENALTY})
+ITEM_METHODS = frozenset({Method.JUDGEMENT, Method.YES_NO})
+# As the framework workbook's "Loại" column reads.
+KIND_LABELS = {Kind.SCORED: "Tiêu chí", Kind.BONUS: "Điểm thưởng", Kind.PENALTY: "Điểm trừ"}
+
+
+def adjustment_codes(nodes: Iterable[Node]) -> set[str]:
+    """The items and the nodes every leaf below which is an item (bottom-up, no recursion)."""
+    nodes = list(nodes)
+    kids: dict[str | None, list[Node]] = {}
+    for node in nodes:
+        kids.setdefault(node.parent_code, []).append(node)
+    found: set[str] = set()
+    # Deepest codes first, so that children are settled before their parents.
+    for node in sorted(nodes, key=lambda n: -n.code.count(".")):
+        below = kids.get(node.code)
+        if below is None:
+            if node.kind in ITEM_KINDS:
+                found.add(node.code)
+        elif all(kid.code in found for kid in below):
+            found.add(node.code)
+    return found
+
+
+def items_problems(
+    nodes: Iterable[Node],
+    adjustments: set[str],
+    *,
+    bonus_cap: Decimal | None = None,
+    penalty_cap: Decimal | None = None,
+) -> list[str]:
+    """A bonus item's maximum must be > 0 and a penalty item's < 0; an item cannot sit in a
+    field that also has scored criteria; with items of a kind, the framework's cap for that
+    kind must be > 0 (a cap of 0 would make every item worth nothing)."""
+    nodes = list(nodes)
+    parents = {node.parent_code for node in nodes}
+    problems = []
+    for node in nodes:
+        is_leaf = node.code not in parents
+        if node.kind == Kind.BONUS and is_leaf and not node.maximum > 0:
+            problems.append(
+                f"Tiêu chí {node.code}: mục điểm thưởng phải có điểm tối đa lớn hơn 0; hãy "
+                "nhập số dương, ví dụ 0,5."
+            )
+        if node.kind == Kind.PENALTY and (not is_leaf or not node.maximum < 0):
+            problems.append(
+                f"Tiêu chí {node.code}: mục điểm trừ phải là tiêu chí không có tiêu chí con, "
+                "với điểm tối đa âm; hãy nhập, ví dụ, −0,5."
+            )
+        parent = node.parent_code
+        if node.code in adjustments and parent is not None and parent not in adjustments:
+            problems.append(
+                f"Tiêu chí {node.code}: mục điểm thưởng, điểm trừ nằm chung với tiêu chí chấm "
+                f"điểm trong {parent}; hãy đưa các mục thưởng, trừ vào một nội dung riêng."
+            )
+    kinds = {node.kind for node in nodes if node.code not in parents}
+    for kind, cap, name in (
+        (Kind.BONUS, bonus_cap, "thưởng"),
+        (Kind.PENALTY, penalty_cap, "trừ"),
+    ):
+        if kind in kinds and cap is not None and cap <= 0:
+            problems.append(
+                f"Bộ chỉ số có mục điểm {name} nhưng điểm {name} tối đa là "
+                f"{vn_number(cap)}; hãy nhập điểm {name} tối đa lớn hơn 0."
+            )
+    return problems
+
+
+def item_method_problems(code: str, kind: str, method: Method | str) -> list[str]:
+    """Items are scored by judgement (0 to the item's maximum) or all or nothing."""
+    if kind in ITEM_KINDS and method and method not in ITEM_METHODS:
+        return [
+            f"Tiêu chí {code}: mục điểm thưởng, điểm trừ chỉ chấm theo “"
+            f"{METHOD_LABELS[Method.JUDGEMENT]}” hoặc “{METHOD_LABELS[Method.YES_NO]}”; hãy "
+            "đổi phương pháp chấm."
+        ]
+    return []
+
+
+def signed_value(maximum: Decimal, value: Decimal | None) -> Decimal | None:
+    """A penalty item's value as stored, ≤ 0: a clerk types the points taken ("0,5") or the
+    signed value ("−0,5"), both meaning −0,5. Any other criterion's value is unchanged."""
+    if value is not None and maximum < 0 and value > 0:
+        return -value
+    return value
+
+
+def penalty_value_problems(
+    code: str, method: Method | str, maximum: Decimal, value: Decimal, *, label: str = "điểm"
+) -> list[str]:
+    """Why `value` (≤ 0 once `signed_value` turned it) cannot be taken by penalty item `code`."""
+    top = vn_number(-maximum)
+    if value > 0 or value < maximum:
+        return [
+            f"Tiêu chí {code}: {label} trừ {vn_number(abs(value))} vượt quá mức trừ tối đa "
+            f"{top}; hãy nhập từ 0 đến {top} (số điểm bị trừ)."
+        ]
+    if value != value.quantize(CENT, rounding=ROUND_DOWN):
+        return [
+            f"Tiêu chí {code}: {label} chỉ có tối đa hai chữ số thập phân; hãy nhập, ví dụ, "
+            f"{vn_number(abs(value).quantize(CENT, rounding=ROUND_DOWN))}."
+        ]
+    if method == Method.YES_NO and value not in (ZERO, maximum):
+        return [
+            f"Tiêu chí {code}: trừ cả mức hoặc không trừ, {label} chỉ là 0 hoặc −{top}; hãy "
+            "chọn Có vi phạm hoặc Không."
+        ]
+    return []
+
+
+def yes_no_labels(maximum: Decimal) -> tuple[str, str]:
+    """The two choices of an all-or-nothing criterion: "Đạt" / "Không đạt"; for a penalty
+    item "Có vi phạm" (its maximum taken) / "Không"."""
+    return ("Có vi phạm", "Không") if maximum < 0 else ("Đạt", "Không đạt")
+
+
+def item_rule_text(method: Method | str, maximum: Decimal, *, kind: str = "") -> str:
+    """The rule of a bonus or penalty item in words."""
+    if maximum < 0 or kind == Kind.PENALTY:
+        top = vn_number(abs(maximum))
+        if method == Method.YES_NO:
+            return f"Điểm trừ: có vi phạm trừ {top} điểm; không có: 0; để trống là 0."
+        return (
+            f"Điểm trừ: trừ từ 0 đến {top} điểm (nhập 0,5 hay −0,5 đều là trừ 0,5 điểm); "
+            "để trống là 0."
+        )
+    top = vn_number(maximum)
+    if not method:
+        return "Các mục điểm thưởng, điểm trừ, ngoài tổng điểm."
+    if method == Method.YES_NO:
+        return f"Điểm thưởng: đạt được {top} điểm; không đạt: 0; để trống là 0."
+    return f"Điểm thưởng: từ 0 đến {top} điểm; để trống là 0."
+
+
+def item_sums(lines: Iterable[Line], value: str = "appraised") -> tuple[Decimal, Decimal]:
+    """(bonus won, points taken by penalties ≥ 0) of the items among `lines`, before caps;
+    `value` names the Line field summed ("appraised" or "self_value")."""
+    bonus = penalty = ZERO
+    for line in lines:
+        amount = getattr(line, value)
+        if amount is None:
+            continue
+        if line.kind == Kind.BONUS:
+            bonus += amount
+        elif line.kind == Kind.PENALTY:
+            penalty -= amount
+    return bonus, penalty
+
+
+def lines_total(
+    lines: Iterable[Line],
+    value: str = "appraised",
+    *,
+    bonus: Decimal = ZERO,
+    penalty: Decimal = ZERO,
+    bonus_cap: Decimal | None = None,
+    penalty_cap: Decimal | None = None,
+) -> Decimal:
+    """A result's total: the scored criteria, plus bonus items (or the lump `bonus`) and minus
+    penalty items (or the lump `penalty`), each side held to the framework's cap. A framework
+    has items or lump sums, never both, so adding them changes nothing for either."""
+    lines = list(lines)
+    won, taken = item_sums(lines, value)
+    return total(
+        (getattr(line, value) for line in lines if line.kind not in ITEM_KINDS),
+        bonus=bonus + won,
+        penalty=penalty + taken,
+        bonus_cap=bonus_cap,
+        penalty_cap=penalty_cap,
+    )
+
+
+def loses_points(value: Decimal | None, maximum: Decimal, kind: str = "") -> bool:
+    """Whether a value loses points, and so needs the council's reason: below the maximum;
+    for a penalty item, any point taken; a bonus item not won loses nothing."""
+    if value is None or kind == Kind.BONUS:
+        return False
+    if kind == Kind.PENALTY or maximum < 0:
+        return value < 0
+    return value < maximum

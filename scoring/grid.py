@@ -115,7 +115,8 @@ def parse_entry(score: Score, data: QueryDict, mode: Mode) -> Entry:
         return entry
     if value:
         try:
-            entry.value = engine.parse_number(value)
+            # A penalty item takes "0,5" as −0,5 (the points it takes).
+            entry.value = engine.signed_value(score.maximum, engine.parse_number(value))
         except engine.ScoringError as exc:
             entry.errors.append(f"Tiêu chí {code}: {exc}")
     _read_counts(entry, raw, code)

@@ -168,7 +168,8 @@ class RowView:
 def _choices(row: SheetRow, current: Decimal | None, typed: str | None) -> list[Choice]:
     criterion = row.criterion
     if criterion.method == engine.Method.YES_NO:
-        options = [(criterion.maximum, "Đạt"), (Decimal("0"), "Không đạt")]
+        yes, no = engine.yes_no_labels(criterion.maximum)
+        options = [(criterion.maximum, yes), (Decimal("0"), no)]
     elif criterion.method == engine.Method.LEVELS:
         options = [
             (points, label)

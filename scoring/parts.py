@@ -13,18 +13,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
+from scoring.engine import ITEM_KINDS
 from scoring.models import AppraisalPart, Assessment, Criterion, Score
+from scoring.models.assessments import losing_points
 
 MAX_TREE_DEPTH = 6  # field → criterion → component is 3 deep; room for deeper frameworks
 
 # A leaf's appraisal is done when it has a value and, if it loses points, the council's reason,
-# or when the council found nothing arose (không phát sinh).
+# or when the council found nothing arose (không phát sinh). A bonus or penalty item is
+# optional: done when empty too (it counts as 0).
 DONE = (
-    Q(appraised_value__isnull=False)
-    & (Q(appraised_value__gte=F("maximum")) | ~Q(appraisal_comment=""))
-) | Q(appraised_not_assessed=True)
+    (Q(appraised_value__isnull=False) & (~losing_points() | ~Q(appraisal_comment="")))
+    | Q(appraised_value__isnull=True, criterion__kind__in=list(ITEM_KINDS))
+    | Q(appraised_not_assessed=True)
+)
 
 
 def leaves_below(nodes: Iterable[tuple[int, int | None]], selected: Iterable[int]) -> set[int]:

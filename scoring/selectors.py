@@ -51,10 +51,16 @@ def framework_problems(framework: Framework, pending: Criterion | None = None) -
             problems.extend(
                 engine.params_problems(c.code, c.method, c.params or {}, maximum=c.maximum)
             )
-    nodes = [engine.Node(c.code, c.maximum, code_by_id.get(c.parent_id)) for c in criteria]
+        problems.extend(engine.item_method_problems(c.code, c.kind, c.method))
+    nodes = [engine.Node(c.code, c.maximum, code_by_id.get(c.parent_id), c.kind) for c in criteria]
     if not framework.classification_bands.exists():
         problems.append("Bộ chỉ số chưa có mức xếp loại nào.")
-    return problems + engine.tree_problems(nodes, framework.max_total)
+    return problems + engine.tree_problems(
+        nodes,
+        framework.max_total,
+        bonus_cap=framework.bonus_cap,
+        penalty_cap=framework.penalty_cap,
+    )
 
 
 @dataclass
@@ -102,6 +108,13 @@ class Results:
     # Only a published result has a classification and a rank; before that the total is
     # provisional ("tạm tính") and rank and classification read "chưa công bố".
     published: bool = False
+    # Bonus and penalty items (the framework lists them): what they add and take away once
+    # held to the framework's caps, and their sums before (`items` is False without any).
+    items: bool = False
+    bonus_added: Decimal = engine.ZERO
+    penalty_taken: Decimal = engine.ZERO
+    bonus_items: Decimal = engine.ZERO
+    penalty_items: Decimal = engine.ZERO
 
 
 @dataclass
@@ -110,10 +123,17 @@ class Sheet:
     rows: list[SheetRow]
     results: Results
     lost_rows: list[SheetRow] = field(default_factory=list)
+    # The codes of the bonus and penalty items and of the contents made of them.
+    adjustments: set[str] = field(default_factory=set)
 
     @property
     def fields(self) -> list[SheetRow]:
         return [row for row in self.rows if row.depth == 0]
+
+    @property
+    def scored_fields(self) -> list[SheetRow]:
+        """The fields that add up to the framework's total (not the bonus and penalty content)."""
+        return [row for row in self.fields if row.criterion.code not in self.adjustments]
 
 
 def _counts_suggestion(score: Score, rounding: str) -> Decimal | None:
@@ -147,7 +167,7 @@ def assessment_sheet(assessment: Assessment, *, with_evidence: bool = False) -> 
         score_rows = score_rows.prefetch_related("evidence", "linked_evidence")
     scores = {s.criterion_id: s for s in score_rows}
     code_by_id = {c.id: c.code for c in criteria}
-    nodes = [engine.Node(c.code, c.maximum, code_by_id.get(c.parent_id)) for c in criteria]
+    nodes = [engine.Node(c.code, c.maximum, code_by_id.get(c.parent_id), c.kind) for c in criteria]
     leaf_ids = set(code_by_id) - {c.parent_id for c in criteria}
     lines = {c.code: scores[c.id].line() for c in criteria if c.id in scores}
     self_sums = engine.rollup(nodes, {code: ln.self_value for code, ln in lines.items()})
@@ -171,9 +191,16 @@ def assessment_sheet(assessment: Assessment, *, with_evidence: bool = False) -> 
             )
         )
     not_assessed = [s for s in scores.values() if not_assessed_score(s)]
-    results = _results(assessment, list(lines.values()), len(leaf_ids), not_assessed)
+    items = sum(1 for c in criteria if c.id in leaf_ids and c.kind in engine.ITEM_KINDS)
+    results = _results(assessment, list(lines.values()), len(leaf_ids) - items, not_assessed)
     lost_rows = [row for row in rows if row.is_leaf and row.lost]
-    return Sheet(assessment=assessment, rows=rows, results=results, lost_rows=lost_rows)
+    return Sheet(
+        assessment=assessment,
+        rows=rows,
+        results=results,
+        lost_rows=lost_rows,
+        adjustments=engine.adjustment_codes(nodes),
+    )
 
 
 # --- the sheet's filters (?loc=…): which criteria the page lists; totals always count all ---
@@ -199,10 +226,7 @@ ENTERED_FIELD = {"self": "self_value", "appraised": "appraised_value"}
 
 
 def _lost(score: Score) -> bool:
-    return any(
-        value is not None and value < score.maximum
-        for value in (score.appraised_value, score.round1_value)
-    )
+    return any(score.loses_points(value) for value in (score.appraised_value, score.round1_value))
 
 
 def _not_entered(score: Score, entering: str) -> bool:
@@ -261,24 +285,35 @@ def _results(
 ) -> Results:
     framework = assessment.framework
     not_assessed = list(not_assessed)
-    appraised_total = engine.total(line.appraised for line in lines)
+    scored = [line for line in lines if line.kind not in engine.ITEM_KINDS]
+    appraised_total = engine.total(line.appraised for line in scored)
+    bonus_items, penalty_items = engine.item_sums(lines)
     result = _assessment_outcome(
-        assessment, appraised_total, sum((s.maximum for s in not_assessed), Decimal(0))
+        assessment,
+        appraised_total,
+        sum((s.maximum for s in not_assessed), Decimal(0)),
+        bonus_items,
+        penalty_items,
     )
     total, percent = result.total, result.percentage
     results = Results(
         maximum=framework.max_total,
-        self_total=engine.total(line.self_value for line in lines),
+        self_total=engine.total(line.self_value for line in scored),
         appraised_total=appraised_total,
         total=total,
         percentage=percent,
         classification=None,
         points_lost=engine.points_lost(lines),
         cut_by_appraisal=engine.cut_by_appraisal(lines),
-        appraised_count=sum(1 for line in lines if line.appraised is not None) + len(not_assessed),
+        appraised_count=sum(1 for line in scored if line.appraised is not None) + len(not_assessed),
         leaf_count=leaf_count,
         rescaled=result.rescaled,
         not_assessed_count=len(not_assessed),
+        items=len(scored) < len(lines),
+        bonus_added=min(bonus_items, framework.bonus_cap),
+        penalty_taken=min(penalty_items, framework.penalty_cap),
+        bonus_items=bonus_items,
+        penalty_items=penalty_items,
     )
     if assessment.status == AssessmentStatus.PUBLISHED and assessment.result_total is not None:
         return _frozen(assessment, results)
@@ -329,16 +364,16 @@ def not_assessed_score(score: Score) -> bool:
     return score.appraised_not_assessed and score.appraised_value is None
 
 
-# Summed with the appraised values, in the same query: the maxima of the criteria not assessed.
-NOT_ASSESSED_MAX = Sum(
-    "scores__maximum",
-    filter=Q(scores__appraised_not_assessed=True, scores__appraised_value__isnull=True),
-)
-
-
 def _assessment_outcome(
-    assessment: Assessment, appraised_sum: Decimal | None, not_assessed_max: Decimal | None
+    assessment: Assessment,
+    appraised_sum: Decimal | None,
+    not_assessed_max: Decimal | None,
+    bonus_items: Decimal | None = None,
+    penalty_items: Decimal | None = None,
 ) -> engine.Outcome:
+    """The result from the scored criteria's sum (rescaled where the framework says so), plus
+    bonus and minus penalty: the framework's items (`bonus_items` won, `penalty_items` taken,
+    ≥ 0) or the assessment's lump sums, held to the caps."""
     framework = assessment.framework
     return engine.outcome(
         appraised_sum,
@@ -346,19 +381,49 @@ def _assessment_outcome(
         not_assessed_max=not_assessed_max,
         rescales=framework.rescales,
         rounding=framework.rounding,
-        bonus=assessment.bonus,
-        penalty=assessment.penalty,
+        bonus=assessment.bonus + (bonus_items or 0),
+        penalty=assessment.penalty + (penalty_items or 0),
         bonus_cap=framework.bonus_cap,
         penalty_cap=framework.penalty_cap,
     )
 
 
+def appraised_sums(prefix: str = "") -> dict:
+    """Aggregates of the appraised values: the scored criteria's sum, the bonus items' and the
+    points the penalty items took (≥ 0), and the maxima of the criteria not assessed, for
+    `_assessment_outcome`; `prefix` leads from the rows aggregated to the scores ("scores__")."""
+    value = f"{prefix}appraised_value"
+    kind = f"{prefix}criterion__kind"
+    return {
+        "appraised_sum": Sum(value, filter=~Q(**{f"{kind}__in": list(engine.ITEM_KINDS)})),
+        "bonus_items": Sum(value, filter=Q(**{kind: engine.Kind.BONUS})),
+        "penalty_items": -Sum(value, filter=Q(**{kind: engine.Kind.PENALTY})),
+        "not_assessed_max": Sum(
+            f"{prefix}maximum",
+            filter=Q(
+                **{
+                    f"{prefix}appraised_not_assessed": True,
+                    f"{prefix}appraised_value__isnull": True,
+                }
+            ),
+        ),
+    }
+
+
 def _totals(queryset) -> list[tuple[Assessment, engine.Outcome]]:
     """Each assessment of `queryset` with its result, summed by the database (1 query)."""
-    rows = queryset.annotate(
-        appraised_sum=Sum("scores__appraised_value"), not_assessed_max=NOT_ASSESSED_MAX
-    ).select_related("framework", "unit", "period")
-    return [(a, _assessment_outcome(a, a.appraised_sum, a.not_assessed_max)) for a in rows]
+    rows = queryset.annotate(**appraised_sums("scores__")).select_related(
+        "framework", "unit", "period"
+    )
+    return [
+        (
+            a,
+            _assessment_outcome(
+                a, a.appraised_sum, a.not_assessed_max, a.bonus_items, a.penalty_items
+            ),
+        )
+        for a in rows
+    ]
 
 
 def _published(**filters):

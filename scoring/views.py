@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -185,7 +186,10 @@ def _my_parts_progress(scope: Scope | None, views) -> dict | None:
         if v.score.appraised_not_assessed
         or (
             v.score.appraised_value is not None
-            and (v.score.appraised_value >= v.score.maximum or v.score.appraisal_comment.strip())
+            and (
+                not v.score.loses_points(v.score.appraised_value)
+                or v.score.appraisal_comment.strip()
+            )
         )
     )
     pending = sum(
@@ -329,14 +333,32 @@ def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:  # a value over the maximum, or no number: said as it is typed
             checks.append((score.pk, entry.errors[0] if entry.errors else ""))
-    nodes = [engine.Node(r.criterion.code, r.maximum, _parent_code(r)) for r in sheet.rows]
+    nodes = [
+        engine.Node(r.criterion.code, r.maximum, _parent_code(r), r.criterion.kind)
+        for r in sheet.rows
+    ]
     sums = engine.rollup(nodes, values)
     fields = [(r.criterion.code, sums[r.criterion.code]) for r in sheet.rows if r.depth == 0]
-    total = engine.total(sums[code] for code, _ in fields)
+    total = _preview_total(assessment, nodes, values)
     return render(
         request,
         "scoring/partials/preview.html",
         {"computed": computed, "checks": checks, "fields": fields, "total": total},
+    )
+
+
+def _preview_total(assessment, nodes, values) -> Decimal:
+    """The scored criteria's sum, plus the bonus items and minus the penalty items, each side
+    held to the framework's cap."""
+    framework = assessment.framework
+    parents = {node.parent_code for node in nodes}
+    leaves = [
+        engine.Line(node.maximum, None, values.get(node.code), node.kind)
+        for node in nodes
+        if node.code not in parents
+    ]
+    return engine.lines_total(
+        leaves, bonus_cap=framework.bonus_cap, penalty_cap=framework.penalty_cap
     )
 
 

@@ -38,6 +38,7 @@ CRITERIA_PATTERNS = (
     ("maximum", (r"\btoi da\b", r"\bdiem chuan\b")),
     ("code", (r"^(ma|ma tieu chi|muc|stt)\b",)),
     ("title", (r"\bnoi dung\b", r"\bten tieu chi\b")),
+    ("kind", (r"^loai$", r"^loai muc\b")),
 )
 # Labels of the general page, folded; the first that a label starts with wins.
 INFO_LABELS = (
@@ -75,6 +76,7 @@ class FrameworkRow:
     department: str = ""
     source: str = ""  # "Nguồn điểm" as typed; mapped to a source by the plan
     when_none: str = ""  # as typed ("Không đánh giá"); mapped to a rule by the plan
+    kind: str = ""  # the "Loại" cell as typed (Tiêu chí / Điểm thưởng / Điểm trừ)
 
 
 @dataclass
@@ -216,6 +218,7 @@ def _read_criteria(grid: Grid, header: Header, sheet: FrameworkSheet) -> None:
         entry.department = _text(grid, row, cols.get("department"))
         entry.source = _text(grid, row, cols.get("source"))
         entry.when_none = _text(grid, row, cols.get("when_none"))
+        entry.kind = _text(grid, row, cols.get("kind"))
         if "params" in cols:
             entry.params_text = _text(grid, row, cols["params"])
             entry.params_cell = cell_name(row, cols["params"])

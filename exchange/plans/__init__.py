@@ -32,6 +32,11 @@ class CriterionSpec:
     is_leaf: bool
     source: str = "self"  # "survey", "external": the council enters it for the whole round
     when_none: str = "refuse"  # what "không phát sinh" gives (engine.NoneRule)
+    kind: str = ""  # engine.Kind: a bonus or penalty item is optional, an empty one is 0
+
+    @property
+    def is_item(self) -> bool:
+        return self.kind in engine.ITEM_KINDS
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,8 @@ def choice_labels(spec: CriterionSpec) -> list[tuple[str, Decimal]]:
     """The named values a yes/no or levels criterion takes (the sheet's drop-down list):
     "Đạt" / "Không đạt", or the level names, each with its points; [] for other methods."""
     if spec.method == engine.Method.YES_NO:
-        return [("Đạt", spec.maximum), ("Không đạt", Decimal("0"))]
+        yes, no = engine.yes_no_labels(spec.maximum)
+        return [(yes, spec.maximum), (no, Decimal("0"))]
     if spec.method == engine.Method.LEVELS:
         return engine.level_choices(spec.maximum, spec.params or {})
     return []
@@ -119,7 +125,8 @@ def value_of_label(spec: CriterionSpec, text: str) -> Decimal | None:
 
 def rule_text(spec: CriterionSpec) -> str:
     """The scoring rule in words, without its full stop, to quote inside a message."""
-    return engine.rule_text(spec.method, spec.maximum, spec.params or {}).rstrip(".")
+    rule = engine.rule_text(spec.method, spec.maximum, spec.params or {}, kind=spec.kind)
+    return rule.rstrip(".")
 
 
 def identify(

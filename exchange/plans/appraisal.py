@@ -180,6 +180,7 @@ def _unlisted(
         spec
         for code, spec in sorted(framework.criteria.items(), key=lambda i: engine.sort_key(i[0]))
         if spec.is_leaf
+        and not spec.is_item  # an item left out stays empty: nothing won, nothing taken
         and code not in seen
         and code in states
         and states[code].appraised is None
@@ -209,7 +210,9 @@ def _check_row(
                 row,
             )
         )
-    if entry.maximum is not None and entry.maximum != spec.maximum:
+    if entry.maximum is not None and engine.signed_value(spec.maximum, entry.maximum) != (
+        spec.maximum
+    ):
         line.problems.append(
             warning(
                 f"Tiêu chí {spec.code}: điểm tối đa {number(entry.maximum)} trong tệp khác "
@@ -218,12 +221,14 @@ def _check_row(
             )
         )
     for attr, what in (("self_value", "Điểm tự đánh giá"), ("appraised", "Điểm thẩm định")):
-        value = getattr(entry, attr)
+        # A penalty item's "0,5" is the points it takes: −0,5.
+        value = engine.signed_value(spec.maximum, getattr(entry, attr))
+        setattr(entry, attr, value)
         if value is not None:
             line.problems.extend(error(m, row) for m in value_problems(spec, value, what))
     if entry.lost is not None and entry.appraised is not None:
         maximum = entry.maximum if entry.maximum is not None else spec.maximum
-        expected = engine.Line(maximum, None, entry.appraised).lost
+        expected = engine.Line(maximum, None, entry.appraised, spec.kind).lost or engine.ZERO
         if abs(entry.lost) != expected:
             line.problems.append(
                 warning(
@@ -397,7 +402,8 @@ def _effective(code: str, attr: str, listed, framework: FrameworkSpec, kids) -> 
         return _listed_value(listed[code], attr)
     children = kids.get(code)
     if not children:
-        return engine.ZERO if attr == "lost" else framework.criteria[code].maximum
+        spec = framework.criteria[code]
+        return engine.ZERO if attr == "lost" or spec.is_item else spec.maximum
     parts = [_effective(child, attr, listed, framework, kids) for child in children]
     if any(part is _UNKNOWN for part in parts):
         return _UNKNOWN

@@ -56,10 +56,14 @@ def plan_framework(
     data = _info(sheet, levels, roundings, preview)
     data["bands"] = _bands(sheet, preview)
     rows_by_code = _criteria(sheet, methods, preview)
-    nodes = [engine.Node(code, row.maximum, _parent(code)) for code, row in rows_by_code.items()]
+    nodes = [
+        engine.Node(code, row.maximum, _parent(code), row.kind)
+        for code, row in rows_by_code.items()
+    ]
     max_total = data.get("max_total")
     if isinstance(max_total, Decimal):
-        for message in engine.tree_problems(nodes, max_total):
+        caps = {"bonus_cap": data.get("bonus_cap"), "penalty_cap": data.get("penalty_cap")}
+        for message in engine.tree_problems(nodes, max_total, **caps):
             match = _CODE_IN_MESSAGE.search(message)
             row = rows_by_code.get(match.group(1)) if match else None
             preview.problems.append(error(message, row.row if row else None))
@@ -201,6 +205,7 @@ def _criteria(sheet: FrameworkSheet, methods, preview: Preview) -> dict[str, Fra
     parents = {_parent(code) for code in by_code}
     for code, row in by_code.items():
         line = lines[code]
+        _read_kind(row, line)
         method = choice_value(row.method, methods) if row.method else ""
         if code in parents:
             if row.method:
@@ -234,6 +239,7 @@ def _criteria(sheet: FrameworkSheet, methods, preview: Preview) -> dict[str, Fra
                 line.problems.append(error(str(exc), row.row))
             else:
                 message = engine.params_problems(code, method, _params(row), maximum=row.maximum)
+                message += engine.item_method_problems(code, row.kind, method)
                 line.problems.extend(error(m, row.row) for m in message)
         if line.has_error:
             line.action = REFUSED
@@ -275,6 +281,28 @@ def _read_when_none(row: FrameworkRow, line: PreviewRow) -> None:
     row.when_none = rule or ""
 
 
+KINDS = {kind.value: label for kind, label in engine.KIND_LABELS.items()}
+
+
+def _read_kind(row: FrameworkRow, line: PreviewRow) -> None:
+    """The "Loại" cell: blank or "Tiêu chí" for a scored criterion, "Điểm thưởng" or "Điểm
+    trừ" for an item. A penalty item's maximum may be typed as the points it takes ("0,5"):
+    it is stored negative (−0,5), as the rule text says."""
+    kind = choice_value(row.kind, KINDS) if row.kind else ""
+    if kind is None:
+        line.problems.append(
+            error(
+                f"Tiêu chí {row.code}: loại “{row.kind}” không có; hãy chọn một trong: "
+                f"{'; '.join(KINDS.values())}.",
+                row.row,
+            )
+        )
+        kind = ""
+    row.kind = kind
+    if kind == engine.Kind.PENALTY and row.maximum is not None:
+        row.maximum = -abs(row.maximum)
+
+
 def _read_params(row: FrameworkRow) -> None:
     """The "Tham số" cell read the way the row's method needs it."""
     if row.method in (engine.Method.RATIO_STEPS, engine.Method.PERCENT_STEPS):
@@ -312,6 +340,8 @@ def _nest(by_code: dict[str, FrameworkRow], methods) -> list[dict[str, Any]]:
             "evidence": row.evidence,
             "department": row.department,
         }
+        if row.kind:
+            node["kind"] = row.kind
         if is_parent:
             node["children"] = []
         else:
@@ -377,6 +407,7 @@ def signature(data: Mapping[str, Any]) -> tuple:
                 _words(item.get("evidence")),
                 _words(item.get("department")),
                 str(item.get("when_none") or "refuse") if not item.get("children") else "",
+                item.get("kind") or "",
                 walk(item.get("children") or []),
             )
             for item in items

@@ -197,7 +197,7 @@ def _values(entry: SelfRow, spec: CriterionSpec, state: ScoreState, rounding: st
             error(f"Tiêu chí {spec.code}: {m}", row)
             for m in engine.counts_problems(entry.b, entry.a, method=spec.method)
         )
-    value = entry.value
+    value = engine.signed_value(spec.maximum, entry.value)  # a penalty's "0,5" is −0,5
     if entry.value_text:
         value = value_of_label(spec, entry.value_text)
         if value is None:

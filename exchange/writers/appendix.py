@@ -73,7 +73,7 @@ def appendix_workbook(sheet: Sheet, *, lost_only: bool) -> bytes:
             if is_parent:
                 cell.fill = PARENT_FILL
         row += 1
-    top = [line for line in rows if line.is_leaf] if lost_only else sheet.fields
+    top = [line for line in rows if line.is_leaf] if lost_only else sheet.scored_fields
     totals = [
         "Tổng cộng",
         None,
@@ -87,6 +87,12 @@ def appendix_workbook(sheet: Sheet, *, lost_only: bool) -> bytes:
     for col, value in enumerate(totals, start=1):
         put(ws, row, col, value, bold=True, score=3 <= col <= 6)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+    results = sheet.results
+    if results.items and not lost_only:
+        row += 1
+        put(ws, row, 1, "Tổng điểm (cộng điểm thưởng, trừ điểm trừ, trong mức tối đa)", bold=True)
+        put(ws, row, 5, results.total, bold=True, score=True)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
     if sheet.results.rescaled is not None and not lost_only:
         row += 1  # after the totals row, which ends the table for the import
         put(ws, row, 1, "Điểm quy đổi", bold=True)

@@ -41,7 +41,9 @@ CRITERIA_COLUMNS = [
     "Tài liệu kiểm chứng",
     "Bộ phận phụ trách",
     "Khi không phát sinh",
+    "Loại",
 ]
+KIND_COLUMN = get_column_letter(CRITERIA_COLUMNS.index("Loại") + 1)
 LISTS_SHEET = "_danh_muc"
 
 
@@ -145,7 +147,7 @@ def _criteria_sheet(criteria, data: Mapping[str, Any], methods) -> int:
         criteria.cell(row=row, column=2).alignment = Alignment(
             wrap_text=True, vertical="top", indent=depth
         )
-    widths(criteria, (9, 52, 9, 30, 12, 34, 26, 18, 48, 36, 24, 18))
+    widths(criteria, (9, 52, 9, 30, 12, 34, 26, 18, 48, 36, 24, 18, 14))
     criteria.freeze_panes = "C2"
     fit_rows(criteria, 2)
     landscape(criteria, "1:1")
@@ -172,7 +174,17 @@ def _criterion_values(item: Mapping[str, Any], methods) -> list:
         ""
         if parent
         else engine.NONE_RULE_LABELS[engine.NoneRule(item.get("when_none") or "refuse")],
+        _kind_text(item, parent),
     ]
+
+
+def _kind_text(item: Mapping[str, Any], parent: bool) -> str:
+    """ "Tiêu chí", "Điểm thưởng" or "Điểm trừ" for a leaf; blank for a parent of scored
+    criteria."""
+    kind = item.get("kind") or ""
+    if parent and not kind:
+        return ""
+    return engine.KIND_LABELS[engine.Kind(kind)]
 
 
 def _method_list(workbook, criteria, methods: Mapping[str, str], last_row: int) -> None:
@@ -190,6 +202,14 @@ def _method_list(workbook, criteria, methods: Mapping[str, str], last_row: int) 
     rule.add(f"D2:D{max(last_row, 2) + 200}")
     criteria.add_data_validation(rule)
     _none_rule_list(criteria, last_row)
+    kinds = DataValidation(
+        type="list",
+        formula1='"' + ",".join(engine.KIND_LABELS.values()) + '"',
+        allow_blank=True,
+        showErrorMessage=False,
+    )
+    kinds.add(f"{KIND_COLUMN}2:{KIND_COLUMN}{max(last_row, 2) + 200}")
+    criteria.add_data_validation(kinds)
 
 
 def _source_list(criteria, last_row: int) -> None:

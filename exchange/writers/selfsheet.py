@@ -111,7 +111,7 @@ def self_sheet_workbook(sheet: Sheet) -> bytes:
         if code in rows_of:
             refs = "+".join(f"K{rows_of[kid]}" for kid in kids)
             write(ws, rows_of[code], VALUE, Formula(f"={refs}"))
-    fields = [line.criterion.code for line in sheet.fields]
+    fields = [line.criterion.code for line in sheet.scored_fields]
     put(ws, row, 1, "Tổng cộng", bold=True)
     put(ws, row, 4, sheet.results.maximum, bold=True, score=True)
     total = "+".join(f"K{rows_of[c]}" for c in fields) or "0"
@@ -138,7 +138,8 @@ def _choices(line) -> list[tuple[str, Decimal]]:
         return []
     criterion = line.criterion
     if criterion.method == engine.Method.YES_NO:
-        return [("Đạt", criterion.maximum), ("Không đạt", Decimal("0"))]
+        yes, no = engine.yes_no_labels(criterion.maximum)
+        return [(yes, criterion.maximum), (no, Decimal("0"))]
     if criterion.method == engine.Method.LEVELS:
         return engine.level_choices(criterion.maximum, criterion.params)
     return []
@@ -215,15 +216,21 @@ def _write_row(
 
 def _validations(ws, limits: dict[str, list[str]], counts_cells: list[str]) -> None:
     for maximum, cells in limits.items():
+        top = Decimal(maximum)
+        # A penalty item takes the points typed either way: "0,5" or "−0,5".
+        low, high = (-abs(top), abs(top)) if top < 0 else (engine.ZERO, top)
+        error = f"Điểm tự đánh giá phải từ 0 đến {engine.vn_number(top)}."
+        if top < 0:
+            error = f"Điểm trừ phải từ 0 đến {engine.vn_number(abs(top))} (số điểm bị trừ)."
         rule = DataValidation(
             type="decimal",
             operator="between",
-            formula1="0",
-            formula2=maximum,
+            formula1=f"{low:f}",
+            formula2=f"{high:f}",
             allow_blank=True,
             showErrorMessage=True,
             errorTitle="Điểm không hợp lệ",
-            error=f"Điểm tự đánh giá phải từ 0 đến {engine.vn_number(Decimal(maximum))}.",
+            error=error,
         )
         _validate(ws, rule, cells)
     if counts_cells:

@@ -15,7 +15,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from cchc.storage import save_with_file
@@ -29,6 +28,7 @@ from scoring.models import (
     PeriodKind,
     Score,
 )
+from scoring.models.assessments import losing_points
 from scoring.services.evidence import upload_kind
 
 ZERO = Decimal("0")
@@ -63,7 +63,7 @@ def _require_takes_tasks(assessment: Assessment) -> None:
 def lost_scores(assessment: Assessment):
     """The assessment's appraised criteria that lost points, in code order."""
     return (
-        assessment.scores.filter(appraised_value__isnull=False, appraised_value__lt=F("maximum"))
+        assessment.scores.filter(losing_points())
         .select_related("criterion", "responsible_department")
         .order_by("criterion__sort_key")
     )

@@ -1,6 +1,7 @@
 """Periods, assessments (one unit × framework × period), their scores and evidence."""
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,7 +10,13 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from scoring import engine
-from scoring.models.frameworks import MEASURE_DIGITS, SCORE_DIGITS, Criterion, Framework
+from scoring.models.frameworks import (
+    MEASURE_DIGITS,
+    SCORE_DIGITS,
+    Criterion,
+    CriterionKind,
+    Framework,
+)
 from scoring.models.units import Department, Unit
 
 
@@ -174,7 +181,12 @@ class Assessment(models.Model):
             errors["period"] = (
                 f"Bộ chỉ số “{self.framework}” không áp dụng cho năm {self.period.year}."
             )
-        if self.framework_id:
+        if self.framework_id and (self.bonus or self.penalty) and self.framework.has_items():
+            errors["bonus"] = (
+                "Bộ chỉ số có các mục điểm thưởng, điểm trừ: không nhập điểm thưởng, điểm trừ "
+                "gộp; hãy chấm từng mục trên bảng điểm."
+            )
+        elif self.framework_id:
             if self.bonus > self.framework.bonus_cap:
                 errors["bonus"] = (
                     f"Điểm thưởng {engine.vn_number(self.bonus)} vượt mức tối đa "
@@ -190,6 +202,16 @@ class Assessment(models.Model):
 
 
 AGREED_WITHOUT_NOTE = "Đồng ý với điểm tự đánh giá của đơn vị."
+
+
+def losing_points(field: str = "appraised_value", prefix: str = "") -> models.Q:
+    """Scores whose `field` loses points (`engine.loses_points`), as a filter: below the
+    maximum for a scored criterion, any point taken by a penalty item, never a bonus item."""
+    kind = f"{prefix}criterion__kind"
+    items = [CriterionKind.BONUS, CriterionKind.PENALTY]
+    return models.Q(**{f"{prefix}{field}__lt": models.F(f"{prefix}maximum")}) & ~models.Q(
+        **{f"{kind}__in": items}
+    ) | models.Q(**{kind: CriterionKind.PENALTY, f"{prefix}{field}__lt": 0})
 
 
 def _within_maximum(field: str) -> models.Q:
@@ -312,7 +334,7 @@ class Score(models.Model):
         return f"{self.assessment} – {self.criterion.code}"
 
     def line(self) -> engine.Line:
-        return engine.Line(self.maximum, self.self_value, self.appraised_value)
+        return engine.Line(self.maximum, self.self_value, self.appraised_value, self.criterion.kind)
 
     def all_evidence(self) -> list:
         """The files proving this criterion: those uploaded for it, then those uploaded for
@@ -325,7 +347,16 @@ class Score(models.Model):
         """The council kept the unit's own value, below the maximum: the unit itself gave the
         points up, so its note is the reason (shown as "đồng ý với đơn vị")."""
         value = self.appraised_value
-        return value is not None and value == self.self_value and value < self.maximum
+        return value == self.self_value and self.loses_points(value)
+
+    def loses_points(self, value: Decimal | None) -> bool:
+        """`value` (of this score) loses points: see `engine.loses_points`."""
+        return engine.loses_points(value, self.maximum, self.criterion.kind)
+
+    @property
+    def is_item(self) -> bool:
+        """A bonus or penalty item: optional, an empty one counts as 0."""
+        return self.criterion.kind in engine.ITEM_KINDS
 
     def agreed_reason(self) -> str:
         """The council's reason when it agrees with a value the unit scored below the maximum:

@@ -113,6 +113,11 @@ class Framework(models.Model):
     def bands(self) -> list[tuple[str, Decimal]]:
         return [(band.label, band.lower_bound) for band in self.classification_bands.all()]
 
+    def has_items(self) -> bool:
+        """Whether the framework lists bonus and penalty items (1 query): its results then
+        take no lump bonus or penalty."""
+        return self.criteria.filter(kind__in=[CriterionKind.BONUS, CriterionKind.PENALTY]).exists()
+
 
 class ClassificationBand(models.Model):
     """A classification (xếp loại) and the percentage of the maximum it starts at."""
@@ -238,7 +243,7 @@ class Criterion(models.Model):
 
     def rule_text(self) -> str:
         """The scoring rule in words, shown next to the input."""
-        return engine.rule_text(self.method, self.maximum, self.params or {})
+        return engine.rule_text(self.method, self.maximum, self.params or {}, kind=self.kind)
 
     @property
     def is_self_assessed(self) -> bool:

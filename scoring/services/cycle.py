@@ -132,6 +132,8 @@ def self_assessment_gaps(assessment: Assessment) -> list[Gap]:
     gaps = []
     for score in _leaf_scores(assessment):
         code = score.criterion.code
+        if score.self_value is None and score.is_item:
+            continue  # optional: an empty bonus or penalty item counts as 0
         if not score.criterion.is_self_assessed:
             continue  # the council enters it for the whole round (survey, outside source)
         if score.self_not_assessed:  # không phát sinh: no value, no file; its reason is enough
@@ -210,7 +212,7 @@ def assessment_accept_self_values(*, assessment: Assessment, user=None) -> int:
             )
             filled += 1
             continue
-        lost = score.self_value < score.maximum and not score.appraisal_comment.strip()
+        lost = score.loses_points(score.self_value) and not score.appraisal_comment.strip()
         score_set_appraised(
             score=score,
             value=score.self_value,
@@ -231,6 +233,8 @@ def appraisal_missing(assessment: Assessment) -> list[str]:
         code = score.criterion.code
         if score.appraised_not_assessed:
             continue  # không phát sinh, confirmed with its reason
+        if score.appraised_value is None and score.is_item:
+            continue  # optional: an empty bonus or penalty item counts as 0
         if score.appraised_value is None:
             missing.append(f"Tiêu chí {code}: chưa có điểm thẩm định.")
         elif score.self_not_assessed and not score.appraisal_comment.strip():
@@ -238,7 +242,7 @@ def appraisal_missing(assessment: Assessment) -> list[str]:
                 f"Tiêu chí {code}: đơn vị báo không phát sinh, hội đồng chấm điểm nhưng chưa "
                 "ghi lý do; hãy ghi lý do vào ý kiến thẩm định."
             )
-        elif score.appraised_value < score.maximum and not score.appraisal_comment.strip():
+        elif score.loses_points(score.appraised_value) and not score.appraisal_comment.strip():
             missing.append(f"Tiêu chí {code}: bị trừ điểm nhưng chưa ghi lý do.")
     return missing
 

@@ -38,7 +38,13 @@ def _decimal(value: Any, what: str) -> Decimal:
         raise ValidationError(f"{what}: “{value}” không phải là số.") from exc
 
 
-def criteria_tree_problems(items: Sequence[Mapping[str, Any]], max_total: Decimal) -> list[str]:
+def criteria_tree_problems(
+    items: Sequence[Mapping[str, Any]],
+    max_total: Decimal,
+    *,
+    bonus_cap: Decimal | None = None,
+    penalty_cap: Decimal | None = None,
+) -> list[str]:
     """Everything wrong with a criteria tree given as nested data, before anything is saved."""
     flat = _flatten(items)
     problems = []
@@ -50,8 +56,10 @@ def criteria_tree_problems(items: Sequence[Mapping[str, Any]], max_total: Decima
         except ValidationError as exc:
             problems.extend(exc.messages)
             continue
-        nodes.append(engine.Node(code, maximum, entry.parent_code))
+        kind = entry.data.get("kind") or ""
+        nodes.append(engine.Node(code, maximum, entry.parent_code, kind))
         method = entry.data.get("method") or ""
+        problems.extend(engine.item_method_problems(code, kind, method))
         if entry.is_leaf and not method:
             problems.append(f"Tiêu chí {code}: không có tiêu chí con nên phải có phương pháp chấm.")
         elif not entry.is_leaf and method:
@@ -64,7 +72,9 @@ def criteria_tree_problems(items: Sequence[Mapping[str, Any]], max_total: Decima
                     code, method, entry.data.get("params") or {}, maximum=maximum
                 )
             )
-    return problems + engine.tree_problems(nodes, max_total)
+    return problems + engine.tree_problems(
+        nodes, max_total, bonus_cap=bonus_cap, penalty_cap=penalty_cap
+    )
 
 
 @transaction.atomic
@@ -75,7 +85,11 @@ def framework_create(*, data: Mapping[str, Any], issuing_unit: Unit | None = Non
     whole, with a message for each node at fault.
     """
     max_total = _decimal(data.get("max_total", "100"), "Tổng điểm tối đa")
-    problems = criteria_tree_problems(data.get("criteria", []), max_total)
+    bonus_cap = _decimal(data.get("bonus_cap", "0"), "Điểm thưởng tối đa")
+    penalty_cap = _decimal(data.get("penalty_cap", "0"), "Điểm trừ tối đa")
+    problems = criteria_tree_problems(
+        data.get("criteria", []), max_total, bonus_cap=bonus_cap, penalty_cap=penalty_cap
+    )
     if problems:
         raise ValidationError(problems)
     framework = Framework(
@@ -88,8 +102,8 @@ def framework_create(*, data: Mapping[str, Any], issuing_unit: Unit | None = Non
         unit_level=data["unit_level"],
         max_total=max_total,
         rounding=data.get("rounding", engine.Rounding.HALF_UP),
-        bonus_cap=_decimal(data.get("bonus_cap", "0"), "Điểm thưởng tối đa"),
-        penalty_cap=_decimal(data.get("penalty_cap", "0"), "Điểm trừ tối đa"),
+        bonus_cap=bonus_cap,
+        penalty_cap=penalty_cap,
         rescales=bool(data.get("rescales", False)),
     )
     framework.full_clean()
@@ -112,6 +126,7 @@ def framework_create(*, data: Mapping[str, Any], issuing_unit: Unit | None = Non
             title=item["title"],
             maximum=_decimal(item["maximum"], "Điểm tối đa"),
             method=item.get("method") or "",
+            kind=item.get("kind") or "",
             params=item.get("params") or {},
             source=item.get("source") or Source.SELF,
             guidance=item.get("guidance", ""),

@@ -134,14 +134,14 @@ def _agrees(entry: Entry, rounding: str) -> bool:
     unit's note is the reason (`Score.agreed_reason`)."""
     value = entry.effective_value(rounding)
     score = entry.score
-    return not entry.text and value is not None and value == score.self_value < score.maximum
+    return not entry.text and value == score.self_value and score.loses_points(value)
 
 
 def _lost_without_reason(entry: Entry, rounding: str) -> str | None:
     value = entry.effective_value(rounding)
     if _agrees(entry, rounding) or entry.score.criterion.is_measured:
         return None  # a measured criterion's reason is its result (`measure_reason`)
-    if value is not None and value < entry.score.maximum and not entry.text:
+    if entry.score.loses_points(value) and not entry.text:
         return (
             f"Tiêu chí {entry.score.criterion.code}: điểm thẩm định thấp hơn điểm tối đa, "
             "cần ghi lý do trừ điểm."

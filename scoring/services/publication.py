@@ -210,7 +210,7 @@ def _correct(score: Score, value: Decimal, comment: str, user, label: str) -> No
     )
     if problems:
         raise ValidationError(problems)
-    if value < score.maximum and not (comment or "").strip():
+    if score.loses_points(value) and not (comment or "").strip():
         raise ValidationError(f"Tiêu chí {score.criterion.code}: bị trừ điểm nhưng chưa ghi lý do.")
     score.appraised_value = value
     score.appraisal_comment = (comment or "").strip()

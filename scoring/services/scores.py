@@ -27,6 +27,7 @@ def _resolve_value(
     deductions) given only counts, theirs. Counts a criterion's method does not take, or
     cannot take as given (b > a for a share of a whole), are refused, never stored."""
     criterion = score.criterion
+    value = engine.signed_value(score.maximum, value)
     if b is None and a is None:
         return value
     problems = engine.counts_problems(b, a, method=criterion.method, params=criterion.params or {})

@@ -83,7 +83,13 @@ class Command(BaseCommand):
                 f"  điểm quy đổi {vn_number(r.rescaled)}/{vn_number(r.maximum)} "
                 f"({r.not_assessed_count} tiêu chí không đánh giá)"
             )
-        if assessment.bonus or assessment.penalty:
+        if r.items:
+            out(
+                f"  gồm điểm các tiêu chí {vn_number(r.appraised_total)}, điểm thưởng "
+                f"+{vn_number(r.bonus_added)}, điểm trừ −{vn_number(r.penalty_taken)} (trong "
+                "mức tối đa của bộ chỉ số)"
+            )
+        elif assessment.bonus or assessment.penalty:
             out(
                 f"  gồm điểm thưởng {vn_number(assessment.bonus)}, "
                 f"điểm trừ ngoài bộ tiêu chí {vn_number(assessment.penalty)}"
