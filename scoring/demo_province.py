@@ -253,8 +253,15 @@ def _enter_self_values(
         if fields is not None and _field_of(score) not in fields:
             continue
         criterion = score.criterion
+        if not criterion.is_self_assessed or score.is_item:
+            continue  # the council's (survey), or optional (bonus and penalty items)
         value, b, a, note = score.maximum, None, None, _evidence_note(criterion)
-        if criterion.code not in spared and rng.random() < SELF_LOSS_SHARE:
+        if criterion.allows_none:
+            # Nothing arose (không phát sinh): the rule gives full points or leaves it out.
+            value = engine.none_score(criterion.code, criterion.when_none, score.maximum)
+            note = "Không phát sinh trong năm: không có trường hợp nào."
+            score.self_not_assessed = True
+        elif criterion.code not in spared and rng.random() < SELF_LOSS_SHARE:
             value, b, a, note = _self_loss(criterion, rng, rounding)
         score.self_value, score.self_b, score.self_a, score.self_note = value, b, a, note
         score.updated_by, score.updated_at, score.version = user, now, score.version + 1
@@ -262,6 +269,9 @@ def _enter_self_values(
     # A bulk update costs rows × fields: two fields for every row, the counts only where
     # given, and who and when in one plain update.
     Score.objects.bulk_update(entered, ["self_value", "self_note"])
+    reported = [s for s in entered if s.self_not_assessed]
+    if reported:
+        Score.objects.bulk_update(reported, ["self_not_assessed"])
     counted = [s for s in entered if s.self_b is not None]
     if counted:
         Score.objects.bulk_update(counted, ["self_b", "self_a"])

@@ -309,8 +309,27 @@ def test_the_departments_are_scored_on_a_sample_department_framework_that_adds_u
     assert framework_problems(framework) == []
     assert framework.max_total == D("100.00")
     fields = framework.criteria.filter(parent=None).order_by("sort_key")
-    assert [f.code for f in fields] == ["1", "2", "3", "4", "5", "6", "7"]
-    assert sum(f.maximum for f in fields) == D("100.00")
+    assert [f.code for f in fields] == ["1", "2", "3", "4", "5", "6", "7", "8", "9"]
+    # Content 9 (bonus and penalty items) stands outside the total.
+    assert sum(f.maximum for f in fields if f.code != "9") == D("100.00")
+    # The 2026 round shows the newer ways to score in the browser (issue 16): survey criteria,
+    # a stepped ratio, "không phát sinh" rules with rescaling, itemised bonus and penalty.
+    criteria = {c.code: c for c in framework.criteria.all()}
+    assert framework.rescales
+    assert [criteria[c].source for c in ("8.1", "8.2")] == ["survey", "survey"]
+    assert (criteria["8.1"].method, criteria["8.2"].method) == ("percent", "percent_steps")
+    assert criteria["6.1"].method == "ratio_steps" and criteria["7.4"].method == "deduction"
+    assert (criteria["3.5"].when_none, criteria["3.6"].when_none) == ("full", "not_assessed")
+    assert [criteria[c].kind for c in ("9.1", "9.2", "9.3", "9.4")] == [
+        "bonus", "bonus", "penalty", "penalty",
+    ]  # fmt: skip
+    reported = Score.objects.filter(
+        assessment__framework=framework, criterion__code="3.6", self_not_assessed=True
+    )
+    assert reported.exists() and not reported.filter(self_value__isnull=False).exists()
+    assert not Score.objects.filter(
+        assessment__framework=framework, criterion__source="survey", self_value__isnull=False
+    ).exists()
     assert framework.bands() == [
         ("Xuất sắc", D("90.00")), ("Tốt", D("80.00")), ("Khá", D("70.00")),
         ("Trung bình", D("50.00")), ("Yếu", D("0.00")),
