@@ -159,6 +159,7 @@ NEW_ACCOUNTS = {
     "chutich.pqt": ("QT-QUANGTRI", Role.CHAIRPERSON),
     "cchc.pqt": ("QT-QUANGTRI", Role.COORDINATOR),
     "motcua.pqt": ("QT-QUANGTRI", Role.STAFF),
+    "cchc.snv": ("QT-SNV", Role.COORDINATOR),
 }
 
 
