@@ -37,7 +37,8 @@ class Column:
 @dataclass
 class Row:
     cells: list[Any]
-    style: str = ""  # "" (a leaf), "field", "group" (a criterion with children) or "total"
+    style: str = ""  # "" (a leaf), "field", "group" (a criterion with children), "total",
+    # or "heading" (a line across the table: a ranking group's name, in its first cell)
     depth: int = 0
 
 
@@ -343,7 +344,7 @@ def ranking_table(framework: Framework, period: Period, ranking: list[RankingRow
         if grouped:  # each ranking group is ranked on its own: a heading row, then its units
             name = group.name if group else "Kết quả công bố trước khi chia nhóm"
             blank = [""] * (6 if rescaled else 5)
-            rows.append(Row([f"{name} ({len(members)} đơn vị)", *blank], "field"))
+            rows.append(Row([f"{name} ({len(members)} đơn vị)", *blank], "heading"))
         rows += [
             Row(
                 [

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from documents.render import pdf
 from documents.tables import cell_text, ranking_table
 from scoring import services
 from scoring.models import (
@@ -621,17 +622,20 @@ def test_the_ranking_appendix_prints_each_group_under_its_heading(round_, groups
         round_.framework, round_.period, period_results(round_.framework, round_.period)
     )
     assert [(row.style, row.cells[:2]) for row in table.rows] == [
-        ("field", ["Phường (3 đơn vị)", ""]),
+        ("heading", ["Phường (3 đơn vị)", ""]),
         ("", ["1/3", "Phường 2"]),
         ("", ["2/3", "Phường 1"]),
         ("", ["2/3", "Phường 3"]),
-        ("field", ["Xã (3 đơn vị)", ""]),
+        ("heading", ["Xã (3 đơn vị)", ""]),
         ("", ["1/3", "Xã 3"]),
         ("", ["2/3", "Xã 1"]),
         ("", ["3/3", "Xã 2"]),
     ]
     # A heading row's change cell is blank, not "—".
     assert cell_text(table.columns[5], table.rows[0].cells[5]) == ""
+    # In print the group's name runs across the table, not squeezed into the rank column.
+    html = pdf.table_html(table)
+    assert f'<td colspan="{len(table.columns)}">Phường (3 đơn vị)</td>' in html
 
 
 def test_the_ranking_page_shows_one_group_at_a_time_and_offers_the_others(

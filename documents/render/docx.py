@@ -330,7 +330,7 @@ def appendix_section(document, table: Table) -> None:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             run = paragraph.add_run(cell_text(column, value))
             run.font.size = Pt(12)
-            run.bold = data.style in ("field", "total")
+            run.bold = data.style in ("field", "total", "heading")
             run.italic = data.style == "group"
     for note in table.notes:
         _para(document, note, size=12, before=4)

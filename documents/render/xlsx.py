@@ -87,7 +87,7 @@ def _header(sheet: Worksheet, table: Table, row: int) -> None:
 def _body(sheet: Worksheet, table: Table, first: int) -> int:
     row = first
     for data in table.rows:
-        bold = data.style in ("field", "total")
+        bold = data.style in ("field", "total", "heading")
         for index, (column, value) in enumerate(zip(table.columns, data.cells, strict=True), 1):
             # Text typed by people ("=1+1", "=HYPERLINK(…)") stays text, never a formula.
             cell = write(sheet, row, index, value if value != "" else None)
