@@ -260,13 +260,7 @@ def result_notes(sheet: Sheet) -> list[str]:
             f"Tổng điểm tạm tính: {engine.vn_number(r.total)}/{formatting.points(r.maximum)} "
             f"điểm ({engine.vn_number(r.percentage)}%); xếp loại và xếp hạng: chưa công bố."
         ]
-    if r.items:
-        notes.append(items_note(r))
-    elif assessment.bonus or assessment.penalty:
-        notes.append(
-            f"Trong đó điểm thưởng {engine.vn_number(assessment.bonus)}, điểm trừ ngoài bộ "
-            f"tiêu chí {engine.vn_number(assessment.penalty)}."
-        )
+    notes.extend(_bonus_penalty_notes(r, assessment))
     if r.appraised_count < r.leaf_count:
         notes.append(
             f"Đã thẩm định {r.appraised_count}/{r.leaf_count} tiêu chí; các tiêu chí chưa thẩm "
@@ -292,14 +286,20 @@ def _rescaled_notes(sheet: Sheet) -> list[str]:
         )
     else:
         notes[0] = "Tạm tính. " + notes[0] + " Xếp loại và xếp hạng: chưa công bố."
+    notes.extend(_bonus_penalty_notes(r, assessment))
+    return notes
+
+
+def _bonus_penalty_notes(r, assessment) -> list[str]:
+    """What bonus and penalty added and took: the framework's items, or the lump sums."""
     if r.items:
-        notes.append(items_note(r))
-    elif assessment.bonus or assessment.penalty:
-        notes.append(
+        return [items_note(r)]
+    if assessment.bonus or assessment.penalty:
+        return [
             f"Trong đó điểm thưởng {engine.vn_number(assessment.bonus)}, điểm trừ ngoài bộ "
             f"tiêu chí {engine.vn_number(assessment.penalty)}."
-        )
-    return notes
+        ]
+    return []
 
 
 def items_note(r) -> str:

@@ -386,7 +386,7 @@ def test_the_ranking_phu_luc_prints_the_total_and_the_converted_total(framework)
     printed = [
         [cell_text(col, cell) for col, cell in zip(table.columns, row.cells, strict=True)]
         for row in table.rows
-        if row.style != "field"
+        if row.style != "heading"
     ]
     assert [p[:6] for p in printed] == [
         ["1/3", "Phường 2", "10,00", "10,00", "100,00", "Tốt"],
