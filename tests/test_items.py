@@ -459,5 +459,7 @@ def test_the_assessment_page_marks_the_items_and_shows_what_they_added_and_took(
     assert "(+) Điểm thưởng:</span> Sáng kiến cải cách hành chính được công nhận" in page
     assert "(−) Điểm trừ:</span> Văn bản trễ hạn bị nhắc nhở" in page
     assert "nhập 0,5 hay −0,5 đều là trừ 0,5 điểm" in page
+    # The content of items says its caps, not a maximum counted in the total.
+    assert "ngoài tổng điểm: thưởng tối đa 1,00, trừ tối đa 1,50" in page
     [facts] = [line for line in page.splitlines() if 'id="items-result"' in line]
     assert "+1,00 / −1,50" in facts and "(tối đa +1,00 / −1,50)" in facts
